@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`.
+# Both create .venv when missing and install the pinned set from requirements.lock.
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.qualframe-installed
+
+.PHONY: run test lint format lock clean-results
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+run: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --cores all --profile profiles/default
+
+test: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --lint --cores 1
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/snakefmt Snakefile workflow/rules
+
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet ".[dev]"
+	{ echo "# Pinned dependency set for qualframe (Python 3.11), installed by 'make' into .venv."; \
+	  echo "# Regenerate: make lock  (resolves pyproject.toml's dependencies and the dev extra afresh)."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^qualframe'; } > requirements.lock
+	rm -rf .lock-venv
+
+clean-results:
+	rm -rf results logs
