@@ -20,6 +20,8 @@ EXIT_INPUT_ERROR = 1
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.report:
+        Path(args.report).unlink(missing_ok=True)  # a report left by an earlier failure
     try:
         args.run(args)
     except ValidationFailed as exc:
@@ -102,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for sub in steps.choices.values():
         sub.add_argument("--report", default=None, help="CSV of validation failures, if any")
-        sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                         help=argparse.SUPPRESS)
     return parser
 
 

@@ -1,5 +1,6 @@
 """Readers turning each supported transcript format into plain text, one turn a paragraph."""
 
+import html
 import io
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def vtt_to_text(content: str, name: str) -> str:
     turns: list[list[str]] = []
     speakers: list[str | None] = []
     for caption in captions:
-        text = " ".join(caption.text.split())
+        # cue text escapes &, < and > as character references (WebVTT §4.2.2)
+        text = " ".join(html.unescape(caption.text).split())
         if not text:
             continue
         voice = caption.voice

@@ -19,9 +19,10 @@ def select_segments(segments: pd.DataFrame, primary_coder: str | None) -> pd.Dat
     return segments[keep]
 
 
-def reference(segment) -> str:
+def reference(segment: pd.Series) -> str:
     """`[P03 ¶12 1043-1187]`: case, paragraph, character offsets in the de-identified text."""
-    return f"[{segment.case_id} ¶{segment.paragraph} {segment.start}-{segment.end}]"
+    return (f"[{segment[Segment.case_id]} ¶{segment[Segment.paragraph]} "
+            f"{segment[Segment.start]}-{segment[Segment.end]}]")
 
 
 def chart_matrix(
@@ -37,13 +38,21 @@ def chart_matrix(
     schemas.Cases; `attributes` are the case columns carried into each row. Returns a frame
     validating as schemas.MatrixCell, sorted by case and codebook order.
     """
-    charted = select_segments(segments, primary_coder)
-    coders = segments.groupby(Segment.case_id)[Segment.coder].nunique()
+    charted = select_segments(segments, primary_coder).sort_values(
+        [Segment.case_id, Segment.start, Segment.end], kind="stable")
+    refs = charted.apply(reference, axis=1)
+    excerpts = charted[Segment.text].str.split().str.join(" ") + " " + refs
     cells = (
-        charted.sort_values([Segment.case_id, Segment.start, Segment.end], kind="stable")
+        charted.assign(_ref=refs, _excerpt=excerpts)
         .groupby([Segment.case_id, Segment.code_id], sort=True)
-        .apply(summarise_cell, include_groups=False)
+        .agg(
+            n_segments=(Segment.segment_id, "size"),
+            charted_text=("_excerpt", EXCERPT_SEPARATOR.join),
+            segment_ids=(Segment.segment_id, ";".join),
+            references=("_ref", "; ".join),
+        )
     )
+    coders = segments.groupby(Segment.case_id)[Segment.coder].nunique()
     grid = cases[[Segment.case_id, *attributes]].merge(
         codebook[[Codebook.theme_id, Codebook.theme, Codebook.code_id, Codebook.code,
                   Codebook.valence, Codebook.code_order]],
@@ -63,19 +72,6 @@ def chart_matrix(
                MatrixCell.n_coders, MatrixCell.charted_text, MatrixCell.segment_ids,
                MatrixCell.references]
     return MatrixCell.validate(matrix[columns].reset_index(drop=True))
-
-
-def summarise_cell(group: pd.DataFrame) -> pd.Series:
-    """Chart one case × code: verbatim excerpts, each followed by its reference."""
-    refs = [reference(s) for s in group.itertuples()]
-    excerpts = [f"{' '.join(s.text.split())} {ref}" for s, ref in zip(group.itertuples(), refs,
-                                                                        strict=True)]
-    return pd.Series({
-        MatrixCell.n_segments: len(group),
-        MatrixCell.charted_text: EXCERPT_SEPARATOR.join(excerpts),
-        MatrixCell.segment_ids: ";".join(group[Segment.segment_id]),
-        MatrixCell.references: "; ".join(refs),
-    })
 
 
 def wide_matrix(matrix: pd.DataFrame, attributes: list[str], max_cell_chars: int) -> pd.DataFrame:

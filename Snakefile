@@ -1,0 +1,21 @@
+# qualframe: framework analysis of an interview study, from raw transcripts to a
+# framework matrix and theme summaries. Stages, in pipeline order:
+#   ingest -> deidentify -> coding -> matrix -> themes
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/deidentify.smk"
+include: "workflow/rules/coding.smk"
+include: "workflow/rules/matrix.smk"
+include: "workflow/rules/themes.smk"
+
+
+rule all:
+    input:
+        rules.chart.output,
+        rules.summarise.output,
+    default_target: True

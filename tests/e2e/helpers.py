@@ -1,0 +1,46 @@
+"""Running the workflow in a temporary study folder, as a user would from a shell."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write_config(folder: Path, config: dict) -> Path:
+    path = folder / "config" / "config.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def run_snakemake(folder: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run the repository's Snakefile with `folder` as working directory."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+               "--directory", str(folder), "--cores", "2", *extra]
+    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
+                          timeout=900)
+
+
+def leaked_terms(terms: set[str], folders: list[Path]) -> dict[str, list[str]]:
+    """Terms found (case-insensitive, whole words) in any file under `folders`."""
+    patterns = {t: re.compile(rf"(?<!\w){re.escape(t)}(?!\w)", re.IGNORECASE) for t in terms}
+    found: dict[str, list[str]] = {}
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            text = data.decode("utf-8", errors="ignore")
+            if path.suffix == ".parquet":
+                import pandas as pd
+
+                text = pd.read_parquet(path).to_csv(index=False)
+            for term, pattern in patterns.items():
+                if pattern.search(text):
+                    found.setdefault(str(path.relative_to(folder.parent)), []).append(term)
+    return found

@@ -1,0 +1,34 @@
+rule import_coding:
+    input:
+        exports=config["coding"]["exports"],
+        codebook=config["study"]["codebook"],
+        cases=config["study"]["cases"],
+        transcripts=rules.pseudonymise.output.texts,
+    output:
+        segments="results/coding/segments.parquet",
+        segments_csv="results/coding/segments.csv",
+        codebook="results/coding/codebook.parquet",
+        codebook_csv="results/coding/codebook.csv",
+        cases="results/coding/cases.parquet",
+        cases_csv="results/coding/cases.csv",
+    log:
+        "logs/coding/import_coding.log",
+    params:
+        output_dir="results/coding",
+        columns=get_column_mapping(),
+        attributes=config["matrix"]["case_attributes"],
+        report="logs/coding/validation_report.csv",
+        code_version=CODE_VERSION,
+    conda:
+        "../envs/qualframe.yaml"
+    shell:
+        "qualframe import-coding"
+        " --exports {input.exports:q}"
+        " --columns {params.columns:q}"
+        " --codebook {input.codebook:q}"
+        " --cases {input.cases:q}"
+        " --attributes {params.attributes:q}"
+        " --transcripts {input.transcripts:q}"
+        " --output-dir {params.output_dir:q}"
+        " --report {params.report:q}"
+        " > {log:q} 2>&1"

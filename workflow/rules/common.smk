@@ -1,0 +1,34 @@
+# Config and sheet validation, and path helpers. No data logic here: it lives in the
+# qualframe package, which every rule calls through its command line.
+
+from snakemake.utils import min_version, validate
+
+from qualframe.ingest import discover_transcripts
+from qualframe.provenance import code_version
+
+min_version("9.0")
+
+
+validate(config, "../schemas/config.schema.yaml")
+
+RESTRICTED = config["restricted_dir"]
+TRANSCRIPTS = discover_transcripts(config["study"]["transcripts"])
+CODE_VERSION = code_version()
+
+
+wildcard_constraints:
+    transcript="[A-Za-z0-9][A-Za-z0-9_.-]*",
+
+
+def get_raw_transcript(wildcards):
+    """The raw transcript file of one transcript id."""
+    return TRANSCRIPTS[wildcards.transcript]
+
+
+def get_transcript_ids():
+    return list(TRANSCRIPTS)
+
+
+def get_column_mapping():
+    """The coded-segment export's column mapping as FIELD=COLUMN arguments."""
+    return [f"{field}={column}" for field, column in config["coding"]["columns"].items()]

@@ -1,0 +1,38 @@
+rule chart:
+    input:
+        segments=rules.import_coding.output.segments,
+        codebook=rules.import_coding.output.codebook,
+        cases=rules.import_coding.output.cases,
+    output:
+        long="results/matrix/framework_matrix.parquet",
+        long_csv=report(
+            "results/matrix/framework_matrix.csv",
+            caption="../report/framework_matrix.rst",
+            category="Framework matrix",
+        ),
+        wide="results/matrix/framework_matrix_wide.parquet",
+        wide_csv=report(
+            "results/matrix/framework_matrix_wide.csv",
+            caption="../report/framework_matrix_wide.rst",
+            category="Framework matrix",
+        ),
+    log:
+        "logs/matrix/chart.log",
+    params:
+        attributes=config["matrix"]["case_attributes"],
+        primary_coder=config["coding"]["primary_coder"],
+        max_cell_chars=config["matrix"]["max_cell_chars"],
+        code_version=CODE_VERSION,
+    conda:
+        "../envs/qualframe.yaml"
+    shell:
+        "qualframe chart"
+        " --segments {input.segments:q}"
+        " --codebook {input.codebook:q}"
+        " --cases {input.cases:q}"
+        " --attributes {params.attributes:q}"
+        " --primary-coder {params.primary_coder:q}"
+        " --max-cell-chars {params.max_cell_chars}"
+        " --long {output.long:q}"
+        " --wide {output.wide:q}"
+        " > {log:q} 2>&1"
