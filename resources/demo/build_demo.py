@@ -76,7 +76,6 @@ def write_raw(transcript_id: str, text: str) -> Path:
         document = docx.Document()
         document.core_properties.author = "Transcription service"
         document.core_properties.created = pd.Timestamp("2021-06-01").to_pydatetime()
-        document.add_heading(f"Interview transcript {transcript_id}", level=1)
         for paragraph in paragraphs:
             document.add_paragraph(paragraph)
         document.save(path)

@@ -33,7 +33,9 @@ REGISTER = build_register(
 
 
 def detections_for(texts: dict[str, str], register=REGISTER) -> pd.DataFrame:
-    frames = [detect_transcript(tid, text, register, DEFAULT_ALLOW_LIST) for tid, text in texts.items()]
+    frames = [
+        detect_transcript(tid, text, register, DEFAULT_ALLOW_LIST) for tid, text in texts.items()
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -48,10 +50,8 @@ def detection(tid: str, text: str, surface: str, entity_type: str, detector: str
 
 def detection_frame(rows) -> pd.DataFrame:
     columns = ["transcript_id", "start", "end", "entity_type", "text", "detector"]
-    frame = pd.DataFrame(rows, columns=columns).astype(
-        {"transcript_id": str, "start": int, "end": int, "entity_type": str, "text": str}
-    )
-    return Detection.validate(frame.astype({"detector": str}))
+    types = {column: str for column in columns} | {"start": "int64", "end": "int64"}
+    return Detection.validate(pd.DataFrame(rows, columns=columns).astype(types))
 
 
 def assert_log_invariants(texts: dict[str, str], texts_out: dict[str, str], log: pd.DataFrame):

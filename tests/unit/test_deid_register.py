@@ -20,7 +20,9 @@ def found(register, text: str) -> list[tuple[str, str]]:
 
 
 def test_register_counts_distinct_terms():
-    register = register_of(("Priya Raman", "PERSON"), ("priya raman", "PERSON"), ("Bolton", "LOCATION"))
+    register = register_of(
+        ("Priya Raman", "PERSON"), ("priya raman", "PERSON"), ("Bolton", "LOCATION")
+    )
     assert register.size == 2
 
 

@@ -134,7 +134,9 @@ def test_spoken_digits_rejects_other_words():
 # --- postcodes ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("postcode", ["BL1 4QR", "bl14qr", "SW1A 1AA", "M1 1AE", "m11ae", "EC1A1BB"])
+@pytest.mark.parametrize(
+    "postcode", ["BL1 4QR", "bl14qr", "SW1A 1AA", "M1 1AE", "m11ae", "EC1A1BB"]
+)
 def test_postcode_found(postcode):
     text = f"We live at {postcode}, near the park."
     hits = find_postcodes(text)

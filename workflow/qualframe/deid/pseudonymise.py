@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from qualframe.deid.allow import TITLE_PREFIX, TITLES, is_allowed, normalise_allow_list
@@ -138,9 +139,7 @@ def name_parts(full_name: str, allowed: frozenset[str]) -> list[str]:
     ]
 
 
-def search_terms(
-    detected: Mapping[str, list[Hit]], allowed: frozenset[str]
-) -> dict[str, str]:
+def search_terms(detected: Mapping[str, list[Hit]], allowed: frozenset[str]) -> dict[str, str]:
     """Return {surface text: entity type} to search for across the corpus.
 
     Takes the resolved detections per transcript and the normalised allow-list. Every
@@ -326,12 +325,12 @@ def map_offset(log: pd.DataFrame, offset: int, side: str = "start") -> int:
     """
     if side not in ("start", "end"):
         raise ValueError(f"side must be 'start' or 'end', not {side!r}")
-    shift = 0
-    spans = log.sort_values("start")[["start", "end", "deid_start", "deid_end"]]
-    for start, end, deid_start, deid_end in spans.itertuples(index=False):
-        if offset <= start:
-            break
-        if offset < end:
-            return int(deid_start if side == "start" else deid_end)
-        shift = deid_end - end
+    spans = log.sort_values("start")
+    starts, ends = spans["start"].to_numpy(), spans["end"].to_numpy()
+    deid_starts, deid_ends = spans["deid_start"].to_numpy(), spans["deid_end"].to_numpy()
+    # Replaced spans do not overlap, so ends are sorted too.
+    passed = int(np.searchsorted(ends, offset, side="right"))
+    if passed < len(starts) and starts[passed] < offset:
+        return int(deid_starts[passed] if side == "start" else deid_ends[passed])
+    shift = deid_ends[passed - 1] - ends[passed - 1] if passed else 0
     return int(offset + shift)

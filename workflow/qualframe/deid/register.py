@@ -69,9 +69,7 @@ def at_word_boundaries(text: str, start: int, end: int) -> bool:
     punctuation needs no boundary.
     """
     glued_before = start > 0 and is_word_char(text[start]) and is_word_char(text[start - 1])
-    glued_after = (
-        end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end])
-    )
+    glued_after = end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end])
     return not (glued_before or glued_after)
 
 
