@@ -15,7 +15,7 @@ include: "workflow/rules/themes.smk"
 
 
 rule all:
+    default_target: True
     input:
         rules.chart.output,
         rules.summarise.output,
-    default_target: True

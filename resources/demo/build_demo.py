@@ -21,9 +21,13 @@ from pathlib import Path
 import docx
 import pandas as pd
 import yaml
-
-from qualframe.deid import DEFAULT_ALLOW_LIST, build_register, detect_transcript, map_offset
-from qualframe.deid import pseudonymise_corpus
+from qualframe.deid import (
+    DEFAULT_ALLOW_LIST,
+    build_register,
+    detect_transcript,
+    map_offset,
+    pseudonymise_corpus,
+)
 from qualframe.ingest import normalise_text, read_transcript
 
 DEMO = Path(__file__).parent
@@ -51,8 +55,14 @@ def parse(source: str) -> tuple[str, list[dict], list[dict]]:
         at = match.end()
         if match.group("type"):
             text = match.group("ident")
-            identifiers.append({"start": length, "end": length + len(text),
-                                "entity_type": match.group("type"), "text": text})
+            identifiers.append(
+                {
+                    "start": length,
+                    "end": length + len(text),
+                    "entity_type": match.group("type"),
+                    "text": text,
+                }
+            )
             plain.append(text)
             length += len(text)
         elif match.group("code"):
@@ -100,8 +110,12 @@ def to_vtt(paragraphs: list[str]) -> str:
         for i in range(0, len(words), 14):
             chunk = " ".join(words[i : i + 14])
             duration = 0.4 * len(words[i : i + 14]) + 0.3
-            cues += [f"{number}-{i // 14}", f"{stamp(clock)} --> {stamp(clock + duration)}",
-                     f"<v {speaker}>{html.escape(chunk, quote=False)}</v>", ""]
+            cues += [
+                f"{number}-{i // 14}",
+                f"{stamp(clock)} --> {stamp(clock + duration)}",
+                f"<v {speaker}>{html.escape(chunk, quote=False)}</v>",
+                "",
+            ]
             clock += duration + 0.2
     return "\n".join(cues)
 
@@ -124,8 +138,11 @@ def second_coding(segments: list[dict], code_ids: list[str], themes: dict) -> li
         if roll < 0.15:
             continue
         if roll < 0.35:
-            siblings = [c for c in code_ids if themes[c] == themes[segment["code_id"]]
-                        and c != segment["code_id"]]
+            siblings = [
+                c
+                for c in code_ids
+                if themes[c] == themes[segment["code_id"]] and c != segment["code_id"]
+            ]
             segment = {**segment, "code_id": rng.choice(siblings)}
         second.append(segment)
     return second
@@ -152,13 +169,18 @@ def main() -> int:
         if stale.stem not in paths or stale != paths[stale.stem]:
             stale.unlink()
 
-    gold_frame = pd.DataFrame(gold, columns=["transcript_id", "start", "end", "entity_type", "text"])
+    gold_frame = pd.DataFrame(
+        gold, columns=["transcript_id", "start", "end", "entity_type", "text"]
+    )
     (DEMO / "gold").mkdir(exist_ok=True)
     gold_frame.to_csv(DEMO / "gold" / "identifiers.tsv", sep="\t", index=False, lineterminator="\n")
 
-    register = (gold_frame[gold_frame["entity_type"].isin(REGISTER_TYPES)]
-                .rename(columns={"text": "term"})[["term", "entity_type"]]
-                .drop_duplicates("term").sort_values(["entity_type", "term"]))
+    register = (
+        gold_frame[gold_frame["entity_type"].isin(REGISTER_TYPES)]
+        .rename(columns={"text": "term"})[["term", "entity_type"]]
+        .drop_duplicates("term")
+        .sort_values(["entity_type", "term"])
+    )
     register.to_csv(DEMO / "identifiers.tsv", sep="\t", index=False, lineterminator="\n")
 
     # de-identify exactly as the pipeline does, then quote the de-identified text
@@ -184,20 +206,23 @@ def main() -> int:
                 if out.count(quote) != 1:
                     problems.append(f"{transcript_id} {segment['code_id']}: quote not unique")
                 created = pd.Timestamp("2022-03-01 09:00") + pd.Timedelta(
-                    minutes=int(transcript_id[1:]) * 90 + number * 3)
-                rows.append({
-                    "Color": "",
-                    "Document group": cases.loc[transcript_id, "service_type"],
-                    "Document name": transcript_id,
-                    "Code": names[segment["code_id"]],
-                    "Begin": out.count("\n\n", 0, start) + 1,
-                    "End": out.count("\n\n", 0, end) + 1,
-                    "Weight score": 0,
-                    "Segment": quote,
-                    "Comment": "",
-                    "Created by": coder,
-                    "Created": created.strftime("%d/%m/%Y %H:%M"),
-                })
+                    minutes=int(transcript_id[1:]) * 90 + number * 3
+                )
+                rows.append(
+                    {
+                        "Color": "",
+                        "Document group": cases.loc[transcript_id, "service_type"],
+                        "Document name": transcript_id,
+                        "Code": names[segment["code_id"]],
+                        "Begin": out.count("\n\n", 0, start) + 1,
+                        "End": out.count("\n\n", 0, end) + 1,
+                        "Weight score": 0,
+                        "Segment": quote,
+                        "Comment": "",
+                        "Created by": coder,
+                        "Created": created.strftime("%d/%m/%Y %H:%M"),
+                    }
+                )
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
@@ -207,9 +232,11 @@ def main() -> int:
         writer.writeheader()
         writer.writerows(rows)
     digest = hashlib.sha256((DEMO / "coding" / "coded_segments.csv").read_bytes()).hexdigest()
-    print(f"{len(texts)} transcripts, {len(gold_frame)} gold identifier spans, "
-          f"{len(register)} register terms, {len(rows)} coded segments "
-          f"(coded_segments.csv sha256 {digest[:12]})")
+    print(
+        f"{len(texts)} transcripts, {len(gold_frame)} gold identifier spans, "
+        f"{len(register)} register terms, {len(rows)} coded segments "
+        f"(coded_segments.csv sha256 {digest[:12]})"
+    )
     return 0
 
 

@@ -22,10 +22,19 @@ def run_snakemake(folder: Path, *extra: str) -> subprocess.CompletedProcess:
     """Run the repository's Snakefile with `folder` as working directory."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-               "--directory", str(folder), "--cores", "2", *extra]
-    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
-                          timeout=900)
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(folder),
+        "--cores",
+        "2",
+        *extra,
+    ]
+    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=900)
 
 
 def leaked_terms(terms: set[str], folders: list[Path]) -> dict[str, list[str]]:

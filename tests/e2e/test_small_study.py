@@ -13,13 +13,17 @@ pytestmark = pytest.mark.e2e
 
 TRANSCRIPTS = {
     "S01": "Interviewer: Thanks, Amara Quist, for joining.\r\n\r\nParticipant: Our director "
-           "backed the café from day one. Call me on 07700 900481 or amara.quist@example.org."
-           "\r\n\r\nParticipant: Honestly we could not recruit nurses for months.\r\n",
-    "S02": ["Interviewer: How did Brightwater Trust help?",
-            "Participant: Brightwater Trust gave us the building on Lowmoor Road, BL1 4QR. "
-            "The money ran out after a year though."],
-    "S03": [("Interviewer", "So what about Amara?"),
-            ("Participant", "Amara was brilliant. Staff left in the first winter.")],
+    "backed the café from day one. Call me on 07700 900481 or amara.quist@example.org."
+    "\r\n\r\nParticipant: Honestly we could not recruit nurses for months.\r\n",
+    "S02": [
+        "Interviewer: How did Brightwater Trust help?",
+        "Participant: Brightwater Trust gave us the building on Lowmoor Road, BL1 4QR. "
+        "The money ran out after a year though.",
+    ],
+    "S03": [
+        ("Interviewer", "So what about Amara?"),
+        ("Participant", "Amara was brilliant. Staff left in the first winter."),
+    ],
 }
 CODED = [
     ("S01", "People\\Leadership", "ES", "Our director backed the café from day one."),
@@ -28,8 +32,16 @@ CODED = [
     ("S03", "workforce", "ES", "Staff left in the first winter."),
     ("S03", "workforce", "JK", "Staff left in the first winter."),
 ]
-IDENTIFIERS = {"Amara Quist", "Amara", "Quist", "07700 900481", "amara.quist@example.org",
-               "Brightwater Trust", "Lowmoor Road", "BL1 4QR"}
+IDENTIFIERS = {
+    "Amara Quist",
+    "Amara",
+    "Quist",
+    "07700 900481",
+    "amara.quist@example.org",
+    "Brightwater Trust",
+    "Lowmoor Road",
+    "BL1 4QR",
+}
 
 
 def make_study(folder, codebook_dict, coded=CODED):
@@ -40,30 +52,48 @@ def make_study(folder, codebook_dict, coded=CODED):
     for paragraph in TRANSCRIPTS["S02"]:
         document.add_paragraph(paragraph)
     document.save(study / "transcripts" / "S02.docx")
-    cues = [f"00:00:0{i}.000 --> 00:00:0{i + 1}.000\n<v {who}>{text}</v>\n"
-            for i, (who, text) in enumerate(TRANSCRIPTS["S03"])]
+    cues = [
+        f"00:00:0{i}.000 --> 00:00:0{i + 1}.000\n<v {who}>{text}</v>\n"
+        for i, (who, text) in enumerate(TRANSCRIPTS["S03"])
+    ]
     (study / "transcripts" / "S03.vtt").write_text("WEBVTT\n\n" + "\n".join(cues))
     (study / "identifiers.tsv").write_text(
-        "term\tentity_type\nAmara Quist\tPERSON\nBrightwater Trust\tORG\nLowmoor Road\tLOCATION\n")
+        "term\tentity_type\nAmara Quist\tPERSON\nBrightwater Trust\tORG\nLowmoor Road\tLOCATION\n"
+    )
     (study / "allow_list.txt").write_text("# none\n")
     (study / "cases.tsv").write_text(
         "case_id\tservice_type\tregion\nS01\tcrisis café\tNorth West\n"
-        "S02\tcrisis house\tLondon\nS03\tcrisis café\tLondon\n")
+        "S02\tcrisis house\tLondon\nS03\tcrisis café\tLondon\n"
+    )
     (study / "codebook.yaml").write_text(yaml.safe_dump(codebook_dict))
     pd.DataFrame(coded, columns=["Document name", "Code", "Created by", "Segment"]).to_csv(
-        study / "coded.csv", index=False)
-    write_config(folder, {
-        "study": {"transcripts": "study/transcripts", "cases": "study/cases.tsv",
-                  "codebook": "study/codebook.yaml", "identifiers": "study/identifiers.tsv",
-                  "allow_list": "study/allow_list.txt"},
-        "restricted_dir": "restricted",
-        "coding": {"exports": ["study/coded.csv"],
-                   "columns": {"transcript": "Document name", "code": "Code",
-                               "coder": "Created by", "text": "Segment"},
-                   "primary_coder": "ES"},
-        "matrix": {"case_attributes": ["service_type", "region"], "max_cell_chars": 200},
-        "themes": {"group_by": ["service_type"]},
-    })
+        study / "coded.csv", index=False
+    )
+    write_config(
+        folder,
+        {
+            "study": {
+                "transcripts": "study/transcripts",
+                "cases": "study/cases.tsv",
+                "codebook": "study/codebook.yaml",
+                "identifiers": "study/identifiers.tsv",
+                "allow_list": "study/allow_list.txt",
+            },
+            "restricted_dir": "restricted",
+            "coding": {
+                "exports": ["study/coded.csv"],
+                "columns": {
+                    "transcript": "Document name",
+                    "code": "Code",
+                    "coder": "Created by",
+                    "text": "Segment",
+                },
+                "primary_coder": "ES",
+            },
+            "matrix": {"case_attributes": ["service_type", "region"], "max_cell_chars": 200},
+            "themes": {"group_by": ["service_type"]},
+        },
+    )
     return folder
 
 
@@ -74,8 +104,7 @@ def test_small_study_end_to_end(tmp_path, codebook_dict):
 
     matrix = pd.read_parquet(folder / "results/matrix/framework_matrix.parquet")
     assert len(matrix) == 3 * 3
-    assert matrix.groupby("case_id")["n_segments"].sum().to_dict() == {"S01": 2, "S02": 1,
-                                                                       "S03": 1}
+    assert matrix.groupby("case_id")["n_segments"].sum().to_dict() == {"S01": 2, "S02": 1, "S03": 1}
     assert pd.read_csv(folder / "results/matrix/framework_matrix.csv").shape == matrix.shape
     wide = pd.read_parquet(folder / "results/matrix/framework_matrix_wide.parquet")
     assert wide["case_id"].tolist() == ["S01", "S02", "S03"]
@@ -86,8 +115,9 @@ def test_small_study_end_to_end(tmp_path, codebook_dict):
     deid = (folder / "results/deid/transcripts/S02.txt").read_text()
     assert "[ORG_1]" in deid and "[POSTCODE_1]" in deid
     log = pd.read_csv(folder / "restricted/anonymisation_log.csv")
-    assert {"transcript_id", "start", "end", "entity_type", "original",
-            "replacement"} <= set(log.columns)
+    assert {"transcript_id", "start", "end", "entity_type", "original", "replacement"} <= set(
+        log.columns
+    )
     assert stat.S_IMODE((folder / "restricted").stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / "restricted/anonymisation_log.csv").stat().st_mode) == 0o600
     assert leaked_terms(IDENTIFIERS, [folder / "results", folder / "logs"]) == {}
@@ -113,9 +143,9 @@ def test_bad_coded_row_stops_the_run_with_a_report(tmp_path, codebook_dict):
 def test_config_is_validated_on_load(tmp_path, codebook_dict):
     folder = make_study(tmp_path, codebook_dict)
     config = (folder / "config/config.yaml").read_text()
-    (folder / "config/config.yaml").write_text(config.replace("restricted_dir: restricted",
-                                                              "restricted_dir: results/secret"))
+    (folder / "config/config.yaml").write_text(
+        config.replace("restricted_dir: restricted", "restricted_dir: results/secret")
+    )
     run = run_snakemake(folder, "--dry-run")
     assert run.returncode != 0
     assert "restricted_dir" in run.stdout + run.stderr
-

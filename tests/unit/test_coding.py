@@ -2,7 +2,6 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from qualframe.coding import ColumnMap, codebook_from_dict, load_cases, locate_segments
 from qualframe.coding.segments import canonical, span_from_quote
 from qualframe.errors import QualframeError, ValidationFailed
@@ -24,8 +23,11 @@ def test_codebook_flattens_themes_in_order(codebook):
 def test_codebook_missing_key_names_the_place(codebook_dict):
     broken = {"themes": [dict(codebook_dict["themes"][0])]}
     broken["themes"][0]["codes"] = [{"id": "x", "name": "X", "definition": "d"}]
-    with pytest.raises(QualframeError, match=r"cb.yaml, themes\[1\].codes\[1\] \(x\): missing "
-                                             r"valence, cfir_domain, cfir_construct"):
+    with pytest.raises(
+        QualframeError,
+        match=r"cb.yaml, themes\[1\].codes\[1\] \(x\): missing "
+        r"valence, cfir_domain, cfir_construct",
+    ):
         codebook_from_dict(broken, source="cb.yaml")
 
 
@@ -49,8 +51,10 @@ def test_cases_missing_attribute_and_duplicate_id(cases):
     with pytest.raises(ValidationFailed) as caught:
         load_cases(sheet, "cases.tsv", ["service_type", "region", "status"])
     report = caught.value.report
-    assert set(report["problem"]) >= {"missing column: configured as a case attribute",
-                                      "empty attribute"}
+    assert set(report["problem"]) >= {
+        "missing column: configured as a case attribute",
+        "empty attribute",
+    }
     assert 3 in report.loc[report["problem"] == "empty attribute", "row"].tolist()
     assert report["problem"].str.contains("unique", case=False).any()
 
@@ -65,7 +69,7 @@ def test_locate_exact_and_loose_quotes(texts, codebook):
     Segment.validate(segments)
     assert segments["segment_id"].tolist() == ["A1-S001", "A1-S002", "A2-S001"]
     for segment in segments.itertuples():
-        assert texts[segment.transcript_id][segment.start:segment.end] == segment.text
+        assert texts[segment.transcript_id][segment.start : segment.end] == segment.text
     assert segments.set_index("segment_id").loc["A2-S001", "paragraph"] == 2
     assert segments["source_row"].tolist() == [2, 4, 3]
 
@@ -95,10 +99,14 @@ def test_ambiguous_quote(texts):
 
 def test_offsets_are_checked_against_the_quote(texts, codebook):
     columns = ColumnMap("doc", "code", "coder", "text", start="start", end="end")
-    frame = pd.DataFrame([["A1", "leadership", "ES", "Our director", "45", "57"],
-                          ["A1", "leadership", "ES", "Our director", "0", "12"],
-                          ["A1", "leadership", "ES", "", "9", "999"]],
-                         columns=["doc", "code", "coder", "text", "start", "end"])
+    frame = pd.DataFrame(
+        [
+            ["A1", "leadership", "ES", "Our director", "45", "57"],
+            ["A1", "leadership", "ES", "Our director", "0", "12"],
+            ["A1", "leadership", "ES", "", "9", "999"],
+        ],
+        columns=["doc", "code", "coder", "text", "start", "end"],
+    )
     with pytest.raises(ValidationFailed) as caught:
         locate_segments(frame, "x.csv", columns, texts, codebook)
     problems = caught.value.report.set_index("row")["problem"]
@@ -123,8 +131,12 @@ def test_canonical_positions_point_back(text):
         assert char == " " if text[at].isspace() else char in (text[at], "'", '"')
 
 
-@given(st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "’quoted’"]), min_size=3,
-                max_size=12), st.data())
+@given(
+    st.lists(
+        st.sampled_from(["alpha", "beta", "gamma", "delta", "’quoted’"]), min_size=3, max_size=12
+    ),
+    st.data(),
+)
 def test_loose_match_recovers_the_span(words, data):
     text = " ".join(f"{w}_{i}_" for i, w in enumerate(words))
     i = data.draw(st.integers(0, len(words) - 2))

@@ -2,7 +2,6 @@
 
 import pandas as pd
 import pytest
-
 from qualframe.deid import DEFAULT_ALLOW_LIST, build_register, detect_transcript, normalise_entity
 from qualframe.deid.register import find_register_terms
 from qualframe.schemas import Detection
@@ -97,6 +96,11 @@ def test_register_longest_match_wins():
     ]
 
 
+def test_register_matches_curly_apostrophes():
+    register = register_of(("O'Brien", "PERSON"))
+    assert found(register, "Ask O’Brien.") == [("O’Brien", "PERSON")]
+
+
 def test_register_offsets_survive_case_folding_that_changes_length():
     register = register_of(("Cole", "PERSON"))
     text = "İstanbul trip with Cole"
@@ -115,6 +119,9 @@ def test_register_offsets_survive_case_folding_that_changes_length():
         ("Cllr Jones’", "PERSON", "jones"),
         ("“Priya”", "PERSON", "priya"),
         ("Sgt Cole", "PERSON", "cole"),
+        ("DI Cole", "PERSON", "cole"),
+        ("Di Cole", "PERSON", "di cole"),
+        ("Mrs. Dr Cole", "PERSON", "cole"),
         ("PC World", "ORG", "pc world"),
         ("0161 496 0732", "PHONE", "01614960732"),
         ("+44 161 496 0732", "PHONE", "01614960732"),
@@ -171,6 +178,13 @@ def test_detect_transcript_ignores_existing_placeholders():
     text = "[Trust A] said [PERSON_3] rang Trust A."
     detections = detect_transcript("P01", text, register, DEFAULT_ALLOW_LIST)
     assert list(detections["start"]) == [text.rindex("Trust A")]
+
+
+def test_detect_transcript_looks_inside_transcriber_notes():
+    register = register_of(("Dave", "PERSON"))
+    text = "[Dave laughs] and [PERSON_3] and [Mental Health Trust B]"
+    detections = detect_transcript("P01", text, register, DEFAULT_ALLOW_LIST)
+    assert list(detections["text"]) == ["Dave"]
 
 
 def test_detect_transcript_with_nothing_found_validates():

@@ -1,6 +1,5 @@
 import pandas as pd
 import pytest
-
 from qualframe.coding import ColumnMap, locate_segments
 from qualframe.matrix import chart_matrix, select_segments, wide_matrix
 from qualframe.matrix.chart import trim
@@ -12,11 +11,13 @@ COLUMNS = ColumnMap(transcript="doc", code="code", coder="coder", text="text")
 
 @pytest.fixture
 def segments(texts, codebook):
-    rows = [["A1", "leadership", "ES", "Our director backed us all the way."],
-            ["A1", "workforce", "ES", "But we could not recruit nurses."],
-            ["A1", "workforce", "JK", "we could not recruit nurses"],
-            ["A2", "funding", "ES", "The money ran out in a year."],
-            ["A2", "workforce", "ES", "Staff left"]]
+    rows = [
+        ["A1", "leadership", "ES", "Our director backed us all the way."],
+        ["A1", "workforce", "ES", "But we could not recruit nurses."],
+        ["A1", "workforce", "JK", "we could not recruit nurses"],
+        ["A2", "funding", "ES", "The money ran out in a year."],
+        ["A2", "workforce", "ES", "Staff left"],
+    ]
     frame = pd.DataFrame(rows, columns=["doc", "code", "coder", "text"])
     return locate_segments(frame, "coded.csv", COLUMNS, texts, codebook)
 
@@ -57,8 +58,9 @@ def test_theme_summary_counts(segments, codebook, cases):
     matrix = chart_matrix(segments, codebook, cases, ["service_type"], primary_coder="ES")
     summary = summarise_themes(matrix, ["service_type"])
     ThemeSummary.validate(summary)
-    overall = summary[summary["group_attribute"] == "all"].set_index(["level", "theme_id",
-                                                                       "code_id"])
+    overall = summary[summary["group_attribute"] == "all"].set_index(
+        ["level", "theme_id", "code_id"]
+    )
     assert overall.loc[("code", "people", "workforce"), "cases_coded"] == 2
     assert overall.loc[("code", "people", "workforce"), "share_cases"] == pytest.approx(0.6667)
     assert overall.loc[("theme", "people", ""), "cases_coded"] == 2

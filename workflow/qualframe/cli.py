@@ -53,7 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--transcript-id", required=True)
     ingest.add_argument("--output", required=True, help="normalised text (restricted)")
     ingest.add_argument("--metadata", required=True, help="JSON: source file, format, SHA-256")
-    ingest.add_argument("--restricted-dir", required=True, help="folder kept owner-only")
     ingest.set_defaults(run=run_ingest)
 
     detect = steps.add_parser("detect", help="find candidate identifiers in one transcript")
@@ -62,27 +61,37 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--register", required=True, help="identifier register (TSV)")
     detect.add_argument("--allow-list", required=True, help="terms never redacted, one a line")
     detect.add_argument("--output", required=True, help="detections (Parquet, restricted)")
-    detect.add_argument("--restricted-dir", required=True)
     detect.set_defaults(run=run_detect)
 
     pseudo = steps.add_parser("pseudonymise", help="replace identifiers across the corpus")
     pseudo.add_argument("--texts", nargs="+", required=True, help="normalised transcripts")
     pseudo.add_argument("--detections", nargs="+", required=True, help="one per transcript")
     pseudo.add_argument("--allow-list", required=True)
-    pseudo.add_argument("--output-dir", required=True, help="de-identified transcripts")
+    pseudo.add_argument(
+        "--outputs",
+        nargs="+",
+        required=True,
+        help="de-identified transcripts, one per text, named by transcript id",
+    )
     pseudo.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
-    pseudo.add_argument("--restricted-dir", required=True)
     pseudo.set_defaults(run=run_pseudonymise)
 
     coding = steps.add_parser("import-coding", help="validate and locate coded segments")
     coding.add_argument("--exports", nargs="+", required=True, help="coded-segment CSV/XLSX")
-    coding.add_argument("--columns", nargs="+", required=True, metavar="FIELD=COLUMN",
-                        help="column mapping: transcript=, code=, coder=, text= [start=, end=]")
+    coding.add_argument(
+        "--columns",
+        nargs="+",
+        required=True,
+        metavar="FIELD=COLUMN",
+        help="column mapping: transcript=, code=, coder=, text= [start=, end=]",
+    )
     coding.add_argument("--codebook", required=True, help="codebook YAML")
     coding.add_argument("--cases", required=True, help="case sheet TSV")
     coding.add_argument("--attributes", nargs="*", default=[], help="case attributes to check")
     coding.add_argument("--transcripts", nargs="+", required=True, help="de-identified texts")
-    coding.add_argument("--output-dir", required=True, help="writes segments, codebook, cases")
+    coding.add_argument("--segments-out", required=True, help="Parquet (+ .csv beside it)")
+    coding.add_argument("--codebook-out", required=True, help="Parquet (+ .csv beside it)")
+    coding.add_argument("--cases-out", required=True, help="Parquet (+ .csv beside it)")
     coding.set_defaults(run=run_import_coding)
 
     chart = steps.add_parser("chart", help="build the framework matrix")
@@ -104,8 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for sub in steps.choices.values():
         sub.add_argument("--report", default=None, help="CSV of validation failures, if any")
-        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                         help=argparse.SUPPRESS)
+        sub.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
 
 
@@ -120,21 +130,24 @@ def transcript_id_of(path: str) -> str:
 def run_ingest(args) -> None:
     from qualframe.ingest import normalise_text, read_transcript
 
-    qio.make_restricted_dir(args.restricted_dir)
     text = normalise_text(read_transcript(args.input))
     if not text.strip():
         raise QualframeError("the transcript is empty", path=args.input)
     qio.make_restricted_dir(Path(args.output).parent)
     qio.write_text(args.output, text, restricted=True)
-    qio.write_json(args.metadata, {
-        "transcript_id": args.transcript_id,
-        "source_file": args.input,
-        "source_format": Path(args.input).suffix.lower().lstrip("."),
-        "source_bytes": Path(args.input).stat().st_size,
-        "source_sha256": qio.sha256_file(args.input),
-        "normalised_characters": len(text),
-        "normalised_sha256": qio.sha256_file(args.output),
-    }, restricted=True)
+    qio.write_json(
+        args.metadata,
+        {
+            "transcript_id": args.transcript_id,
+            "source_file": args.input,
+            "source_format": Path(args.input).suffix.lower().lstrip("."),
+            "source_bytes": Path(args.input).stat().st_size,
+            "source_sha256": qio.sha256_file(args.input),
+            "normalised_characters": len(text),
+            "normalised_sha256": qio.sha256_file(args.output),
+        },
+        restricted=True,
+    )
     print(f"{args.transcript_id}: {len(text)} characters from {args.input}")
 
 
@@ -149,35 +162,40 @@ def read_allow_list(path: str) -> list[str]:
 def run_detect(args) -> None:
     from qualframe.deid import build_register, detect_transcript
 
-    qio.make_restricted_dir(args.restricted_dir)
     try:
         register = build_register(qio.read_tsv(args.register))
     except ValueError as exc:
         raise QualframeError(str(exc), path=args.register) from exc
     detections = detect_transcript(
-        args.transcript_id, qio.read_text(args.input), register, read_allow_list(args.allow_list))
+        args.transcript_id, qio.read_text(args.input), register, read_allow_list(args.allow_list)
+    )
     qio.make_restricted_dir(Path(args.output).parent)
     qio.write_table(detections, args.output, restricted=True)
     counts = detections["entity_type"].value_counts().sort_index()
-    print(f"{args.transcript_id}: {len(detections)} candidate identifiers "
-          f"({', '.join(f'{n} {t}' for t, n in counts.items()) or 'none'})")
+    print(
+        f"{args.transcript_id}: {len(detections)} candidate identifiers "
+        f"({', '.join(f'{n} {t}' for t, n in counts.items()) or 'none'})"
+    )
 
 
 def run_pseudonymise(args) -> None:
     from qualframe.deid import pseudonymise_corpus
 
-    qio.make_restricted_dir(args.restricted_dir)
     texts = {transcript_id_of(p): qio.read_text(p) for p in args.texts}
+    outputs = {transcript_id_of(p): p for p in args.outputs}
+    if set(outputs) != set(texts):
+        raise QualframeError("--outputs must name one file per transcript of --texts")
     frames = [qio.read_parquet(p) for p in args.detections]
     detections = pd.concat(frames, ignore_index=True)
     deidentified, log = pseudonymise_corpus(texts, detections, read_allow_list(args.allow_list))
     qio.make_restricted_dir(Path(args.log).parent)
     qio.write_csv(log, args.log, restricted=True)
     for transcript_id, text in sorted(deidentified.items()):
-        qio.write_text(Path(args.output_dir) / f"{transcript_id}.txt", text)
+        qio.write_text(outputs[transcript_id], text)
     entities = log.drop_duplicates("replacement")
-    print(f"{len(log)} replacements of {len(entities)} distinct entities "
-          f"in {len(texts)} transcripts")
+    print(
+        f"{len(log)} replacements of {len(entities)} distinct entities in {len(texts)} transcripts"
+    )
 
 
 def parse_columns(pairs: list[str]):
@@ -216,8 +234,16 @@ def run_import_coding(args) -> None:
     texts = {transcript_id_of(p): qio.read_text(p) for p in args.transcripts}
     missing_cases = sorted(set(texts) - set(cases["case_id"]))
     if missing_cases:
-        records = [{"file": args.cases, "row": None, "column": "case_id", "value": t,
-                    "problem": "transcript without a case row"} for t in missing_cases]
+        records = [
+            {
+                "file": args.cases,
+                "row": None,
+                "column": "case_id",
+                "value": t,
+                "problem": "transcript without a case row",
+            }
+            for t in missing_cases
+        ]
         report = report_frame(records)
         raise ValidationFailed(summarise_failures(report, len(cases)), report, path=args.cases)
     segments, failures = [], []
@@ -230,27 +256,34 @@ def run_import_coding(args) -> None:
         report = pd.concat([f.report for f in failures], ignore_index=True)
         raise ValidationFailed("; ".join(str(f) for f in failures), report)
     segments = pd.concat(segments, ignore_index=True)
-    out = Path(args.output_dir)
-    qio.write_table(segments, out / "segments.parquet", out / "segments.csv")
-    qio.write_table(codebook, out / "codebook.parquet", out / "codebook.csv")
-    qio.write_table(cases, out / "cases.parquet", out / "cases.csv")
-    print(f"{len(segments)} coded segments from {len(args.exports)} export(s): "
-          f"{segments['case_id'].nunique()} cases, {segments['code_id'].nunique()} codes, "
-          f"{segments['coder'].nunique()} coders")
+    qio.write_table(segments, args.segments_out, csv_beside(args.segments_out))
+    qio.write_table(codebook, args.codebook_out, csv_beside(args.codebook_out))
+    qio.write_table(cases, args.cases_out, csv_beside(args.cases_out))
+    print(
+        f"{len(segments)} coded segments from {len(args.exports)} export(s): "
+        f"{segments['case_id'].nunique()} cases, {segments['code_id'].nunique()} codes, "
+        f"{segments['coder'].nunique()} coders"
+    )
 
 
 def run_chart(args) -> None:
     from qualframe.matrix import chart_matrix, wide_matrix
 
     matrix = chart_matrix(
-        qio.read_parquet(args.segments), qio.read_parquet(args.codebook),
-        qio.read_parquet(args.cases), args.attributes, args.primary_coder or None)
+        qio.read_parquet(args.segments),
+        qio.read_parquet(args.codebook),
+        qio.read_parquet(args.cases),
+        args.attributes,
+        args.primary_coder or None,
+    )
     qio.write_table(matrix, args.long, csv_beside(args.long))
     wide = wide_matrix(matrix, args.attributes, args.max_cell_chars)
     qio.write_table(wide, args.wide, csv_beside(args.wide))
     filled = int((matrix["n_segments"] > 0).sum())
-    print(f"framework matrix: {matrix['case_id'].nunique()} cases × "
-          f"{matrix['code_id'].nunique()} codes, {filled} of {len(matrix)} cells charted")
+    print(
+        f"framework matrix: {matrix['case_id'].nunique()} cases × "
+        f"{matrix['code_id'].nunique()} codes, {filled} of {len(matrix)} cells charted"
+    )
 
 
 def run_summarise(args) -> None:
@@ -258,8 +291,10 @@ def run_summarise(args) -> None:
 
     summary = summarise_themes(qio.read_parquet(args.matrix), args.attributes)
     qio.write_table(summary, args.output, csv_beside(args.output))
-    print(f"theme summary: {len(summary)} rows "
-          f"({summary['theme_id'].nunique()} themes, grouped by {', '.join(args.attributes)})")
+    print(
+        f"theme summary: {len(summary)} rows "
+        f"({summary['theme_id'].nunique()} themes, grouped by {', '.join(args.attributes)})"
+    )
 
 
 if __name__ == "__main__":

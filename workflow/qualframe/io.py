@@ -53,11 +53,17 @@ def read_text(path: str | os.PathLike) -> str:
 
 def write_json(path: str | os.PathLike, data, restricted: bool = False) -> None:
     """Write JSON with sorted keys (stable bytes), atomically."""
-    write_text(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", restricted)
+    write_text(
+        path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", restricted
+    )
 
 
-def write_table(df: pd.DataFrame, parquet: str | os.PathLike, csv: str | os.PathLike | None = None,
-                restricted: bool = False) -> None:
+def write_table(
+    df: pd.DataFrame,
+    parquet: str | os.PathLike,
+    csv: str | os.PathLike | None = None,
+    restricted: bool = False,
+) -> None:
     """Write one DataFrame as Parquet and, when `csv` is given, as CSV, both atomically."""
     mode = RESTRICTED_FILE_MODE if restricted else None
     with atomic_path(parquet, mode) as tmp:
@@ -82,7 +88,9 @@ def read_tsv(path: str | os.PathLike) -> pd.DataFrame:
     try:
         return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise QualframeError(f"cannot read as a tab-separated sheet: {exc}", path=str(path)) from exc
+        raise QualframeError(
+            f"cannot read as a tab-separated sheet: {exc}", path=str(path)
+        ) from exc
 
 
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
@@ -100,7 +108,9 @@ def read_yaml(path: str | os.PathLike):
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None
-        raise QualframeError(f"not valid YAML: {getattr(exc, 'problem', exc)}", str(path), where) from exc
+        raise QualframeError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}", str(path), where
+        ) from exc
 
 
 def make_restricted_dir(path: str | os.PathLike) -> Path:

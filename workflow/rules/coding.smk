@@ -13,14 +13,13 @@ rule import_coding:
         cases_csv="results/coding/cases.csv",
     log:
         "logs/coding/import_coding.log",
+    conda:
+        "../envs/qualframe.yaml"
     params:
-        output_dir="results/coding",
         columns=get_column_mapping(),
         attributes=config["matrix"]["case_attributes"],
         report="logs/coding/validation_report.csv",
         code_version=CODE_VERSION,
-    conda:
-        "../envs/qualframe.yaml"
     shell:
         "qualframe import-coding"
         " --exports {input.exports:q}"
@@ -29,6 +28,8 @@ rule import_coding:
         " --cases {input.cases:q}"
         " --attributes {params.attributes:q}"
         " --transcripts {input.transcripts:q}"
-        " --output-dir {params.output_dir:q}"
+        " --segments-out {output.segments:q}"
+        " --codebook-out {output.codebook:q}"
+        " --cases-out {output.cases:q}"
         " --report {params.report:q}"
         " > {log:q} 2>&1"

@@ -4,6 +4,7 @@
 from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
+from qualframe.io import make_restricted_dir
 from qualframe.provenance import code_version
 
 min_version("9.0")
@@ -14,6 +15,11 @@ validate(config, "../schemas/config.schema.yaml")
 RESTRICTED = config["restricted_dir"]
 TRANSCRIPTS = discover_transcripts(config["study"]["transcripts"])
 CODE_VERSION = code_version()
+
+
+onstart:
+    # owner-only before the first restricted file is written
+    make_restricted_dir(RESTRICTED)
 
 
 wildcard_constraints:
@@ -31,4 +37,6 @@ def get_transcript_ids():
 
 def get_column_mapping():
     """The coded-segment export's column mapping as FIELD=COLUMN arguments."""
-    return [f"{field}={column}" for field, column in config["coding"]["columns"].items()]
+    return [
+        f"{field}={column}" for field, column in config["coding"]["columns"].items()
+    ]

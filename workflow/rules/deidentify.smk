@@ -7,11 +7,10 @@ rule detect:
         f"{RESTRICTED}/detections/{{transcript}}.parquet",
     log:
         "logs/deidentify/detect/{transcript}.log",
-    params:
-        restricted=RESTRICTED,
-        code_version=CODE_VERSION,
     conda:
         "../envs/qualframe.yaml"
+    params:
+        code_version=CODE_VERSION,
     shell:
         "qualframe detect"
         " --input {input.text:q}"
@@ -19,7 +18,6 @@ rule detect:
         " --register {input.register:q}"
         " --allow-list {input.allow_list:q}"
         " --output {output:q}"
-        " --restricted-dir {params.restricted:q}"
         " > {log:q} 2>&1"
 
 
@@ -30,23 +28,21 @@ rule pseudonymise:
         allow_list=config["study"]["allow_list"],
     output:
         texts=expand(
-            "results/deid/transcripts/{transcript}.txt", transcript=get_transcript_ids()
+            "results/deid/transcripts/{transcript}.txt",
+            transcript=get_transcript_ids(),
         ),
         log=f"{RESTRICTED}/anonymisation_log.csv",
     log:
         "logs/deidentify/pseudonymise.log",
-    params:
-        output_dir="results/deid/transcripts",
-        restricted=RESTRICTED,
-        code_version=CODE_VERSION,
     conda:
         "../envs/qualframe.yaml"
+    params:
+        code_version=CODE_VERSION,
     shell:
         "qualframe pseudonymise"
         " --texts {input.texts:q}"
         " --detections {input.detections:q}"
         " --allow-list {input.allow_list:q}"
-        " --output-dir {params.output_dir:q}"
+        " --outputs {output.texts:q}"
         " --log {output.log:q}"
-        " --restricted-dir {params.restricted:q}"
         " > {log:q} 2>&1"

@@ -18,13 +18,13 @@ rule chart:
         ),
     log:
         "logs/matrix/chart.log",
+    conda:
+        "../envs/qualframe.yaml"
     params:
         attributes=config["matrix"]["case_attributes"],
         primary_coder=config["coding"]["primary_coder"],
         max_cell_chars=config["matrix"]["max_cell_chars"],
         code_version=CODE_VERSION,
-    conda:
-        "../envs/qualframe.yaml"
     shell:
         "qualframe chart"
         " --segments {input.segments:q}"

@@ -10,11 +10,11 @@ rule summarise:
         ),
     log:
         "logs/themes/summarise.log",
+    conda:
+        "../envs/qualframe.yaml"
     params:
         attributes=config["themes"]["group_by"],
         code_version=CODE_VERSION,
-    conda:
-        "../envs/qualframe.yaml"
     shell:
         "qualframe summarise"
         " --matrix {input.matrix:q}"

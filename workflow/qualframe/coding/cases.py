@@ -16,14 +16,24 @@ def load_cases(sheet: pd.DataFrame, source: str, attributes: list[str]) -> pd.Da
     for attribute in attributes:
         if attribute not in sheet.columns:
             records.append(
-                {"file": source, "row": 1, "column": attribute, "value": "",
-                 "problem": "missing column: configured as a case attribute"}
+                {
+                    "file": source,
+                    "row": 1,
+                    "column": attribute,
+                    "value": "",
+                    "problem": "missing column: configured as a case attribute",
+                }
             )
         else:
             for index in sheet.index[sheet[attribute].str.strip() == ""]:
                 records.append(
-                    {"file": source, "row": int(rows[index]), "column": attribute, "value": "",
-                     "problem": "empty attribute"}
+                    {
+                        "file": source,
+                        "row": int(rows[index]),
+                        "column": attribute,
+                        "value": "",
+                        "problem": "empty attribute",
+                    }
                 )
     try:
         Cases.validate(sheet, lazy=True)

@@ -17,7 +17,9 @@ def failure(file: str, row: int | None, column: str, value, problem: str) -> dic
     }
 
 
-def records_from_schema_errors(exc: pa.errors.SchemaErrors, file: str, rows: pd.Series) -> list[dict]:
+def records_from_schema_errors(
+    exc: pa.errors.SchemaErrors, file: str, rows: pd.Series
+) -> list[dict]:
     """Turn pandera's lazy `failure_cases` into failure records.
 
     `rows` maps the validated frame's index to the row number in `file`. A failing

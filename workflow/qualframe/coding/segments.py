@@ -12,8 +12,9 @@ from qualframe.errors import ValidationFailed
 from qualframe.schemas import Segment
 
 TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".rtf", ".doc")
-_QUOTE_STYLES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
-                               "“": '"', "”": '"', "„": '"', "″": '"'})
+_QUOTE_STYLES = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'}
+)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -48,10 +49,15 @@ def locate_segments(
     """
     missing = [c for c in columns.required() if c not in export.columns]
     if missing:
-        records = [failure(source, 1, c, "", "missing column: named in the column mapping")
-                   for c in missing]
-        raise ValidationFailed(summarise_failures(report_frame(records), len(export)),
-                               report_frame(records), path=source)
+        records = [
+            failure(source, 1, c, "", "missing column: named in the column mapping")
+            for c in missing
+        ]
+        raise ValidationFailed(
+            summarise_failures(report_frame(records), len(export)),
+            report_frame(records),
+            path=source,
+        )
     transcript_ids = {t.casefold(): t for t in texts}
     codes = code_lookup(codebook)
     rows, records = [], []
@@ -60,12 +66,26 @@ def locate_segments(
         problems_before = len(records)
         transcript = resolve_transcript(row[columns.transcript], transcript_ids)
         if transcript is None:
-            records.append(failure(source, line, columns.transcript, row[columns.transcript],
-                                   "unknown transcript: no de-identified transcript of that name"))
+            records.append(
+                failure(
+                    source,
+                    line,
+                    columns.transcript,
+                    row[columns.transcript],
+                    "unknown transcript: no de-identified transcript of that name",
+                )
+            )
         code_id = codes.get(normalise_code_name(row[columns.code]))
         if code_id is None:
-            records.append(failure(source, line, columns.code, row[columns.code],
-                                   "unknown code: not in the codebook by id, name or path"))
+            records.append(
+                failure(
+                    source,
+                    line,
+                    columns.code,
+                    row[columns.code],
+                    "unknown code: not in the codebook by id, name or path",
+                )
+            )
         coder = row[columns.coder].strip()
         if not coder:
             records.append(failure(source, line, columns.coder, "", "empty coder"))
@@ -80,11 +100,20 @@ def locate_segments(
         if len(records) > problems_before:
             continue
         start, end = span
-        rows.append({"transcript_id": transcript, "start": start, "end": end,
-                     "case_id": transcript, "code_id": code_id, "coder": coder,
-                     "paragraph": paragraph_number(texts[transcript], start),
-                     "text": texts[transcript][start:end],
-                     "source_file": source, "source_row": line})
+        rows.append(
+            {
+                "transcript_id": transcript,
+                "start": start,
+                "end": end,
+                "case_id": transcript,
+                "code_id": code_id,
+                "coder": coder,
+                "paragraph": paragraph_number(texts[transcript], start),
+                "text": texts[transcript][start:end],
+                "source_file": source,
+                "source_row": line,
+            }
+        )
     if records:
         report = report_frame(records)
         raise ValidationFailed(summarise_failures(report, len(export)), report, path=source)
@@ -96,8 +125,13 @@ def code_lookup(codebook: pd.DataFrame) -> dict[str, str]:
     theme/code path as MAXQDA (`Theme\\Code`) or NVivo (`Theme > Code`) write it."""
     lookup = {}
     for row in codebook.itertuples(index=False):
-        for name in (row.code_id, row.code, f"{row.theme}\\{row.code}", f"{row.theme} > {row.code}",
-                     f"{row.theme}/{row.code}"):
+        for name in (
+            row.code_id,
+            row.code,
+            f"{row.theme}\\{row.code}",
+            f"{row.theme} > {row.code}",
+            f"{row.theme}/{row.code}",
+        ):
             lookup[normalise_code_name(name)] = row.code_id
     return lookup
 
@@ -197,8 +231,9 @@ def assign_segment_ids(segments: pd.DataFrame, codebook: pd.DataFrame) -> pd.Dat
         return Segment.validate(pd.DataFrame(columns=list(Segment.to_schema().columns)))
     order = codebook.set_index("code_id")["code_order"]
     segments = segments.assign(_order=segments["code_id"].map(order))
-    segments = segments.sort_values(["transcript_id", "start", "end", "_order", "coder"],
-                                    kind="stable").drop(columns="_order")
+    segments = segments.sort_values(
+        ["transcript_id", "start", "end", "_order", "coder"], kind="stable"
+    ).drop(columns="_order")
     number = segments.groupby("transcript_id").cumcount() + 1
     segments.insert(0, "segment_id", segments["transcript_id"] + "-S" + number.map("{:03d}".format))
     columns = list(Segment.to_schema().columns)

@@ -60,17 +60,18 @@ TITLES = (
     "cllr",
     "insp",
     "sgt",
-    "pc",
-    "ds",
-    "di",
     "rev",
     "sir",
     "dame",
 )
+# Police ranks count only in capitals: "Di" and "Ds" are also first names.
+RANKS = ("PC", "DS", "DI")
+TITLE = r"(?:(?i:" + "|".join(TITLES) + r")|" + "|".join(RANKS) + r")\.?"
 ALPHANUMERIC_TYPES = ("PHONE", "NHS_NUMBER", "POSTCODE")
 POSSESSIVE_TYPES = ("PERSON", "ORG", "LOCATION")
 
-TITLE_PREFIX = re.compile(r"^(?:(?:" + "|".join(TITLES) + r")\.?\s+)+", re.IGNORECASE)
+TITLE_PREFIX = re.compile(r"^(?:" + TITLE + r"\s+)+")
+TITLE_WORD = re.compile(TITLE)
 POSSESSIVE_SUFFIX = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
 QUOTES = "\"'“”‘’«»"
 LEADING_ARTICLE = re.compile(r"^the\s+")
@@ -79,6 +80,11 @@ LEADING_ARTICLE = re.compile(r"^the\s+")
 def straighten_apostrophes(text: str) -> str:
     """Return `text` with curly single quotes replaced by a straight apostrophe."""
     return text.replace("’", "'").replace("‘", "'")
+
+
+def is_title(word: str) -> bool:
+    """Return whether `word` is a UK title or police rank ("Dr", "mrs.", "PC")."""
+    return TITLE_WORD.fullmatch(word) is not None
 
 
 def strip_title(text: str) -> str:
@@ -113,12 +119,12 @@ def normalise_entity(text: str, entity_type: str | None) -> str:
         return phone_digits(text)
     if entity_type in ALPHANUMERIC_TYPES:
         return re.sub(r"[^0-9a-z]", "", text.casefold())
-    key = " ".join(straighten_apostrophes(text).casefold().split()).strip(QUOTES + " ")
+    key = " ".join(straighten_apostrophes(text).split()).strip(QUOTES + " ")
     if entity_type in (*POSSESSIVE_TYPES, None):
         key = strip_possessive(key).strip(QUOTES + " ")
     if entity_type == "PERSON":
-        key = strip_title(key)
-    return key
+        key = strip_title(key)  # before casefolding: ranks are told from names by case
+    return key.casefold()
 
 
 def normalise_allow_list(allow_list: Iterable[str]) -> frozenset[str]:

@@ -12,10 +12,10 @@ from qualframe.deid.register import Register, find_register_terms
 from qualframe.deid.rules import Hit, find_structured
 from qualframe.schemas import Detection
 
-# A short bracketed label with a capital letter, as left by an earlier redaction:
-# "[Trust A]", "[PERSON_3]", "[Name]". Transcriber notes like "[laughs]" do not match,
-# and need not: they hold no identifiers.
-PLACEHOLDER = re.compile(r"\[(?=[^\]\n]*[A-Z])[A-Za-z][\w&.' -]{0,38}\]")
+# What an earlier redaction leaves: an upper-case tag ("[PERSON_3]", "[REDACTED]") or
+# capitalised words ending in a letter or number ("[Trust A]", "[Hospital 2]"). Kept
+# this narrow because transcriber notes such as "[Dave laughs]" can hold real names.
+PLACEHOLDER = re.compile(r"\[(?:[A-Z][A-Z0-9_]*|(?:[A-Z][a-z]+ )+(?:[A-Z]|[0-9]+))\]")
 
 
 def placeholder_spans(text: str) -> list[tuple[int, int]]:

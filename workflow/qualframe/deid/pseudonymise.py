@@ -13,8 +13,13 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from qualframe.deid.allow import TITLE_PREFIX, TITLES, is_allowed, normalise_allow_list
-from qualframe.deid.allow import normalise_entity as entity_key_of
+from qualframe.deid.allow import (
+    TITLE_PREFIX,
+    is_allowed,
+    is_title,
+    normalise_allow_list,
+    normalise_entity,
+)
 from qualframe.deid.detect import inside_any, placeholder_spans
 from qualframe.deid.register import TermMatcher, build_matcher, find_terms
 from qualframe.deid.rules import Hit
@@ -134,7 +139,7 @@ def name_parts(full_name: str, allowed: frozenset[str]) -> list[str]:
         part
         for part in parts
         if len(part) >= MIN_PART_LENGTH
-        and part.casefold().rstrip(".") not in TITLES
+        and not is_title(part)
         and not is_allowed(part, "PERSON", allowed)
     ]
 
@@ -178,7 +183,7 @@ def propagated_hits(text: str, matcher: TermMatcher) -> list[Hit]:
 
 def entity_key(hit: Hit) -> EntityKey:
     """Return the (entity type, normalised text) under which a hit counts as one entity."""
-    return hit.entity_type, entity_key_of(hit.text, hit.entity_type)
+    return hit.entity_type, normalise_entity(hit.text, hit.entity_type)
 
 
 def canonical_entities(keys: Iterable[EntityKey]) -> dict[EntityKey, EntityKey]:

@@ -31,13 +31,25 @@ class Register:
     size: int
 
 
-def fold_case(text: str) -> str:
-    """Return `text` lower-cased character by character, keeping its length.
+def fold_char(char: str) -> str:
+    """Return one character lower-cased, a curly apostrophe straightened, else unchanged.
 
-    Characters whose lower case is longer (such as "İ") are kept as they are, so
-    offsets found in the folded text are offsets in the original.
+    A character whose lower case is longer than one character (such as "İ") is kept,
+    so folding never changes the length of a text.
     """
-    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
+    if char in "’‘":
+        return "'"
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
+
+
+def fold_case(text: str) -> str:
+    """Return `text` folded character by character (`fold_char`), keeping its length.
+
+    Offsets found in the folded text are therefore offsets in the original, and
+    "O’Brien" matches a register term "O'Brien".
+    """
+    return "".join(map(fold_char, text))
 
 
 def build_matcher(terms: Mapping[str, Hashable]) -> TermMatcher:

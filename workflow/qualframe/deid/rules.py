@@ -142,7 +142,11 @@ def phone_spans_in_run(tokens: list[re.Match]) -> list[tuple[int, int]]:
 
 
 def find_spoken_phones(text: str) -> list[Hit]:
-    """Return phone numbers spoken as digit words, 10-11 digits from a 0 (PHONE, "rule:phone_spoken")."""
+    """Return phone numbers spoken as digit words (PHONE, "rule:phone_spoken").
+
+    "oh seven seven double oh, nine double oh, one two three" spells 07700900123: a
+    number is 10-11 digits starting with 0, words separated by spaces, commas or hyphens.
+    """
     hits = []
     for run in SPOKEN_RUN.finditer(text):
         tokens = list(SPOKEN_TOKEN_RE.finditer(text, run.start(), run.end()))

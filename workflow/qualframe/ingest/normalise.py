@@ -4,7 +4,7 @@ import re
 import unicodedata
 
 BOM = "\ufeff"
-_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -15,7 +15,7 @@ def normalise_text(text: str) -> str:
     text = text.removeprefix(BOM)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
-    text = _TRAILING_SPACE.sub("\n", text)
+    text = _TRAILING_SPACE.sub("", text)
     text = _MANY_BLANK_LINES.sub("\n\n", text)
     text = text.strip("\n")
     return text + "\n" if text else ""

@@ -21,8 +21,10 @@ def select_segments(segments: pd.DataFrame, primary_coder: str | None) -> pd.Dat
 
 def reference(segment: pd.Series) -> str:
     """`[P03 ¶12 1043-1187]`: case, paragraph, character offsets in the de-identified text."""
-    return (f"[{segment[Segment.case_id]} ¶{segment[Segment.paragraph]} "
-            f"{segment[Segment.start]}-{segment[Segment.end]}]")
+    return (
+        f"[{segment[Segment.case_id]} ¶{segment[Segment.paragraph]} "
+        f"{segment[Segment.start]}-{segment[Segment.end]}]"
+    )
 
 
 def chart_matrix(
@@ -39,7 +41,8 @@ def chart_matrix(
     validating as schemas.MatrixCell, sorted by case and codebook order.
     """
     charted = select_segments(segments, primary_coder).sort_values(
-        [Segment.case_id, Segment.start, Segment.end], kind="stable")
+        [Segment.case_id, Segment.start, Segment.end], kind="stable"
+    )
     refs = charted.apply(reference, axis=1)
     excerpts = charted[Segment.text].str.split().str.join(" ") + " " + refs
     cells = (
@@ -54,23 +57,40 @@ def chart_matrix(
     )
     coders = segments.groupby(Segment.case_id)[Segment.coder].nunique()
     grid = cases[[Segment.case_id, *attributes]].merge(
-        codebook[[Codebook.theme_id, Codebook.theme, Codebook.code_id, Codebook.code,
-                  Codebook.valence, Codebook.code_order]],
+        codebook[
+            [
+                Codebook.theme_id,
+                Codebook.theme,
+                Codebook.code_id,
+                Codebook.code,
+                Codebook.valence,
+                Codebook.code_order,
+            ]
+        ],
         how="cross",
     )
-    matrix = grid.merge(cells, how="left", left_on=[Segment.case_id, Codebook.code_id],
-                        right_index=True)
+    matrix = grid.merge(
+        cells, how="left", left_on=[Segment.case_id, Codebook.code_id], right_index=True
+    )
     matrix[MatrixCell.n_segments] = matrix[MatrixCell.n_segments].fillna(0).astype("int64")
     for column in (MatrixCell.charted_text, MatrixCell.segment_ids, MatrixCell.references):
         matrix[column] = matrix[column].fillna("").astype(str)
-    matrix[MatrixCell.n_coders] = (
-        matrix[MatrixCell.case_id].map(coders).fillna(0).astype("int64")
-    )
+    matrix[MatrixCell.n_coders] = matrix[MatrixCell.case_id].map(coders).fillna(0).astype("int64")
     matrix = matrix.sort_values([MatrixCell.case_id, Codebook.code_order], kind="stable")
-    columns = [MatrixCell.case_id, *attributes, MatrixCell.theme_id, MatrixCell.theme,
-               MatrixCell.code_id, MatrixCell.code, MatrixCell.valence, MatrixCell.n_segments,
-               MatrixCell.n_coders, MatrixCell.charted_text, MatrixCell.segment_ids,
-               MatrixCell.references]
+    columns = [
+        MatrixCell.case_id,
+        *attributes,
+        MatrixCell.theme_id,
+        MatrixCell.theme,
+        MatrixCell.code_id,
+        MatrixCell.code,
+        MatrixCell.valence,
+        MatrixCell.n_segments,
+        MatrixCell.n_coders,
+        MatrixCell.charted_text,
+        MatrixCell.segment_ids,
+        MatrixCell.references,
+    ]
     return MatrixCell.validate(matrix[columns].reset_index(drop=True))
 
 

@@ -1,0 +1,55 @@
+"""End to end on the bundled demo study, in a temporary working directory."""
+
+import pandas as pd
+import pytest
+import yaml
+
+from tests.e2e.helpers import REPO, leaked_terms, run_snakemake, write_config
+
+pytestmark = pytest.mark.e2e
+
+DEMO = REPO / "resources" / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
+    for key, value in config["study"].items():
+        config["study"][key] = str(REPO / value)
+    config["coding"]["exports"] = [str(REPO / p) for p in config["coding"]["exports"]]
+    write_config(folder, config)
+    run = run_snakemake(folder)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return folder
+
+
+def test_matrix_has_every_case_and_code(demo_run):
+    matrix = pd.read_parquet(demo_run / "results/matrix/framework_matrix.parquet")
+    cases = pd.read_csv(DEMO / "cases.tsv", sep="\t")
+    assert matrix["case_id"].nunique() == 18 == len(cases)
+    assert len(matrix) == 18 * 16
+    coded = pd.read_csv(DEMO / "coding/coded_segments.csv")
+    assert matrix["n_segments"].sum() == (coded["Created by"] == "ES").sum()
+    wide = pd.read_csv(demo_run / "results/matrix/framework_matrix_wide.csv")
+    assert wide.shape == (18, 5 + 16)
+
+
+def test_theme_summary_written(demo_run):
+    summary = pd.read_parquet(demo_run / "results/themes/theme_summary.parquet")
+    assert set(summary["group_attribute"]) == {"all", "service_type", "region", "lead_organisation"}
+    overall = summary[(summary["group_attribute"] == "all") & (summary["level"] == "code")]
+    assert len(overall) == 16
+    assert pd.read_csv(demo_run / "results/themes/theme_summary.csv").shape == summary.shape
+
+
+def test_no_gold_identifier_reaches_published_outputs(demo_run):
+    gold = pd.read_csv(DEMO / "gold/identifiers.tsv", sep="\t", dtype=str)
+    folders = [demo_run / "results", demo_run / "logs"]
+    assert leaked_terms(set(gold["text"]), folders) == {}
+
+
+def test_rerun_with_nothing_changed_does_nothing(demo_run):
+    again = run_snakemake(demo_run, "--dry-run")
+    assert again.returncode == 0
+    assert "Nothing to be done" in again.stdout + again.stderr
