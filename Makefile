@@ -1,12 +1,12 @@
 # The two commands of the README: `make run` and `make test`.
 # Both create .venv when missing and install the pinned set from requirements.lock.
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.qualframe-installed
 
-.PHONY: run test lint format lock clean-results
+.PHONY: run test lint format lock demo clean-results
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lock:
 	  echo "# Regenerate: make lock  (resolves pyproject.toml's dependencies and the dev extra afresh)."; \
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^qualframe'; } > requirements.lock
 	rm -rf .lock-venv
+
+# Rebuild the demo study's files from resources/demo/annotated/ (see its README).
+demo: $(STAMP)
+	$(BIN)/python resources/demo/build_demo.py
 
 clean-results:
 	rm -rf results logs
