@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+
 from qualframe.coding import codebook_from_dict
 
 CODEBOOK = {

@@ -16,11 +16,13 @@ import html
 import random
 import re
 import sys
+import zipfile
 from pathlib import Path
 
 import docx
 import pandas as pd
 import yaml
+
 from qualframe.deid import (
     DEFAULT_ALLOW_LIST,
     build_register,
@@ -88,7 +90,9 @@ def write_raw(transcript_id: str, text: str) -> Path:
         document.core_properties.created = pd.Timestamp("2021-06-01").to_pydatetime()
         for paragraph in paragraphs:
             document.add_paragraph(paragraph)
+        document.core_properties.modified = document.core_properties.created
         document.save(path)
+        freeze_zip_times(path)
         return path
     if transcript_id in VTT:
         path = folder / f"{transcript_id}.vtt"
@@ -99,6 +103,19 @@ def write_raw(transcript_id: str, text: str) -> Path:
     prefix = "\ufeff" if transcript_id in BOM else ""
     path.write_bytes((prefix + body).encode("utf-8"))
     return path
+
+
+def freeze_zip_times(path: Path) -> None:
+    """Rewrite a .docx with fixed entry times, so rebuilding it gives the same bytes."""
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            archive.writestr(
+                zipfile.ZipInfo(name, date_time=(2021, 6, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
 
 
 def to_vtt(paragraphs: list[str]) -> str:

@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from qualframe.coding import ColumnMap, codebook_from_dict, load_cases, locate_segments
 from qualframe.coding.segments import canonical, span_from_quote
 from qualframe.errors import QualframeError, ValidationFailed

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from qualframe.deid import (
     DEFAULT_ALLOW_LIST,
     build_register,

@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+
 from qualframe.deid import DEFAULT_ALLOW_LIST, build_register, detect_transcript, normalise_entity
 from qualframe.deid.register import find_register_terms
 from qualframe.schemas import Detection

@@ -1,6 +1,7 @@
 """Structured-identifier rules: each detector on positive and negative examples."""
 
 import pytest
+
 from qualframe.deid.rules import (
     Hit,
     find_dates,

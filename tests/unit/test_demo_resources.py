@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from qualframe.coding import codebook_from_dict
 from qualframe.ingest import discover_transcripts, normalise_text, read_transcript
 from qualframe.io import read_yaml

@@ -2,6 +2,7 @@ import docx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from qualframe.errors import QualframeError
 from qualframe.ingest import discover_transcripts, normalise_text, read_transcript
 

@@ -1,5 +1,6 @@
 import pandas as pd
 import pytest
+
 from qualframe.coding import ColumnMap, locate_segments
 from qualframe.matrix import chart_matrix, select_segments, wide_matrix
 from qualframe.matrix.chart import trim
