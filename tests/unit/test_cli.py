@@ -1,0 +1,131 @@
+"""The command line: one readable message and status 1 on bad input, nothing half-written."""
+
+import pandas as pd
+import yaml
+
+from qualframe.cli import main
+
+
+def test_ingest_writes_text_and_metadata(tmp_path, capsys):
+    raw = tmp_path / "P01.txt"
+    raw.write_bytes("\ufeffInterviewer: Hello.\r\n\r\nParticipant: Hi.\r\n".encode())
+    out = tmp_path / "restricted" / "ingest" / "P01.txt"
+    meta = tmp_path / "restricted" / "ingest" / "P01.json"
+    status = main(
+        [
+            "ingest",
+            "--input",
+            str(raw),
+            "--transcript-id",
+            "P01",
+            "--output",
+            str(out),
+            "--metadata",
+            str(meta),
+        ]
+    )
+    assert status == 0
+    assert out.read_text() == "Interviewer: Hello.\n\nParticipant: Hi.\n"
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert oct(out.parent.stat().st_mode & 0o777) == "0o700"
+    assert '"source_format": "txt"' in meta.read_text()
+    assert "P01: 38 characters" in capsys.readouterr().out
+
+
+def test_bad_transcript_gives_one_message_and_no_output(tmp_path, capsys):
+    raw = tmp_path / "P01.txt"
+    raw.write_bytes(b"ok\n\xff\xfe broken\n")
+    out = tmp_path / "out" / "P01.txt"
+    status = main(
+        [
+            "ingest",
+            "--input",
+            str(raw),
+            "--transcript-id",
+            "P01",
+            "--output",
+            str(out),
+            "--metadata",
+            str(tmp_path / "out" / "P01.json"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith(f"error: {raw}, line 2: not UTF-8")
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_import_coding_failure_writes_report_and_no_tables(tmp_path, codebook_dict, texts, capsys):
+    for transcript_id, text in texts.items():
+        (tmp_path / f"{transcript_id}.txt").write_text(text)
+    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(codebook_dict))
+    (tmp_path / "cases.tsv").write_text("case_id\tservice_type\nA1\tcafé\nA2\thouse\n")
+    pd.DataFrame(
+        {
+            "doc": ["A1", "A2"],
+            "code": ["leadership", "nope"],
+            "coder": ["ES", "ES"],
+            "text": ["Our director", "The money"],
+        }
+    ).to_csv(tmp_path / "coded.csv", index=False)
+    report = tmp_path / "report.csv"
+    status = main(
+        [
+            "import-coding",
+            "--exports",
+            str(tmp_path / "coded.csv"),
+            "--columns",
+            "transcript=doc",
+            "code=code",
+            "coder=coder",
+            "text=text",
+            "--codebook",
+            str(tmp_path / "codebook.yaml"),
+            "--cases",
+            str(tmp_path / "cases.tsv"),
+            "--attributes",
+            "service_type",
+            "--transcripts",
+            str(tmp_path / "A1.txt"),
+            str(tmp_path / "A2.txt"),
+            "--segments-out",
+            str(tmp_path / "out" / "segments.parquet"),
+            "--codebook-out",
+            str(tmp_path / "out" / "codebook.parquet"),
+            "--cases-out",
+            str(tmp_path / "out" / "cases.parquet"),
+            "--report",
+            str(report),
+        ]
+    )
+    assert status == 1
+    assert "1 of 2 rows failed validation: 1 unknown code" in capsys.readouterr().err
+    assert pd.read_csv(report)[["row", "column", "value"]].values.tolist() == [[3, "code", "nope"]]
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_column_mapping_is_reported(tmp_path, capsys):
+    status = main(
+        [
+            "import-coding",
+            "--exports",
+            "x.csv",
+            "--columns",
+            "transcript",
+            "--codebook",
+            "c.yaml",
+            "--cases",
+            "c.tsv",
+            "--transcripts",
+            "a.txt",
+            "--segments-out",
+            "s.parquet",
+            "--codebook-out",
+            "c.parquet",
+            "--cases-out",
+            "k.parquet",
+        ]
+    )
+    assert status == 1
+    assert "column mapping 'transcript' is not FIELD=COLUMN" in capsys.readouterr().err
