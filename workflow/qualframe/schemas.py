@@ -18,6 +18,8 @@ ENTITY_TYPES = (
     "URL",
     "POSTCODE",
     "NHS_NUMBER",
+    "NI_NUMBER",
+    "AGE",
 )
 VALENCES = ("facilitator", "barrier", "mixed")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -41,6 +43,7 @@ class Detection(Span):
     entity_type: Series[str] = pa.Field(isin=ENTITY_TYPES)
     text: Series[str]
     detector: Series[str]
+    confidence: Series[float] = pa.Field(ge=0, le=1)
 
 
 class AnonymisationLog(Span):

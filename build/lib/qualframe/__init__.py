@@ -1,0 +1,3 @@
+"""qualframe: framework analysis of qualitative interview studies."""
+
+__version__ = "0.1.0"

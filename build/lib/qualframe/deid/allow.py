@@ -1,0 +1,143 @@
+"""The default allow-list and the normalisation that decides when two mentions are one entity.
+
+National bodies, programmes and interview furniture are not identifiers (see the gold
+standard in resources/demo/annotated/README.md), so they are never redacted.
+"""
+
+import re
+from collections.abc import Iterable
+
+from qualframe.deid.rules import spoken_digits
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+DEFAULT_ALLOW_LIST = (
+    "NHS",
+    "NHS England",
+    "NHS Improvement",
+    "CQC",
+    "Care Quality Commission",
+    "Mind",
+    "Samaritans",
+    "Mental Health Act",
+    "Section 136",
+    "A&E",
+    "GP",
+    "CAMHS",
+    "IAPT",
+    "111",
+    "999",
+    "police",
+    "ambulance service",
+    "council",
+    *WEEKDAYS,
+    *MONTHS,
+    "Interviewer",
+    "Participant",
+)
+
+TITLES = (
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "cllr",
+    "insp",
+    "sgt",
+    "rev",
+    "sir",
+    "dame",
+)
+# Police ranks count only in capitals: "Di" and "Ds" are also first names.
+RANKS = ("PC", "DS", "DI")
+TITLE = r"(?:(?i:" + "|".join(TITLES) + r")|" + "|".join(RANKS) + r")\.?"
+ALPHANUMERIC_TYPES = ("PHONE", "NHS_NUMBER", "POSTCODE")
+POSSESSIVE_TYPES = ("PERSON", "ORG", "LOCATION")
+
+TITLE_PREFIX = re.compile(r"^(?:" + TITLE + r"\s+)+")
+TITLE_WORD = re.compile(TITLE)
+POSSESSIVE_SUFFIX = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
+QUOTES = "\"'“”‘’«»"
+LEADING_ARTICLE = re.compile(r"^the\s+")
+
+
+def straighten_apostrophes(text: str) -> str:
+    """Return `text` with curly single quotes replaced by a straight apostrophe."""
+    return text.replace("’", "'").replace("‘", "'")
+
+
+def is_title(word: str) -> bool:
+    """Return whether `word` is a UK title or police rank ("Dr", "mrs.", "PC")."""
+    return TITLE_WORD.fullmatch(word) is not None
+
+
+def strip_title(text: str) -> str:
+    """Return `text` without leading UK titles ("Dr", "Mrs.", "Cllr"), unless nothing is left."""
+    stripped = TITLE_PREFIX.sub("", text)
+    return stripped if stripped else text
+
+
+def strip_possessive(text: str) -> str:
+    """Return `text` without a trailing possessive ('s, or the apostrophe of s')."""
+    return POSSESSIVE_SUFFIX.sub("", text)
+
+
+def phone_digits(text: str) -> str:
+    """Return the dialable digits of a written or spoken phone number, +44 as a leading 0."""
+    digits = spoken_digits(text) or re.sub(r"\D", "", text)
+    if text.lstrip().startswith("+44") or digits.startswith("0044"):
+        digits = "0" + digits.removeprefix("00").removeprefix("44").removeprefix("0")
+    return digits
+
+
+def normalise_entity(text: str, entity_type: str | None) -> str:
+    """Return the key under which `text` of `entity_type` counts as one entity.
+
+    Takes a mention as written and its entity type (None for an allow-list term);
+    returns it casefolded with whitespace collapsed and surrounding quotes removed,
+    without a possessive (people, organisations, places) or titles (people). Phone
+    numbers, NHS numbers and postcodes keep only their letters and digits, phone numbers
+    as digits, so "0161 496 0732" and "01614960732" are one entity.
+    """
+    if entity_type == "PHONE":
+        return phone_digits(text)
+    if entity_type in ALPHANUMERIC_TYPES:
+        return re.sub(r"[^0-9a-z]", "", text.casefold())
+    key = " ".join(straighten_apostrophes(text).split()).strip(QUOTES + " ")
+    if entity_type in (*POSSESSIVE_TYPES, None):
+        key = strip_possessive(key).strip(QUOTES + " ")
+    if entity_type == "PERSON":
+        key = strip_title(key)  # before casefolding: ranks are told from names by case
+    return key.casefold()
+
+
+def normalise_allow_list(allow_list: Iterable[str]) -> frozenset[str]:
+    """Return the set of normalised keys of the allow-list terms, ready for `is_allowed`."""
+    return frozenset(normalise_entity(term, None) for term in allow_list if str(term).strip())
+
+
+def is_allowed(text: str, entity_type: str, allowed: frozenset[str]) -> bool:
+    """Return whether a mention is on the normalised allow-list.
+
+    Takes the mention, its entity type and the output of `normalise_allow_list`. A
+    leading "the" is ignored so "the police" is allowed by "police".
+    """
+    keys = {normalise_entity(text, entity_type), normalise_entity(text, None)}
+    keys |= {LEADING_ARTICLE.sub("", key) for key in keys}
+    return not keys.isdisjoint(allowed)

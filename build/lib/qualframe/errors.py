@@ -1,0 +1,28 @@
+"""Errors a user can act on: each names the file, the place in it and what is wrong."""
+
+
+class QualframeError(Exception):
+    """A problem with the user's input, reported as one readable message (no traceback)."""
+
+    def __init__(self, message: str, path: str | None = None, where: str | None = None):
+        self.path = path
+        self.where = where
+        self.detail = message
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        location = ""
+        if self.path:
+            location = f"{self.path}"
+            if self.where:
+                location += f", {self.where}"
+            location += ": "
+        return f"{location}{self.detail}"
+
+
+class ValidationFailed(QualframeError):
+    """A table broke its contract; `report` holds one row per failure."""
+
+    def __init__(self, message: str, report, path: str | None = None):
+        self.report = report
+        super().__init__(message, path=path)

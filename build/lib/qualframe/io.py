@@ -1,0 +1,129 @@
+"""Reading and writing files. The only module of the package that touches paths.
+
+Every write goes to a temporary file in the destination folder and is renamed into place,
+so a failed step never leaves a file that looks complete.
+"""
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from qualframe.errors import QualframeError
+
+RESTRICTED_DIR_MODE = stat.S_IRWXU  # 0o700: owner only
+RESTRICTED_FILE_MODE = stat.S_IRUSR | stat.S_IWUSR  # 0o600
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, mode: int | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it onto `path` only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        if mode is not None:
+            os.chmod(tmp_path, mode)
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_text(path: str | os.PathLike, text: str, restricted: bool = False) -> None:
+    """Write UTF-8 text with LF line endings, atomically."""
+    mode = RESTRICTED_FILE_MODE if restricted else None
+    with atomic_path(path, mode) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """Read a UTF-8 text file written by qualframe (already normalised)."""
+    return Path(path).read_text(encoding="utf-8")
+
+
+def write_json(path: str | os.PathLike, data, restricted: bool = False) -> None:
+    """Write JSON with sorted keys (stable bytes), atomically."""
+    write_text(
+        path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", restricted
+    )
+
+
+def write_table(
+    df: pd.DataFrame,
+    parquet: str | os.PathLike,
+    csv: str | os.PathLike | None = None,
+    restricted: bool = False,
+) -> None:
+    """Write one DataFrame as Parquet and, when `csv` is given, as CSV, both atomically."""
+    mode = RESTRICTED_FILE_MODE if restricted else None
+    with atomic_path(parquet, mode) as tmp:
+        df.to_parquet(tmp, index=False)
+    if csv is not None:
+        write_csv(df, csv, restricted)
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike, restricted: bool = False) -> None:
+    """Write a DataFrame as UTF-8 CSV with LF line endings, atomically."""
+    mode = RESTRICTED_FILE_MODE if restricted else None
+    with atomic_path(path, mode) as tmp:
+        df.to_csv(tmp, index=False, lineterminator="\n")
+
+
+def read_parquet(path: str | os.PathLike) -> pd.DataFrame:
+    return pd.read_parquet(path)
+
+
+def read_tsv(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a tab-separated sheet with every column as text."""
+    try:
+        return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise QualframeError(
+            f"cannot read as a tab-separated sheet: {exc}", path=str(path)
+        ) from exc
+
+
+def read_csv(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a comma-separated export with every column as text."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise QualframeError(f"cannot read as CSV: {exc}", path=str(path)) from exc
+
+
+def read_yaml(path: str | os.PathLike):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        raise QualframeError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}", str(path), where
+        ) from exc
+
+
+def make_restricted_dir(path: str | os.PathLike) -> Path:
+    """Create a folder readable by its owner only (and tighten it if it exists)."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, RESTRICTED_DIR_MODE)
+    return folder
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,138 @@
+"""pandera models of every table qualframe reads or publishes.
+
+One model per stage, later stages inheriting earlier ones, so a column keeps one name
+and one meaning through the whole chain. Offsets are Python character offsets into the
+normalised text the row names, end exclusive.
+"""
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+ENTITY_TYPES = (
+    "PERSON",
+    "ORG",
+    "LOCATION",
+    "DATE",
+    "PHONE",
+    "EMAIL",
+    "URL",
+    "POSTCODE",
+    "NHS_NUMBER",
+)
+VALENCES = ("facilitator", "barrier", "mixed")
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+class Span(pa.DataFrameModel):
+    """A character span of one transcript."""
+
+    transcript_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
+    start: Series[int] = pa.Field(ge=0)
+    end: Series[int] = pa.Field(ge=0)
+
+    @pa.dataframe_check(error="end must be greater than start")
+    def end_after_start(cls, df):
+        return df["end"] > df["start"]
+
+
+class Detection(Span):
+    """A candidate identifier found in a normalised transcript (restricted)."""
+
+    entity_type: Series[str] = pa.Field(isin=ENTITY_TYPES)
+    text: Series[str]
+    detector: Series[str]
+
+
+class AnonymisationLog(Span):
+    """One replacement made in one transcript (restricted).
+
+    `start`/`end` address the normalised raw text, `deid_start`/`deid_end` the
+    de-identified text, so offsets can be mapped in both directions.
+    """
+
+    entity_type: Series[str] = pa.Field(isin=ENTITY_TYPES)
+    original: Series[str]
+    replacement: Series[str]
+    deid_start: Series[int] = pa.Field(ge=0)
+    deid_end: Series[int] = pa.Field(ge=0)
+    detector: Series[str]
+
+
+class Codebook(pa.DataFrameModel):
+    """The analytical framework: one row per code, grouped by theme."""
+
+    theme_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
+    theme: Series[str] = pa.Field(str_length={"min_value": 1})
+    code_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    code: Series[str] = pa.Field(str_length={"min_value": 1})
+    definition: Series[str]
+    valence: Series[str] = pa.Field(isin=VALENCES)
+    cfir_domain: Series[str]
+    cfir_construct: Series[str]
+    code_order: Series[int] = pa.Field(ge=0, unique=True)
+
+
+class Cases(pa.DataFrameModel):
+    """The case sheet: one row per participant; further columns are case attributes."""
+
+    case_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+
+    class Config:
+        strict = False
+
+
+class Segment(Span):
+    """A coded segment located in the de-identified transcript (published).
+
+    Here `start`/`end` address the de-identified text of `transcript_id`.
+    """
+
+    segment_id: Series[str] = pa.Field(unique=True)
+    case_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
+    code_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
+    coder: Series[str] = pa.Field(str_length={"min_value": 1})
+    paragraph: Series[int] = pa.Field(ge=1)
+    text: Series[str] = pa.Field(str_length={"min_value": 1})
+    source_file: Series[str]
+    source_row: Series[int] = pa.Field(ge=1)
+
+
+class MatrixCell(pa.DataFrameModel):
+    """One cell of the framework matrix: one case × one code (published)."""
+
+    case_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
+    theme_id: Series[str]
+    theme: Series[str]
+    code_id: Series[str]
+    code: Series[str]
+    valence: Series[str] = pa.Field(isin=VALENCES)
+    n_segments: Series[int] = pa.Field(ge=0)
+    n_coders: Series[int] = pa.Field(ge=0)
+    charted_text: Series[str]
+    segment_ids: Series[str]
+    references: Series[str]
+
+    class Config:
+        strict = False  # case attributes are carried as extra columns
+        unique = ["case_id", "code_id"]
+
+
+class ThemeSummary(pa.DataFrameModel):
+    """Reach of each theme and code, overall and within each group of cases (published)."""
+
+    level: Series[str] = pa.Field(isin=("theme", "code"))
+    theme_id: Series[str]
+    theme: Series[str]
+    code_id: Series[str]
+    code: Series[str]
+    valence: Series[str]
+    group_attribute: Series[str]
+    group_value: Series[str]
+    cases_in_group: Series[int] = pa.Field(ge=0)
+    cases_coded: Series[int] = pa.Field(ge=0)
+    share_cases: Series[float] = pa.Field(ge=0, le=1)
+    segments: Series[int] = pa.Field(ge=0)
+
+    @pa.dataframe_check(error="cases_coded cannot exceed cases_in_group")
+    def coded_within_group(cls, df):
+        return df["cases_coded"] <= df["cases_in_group"]
