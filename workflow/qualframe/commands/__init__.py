@@ -1,0 +1,1 @@
+"""The subcommands of `qualframe`, one module per stage."""
