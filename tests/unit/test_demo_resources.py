@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from qualframe.coding import codebook_from_dict
+from qualframe.evaluate import read_gold_jsonl
 from qualframe.ingest import discover_transcripts, normalise_text, read_transcript
 from qualframe.io import read_yaml
 
@@ -34,7 +35,7 @@ def test_demo_transcripts_are_interview_length(texts):
 
 
 def test_gold_offsets_address_the_normalised_text(texts):
-    gold = pd.read_csv(DEMO / "gold/identifiers.tsv", sep="\t", dtype={"text": str})
+    gold = read_gold_jsonl((DEMO / "gold/identifiers.jsonl").read_text().splitlines())
     assert len(gold) > 300
     for row in gold.itertuples():
         assert texts[row.transcript_id][row.start : row.end] == row.text

