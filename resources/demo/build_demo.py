@@ -26,8 +26,8 @@ import yaml
 from qualframe.deid import (
     DEFAULT_ALLOW_LIST,
     build_register,
-    load_ner,
     detect_transcript,
+    load_ner,
     map_offset,
     pseudonymise_corpus,
 )
@@ -216,9 +216,7 @@ def main() -> int:
     ner = None
     if settings["ner"]["enabled"]:
         ner = load_ner(settings["ner"]["model"], batch_size=settings["ner"]["batch_size"])
-    detections = pd.concat(
-        [detect_transcript(t, texts[t], matcher, allow, ner=ner) for t in texts]
-    )
+    detections = pd.concat([detect_transcript(t, texts[t], matcher, allow, ner=ner) for t in texts])
     result = pseudonymise_corpus(texts, detections, allow)
     deidentified, log = result.texts, result.log
 
