@@ -606,3 +606,17 @@ def test_restore_case_keeps_length_and_capitalises_likely_names():
     for expected in ("Interviewer:", "So", "Dr Okonkwo", "Trewarthen", "I think", "NHS"):
         assert expected in restored
     assert " said " in restored and " rang" in restored  # English words stay lower case
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Right. I report to J Leach, who's the director.", ["J Leach"]),
+        ("we went to see A Mills about it", ["A Mills"]),
+        ("A Mills is a place.", []),  # sentence start: the article
+        ("We chose Plan B Staff rotas.", []),  # a capitalised word before it
+        ("and I Think so", []),  # "I" is the pronoun
+    ],
+)
+def test_initial_without_full_stop(text, expected):
+    assert [h.text for h in find_initialled_names(text)] == expected

@@ -679,10 +679,14 @@ def is_proper_looking(word: str) -> bool:
 
 
 INITIALLED_NAME = re.compile(r"(?<!\S)((?:[A-Z]\.\s?){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])")
+# an initial without its full stop ("I report to J Leach"): only in mid-sentence, where a
+# lone capital letter is no article or pronoun
+BARE_INITIAL_NAME = re.compile(r"(?<!\S)([A-HJ-Z] [A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])")
 
 
 def find_initialled_names(text: str) -> list[Hit]:
-    """Return names written with initials ("B. Day", "J.K. Quist") as PERSON hits.
+    """Return names written with initials ("B. Day", "J.K. Quist", mid-sentence "J Leach")
+    as PERSON hits.
 
     The word before must not be capitalised ("Plan B. Staff…" is no name), nor the
     name a function word ("A. Then…"), nor the initial a lone "I.". Detector
@@ -699,6 +703,15 @@ def find_initialled_names(text: str) -> list[Hit]:
             and not previous_capitalised(text, start)
         ):
             hits.append(Hit(start, end, "PERSON", text[start:end], "rule:initials", 0.7))
+    for match in BARE_INITIAL_NAME.finditer(text):
+        start, end = match.span(1)
+        surname = match.group(1)[2:]
+        if (
+            not is_sentence_start(text, start)
+            and not is_function_word(surname)
+            and not previous_capitalised(text, start)
+        ):
+            hits.append(Hit(start, end, "PERSON", text[start:end], "rule:initials", 0.6))
     return hits
 
 
