@@ -1,5 +1,7 @@
 """The command line: one readable message and status 1 on bad input, nothing half-written."""
 
+import json
+
 import pandas as pd
 import yaml
 
@@ -129,3 +131,73 @@ def test_bad_column_mapping_is_reported(tmp_path, capsys):
     )
     assert status == 1
     assert "column mapping 'transcript' is not FIELD=COLUMN" in capsys.readouterr().err
+
+
+def test_deidentify_keeps_replacements_when_a_transcript_is_added(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "P02.txt").write_text(
+        "Participant: I rang Dr Okonkwo at Brightwater Trust on 07700 900481.\n"
+    )
+    (corpus / "P03.txt").write_text("Participant: Okonkwo said the café in Bolton was full.\n")
+    args = [
+        "deidentify",
+        "--input",
+        str(corpus),
+        "--output",
+        str(tmp_path / "out"),
+        "--log",
+        str(tmp_path / "restricted" / "log.csv"),
+    ]
+    assert main(args) == 0
+    before = {p.name: p.read_text() for p in (tmp_path / "out").iterdir()}
+    assert "Okonkwo" not in before["P02.txt"] + before["P03.txt"]
+    assert (tmp_path / "restricted" / "pseudonym_key.csv").exists()
+
+    # a new transcript that sorts first and names someone new before the known people
+    (corpus / "P01.txt").write_text(
+        "Participant: Dr Adeyemi from Kestrel Housing works with Dr Okonkwo.\n"
+    )
+    assert main(args) == 0
+    after = {p.name: p.read_text() for p in (tmp_path / "out").iterdir()}
+    assert after["P02.txt"] == before["P02.txt"]
+    assert after["P03.txt"] == before["P03.txt"]
+    assert "Adeyemi" not in after["P01.txt"] and "Kestrel" not in after["P01.txt"]
+
+
+def test_synth_then_deid_eval(tmp_path, capsys):
+    assert main(["synth", "--n", "2", "--seed", "3", "--output", str(tmp_path / "s")]) == 0
+    texts = sorted(str(p) for p in (tmp_path / "s" / "transcripts").iterdir())
+    assert (
+        main(
+            [
+                "deidentify",
+                "--input",
+                str(tmp_path / "s" / "transcripts"),
+                "--output",
+                str(tmp_path / "d"),
+                "--log",
+                str(tmp_path / "r" / "log.csv"),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "deid-eval",
+                "--gold",
+                str(tmp_path / "s" / "gold.jsonl"),
+                "--predicted",
+                str(tmp_path / "r" / "log.csv"),
+                "--texts",
+                *texts,
+                "--json",
+            ]
+        )
+        == 0
+    )
+    rows = json.loads(capsys.readouterr().out)
+    overall = next(r for r in rows if r["label"] == "all")
+    assert overall["recall"] > 0.9 and overall["gold_spans"] > 50

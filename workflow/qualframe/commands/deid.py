@@ -278,7 +278,8 @@ def run_deid_eval(args) -> None:
     try:
         scores = score(gold, read_predicted(args.predicted), texts)
     except ValueError as exc:
-        raise QualframeError(str(exc), path=args.predicted) from exc
+        culprit = args.gold if str(exc).startswith("gold") else args.predicted
+        raise QualframeError(str(exc), path=culprit) from exc
     table = scores_table(scores)
     if args.json:
         json.dump(table.to_dict(orient="records"), sys.stdout, indent=2)
