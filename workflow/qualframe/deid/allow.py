@@ -4,6 +4,7 @@ National bodies, programmes and interview furniture are not identifiers (see the
 standard in resources/demo/annotated/README.md), so they are never redacted.
 """
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -179,6 +180,7 @@ def phone_digits(text: str) -> str:
     return digits
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and called for every mention
 def normalise_entity(text: str, entity_type: str | None) -> str:
     """Return the key under which `text` of `entity_type` counts as one entity.
 

@@ -8,6 +8,7 @@ word). Every finder takes the normalised text of one transcript and returns a li
 confidence in [0, 1].
 """
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -90,6 +91,9 @@ URL = re.compile(
     re.IGNORECASE,
 )
 URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\"’”"
+# A URL never holds white space, so only tokens with a dot inside a word or "://" can
+# hold one: scanning those alone is several times faster than scanning the whole text.
+URL_HINT = re.compile(r"[A-Za-z0-9]\.[A-Za-z]|://")
 
 
 def find_emails(text: str) -> list[Hit]:
@@ -103,14 +107,23 @@ def find_urls(text: str, emails: list[Hit]) -> list[Hit]:
     Takes the text and its e-mail hits; an e-mail's domain is not a separate URL.
     Trailing sentence punctuation is left outside the span.
     """
-    hits = []
-    for match in URL.finditer(text):
-        start, end = match.span()
-        while end > start and text[end - 1] in URL_TRAILING_PUNCTUATION:
-            end -= 1
-        hit = Hit(start, end, "URL", text[start:end], "rule:url", 0.95)
-        if end > start and not overlaps(hit, emails):
-            hits.append(hit)
+    hits, scanned_to = [], 0
+    for hint in URL_HINT.finditer(text):
+        if hint.start() < scanned_to:
+            continue
+        start = max(text.rfind(" ", 0, hint.start()), text.rfind("\n", 0, hint.start())) + 1
+        token_end = len(text)
+        for space in (text.find(" ", hint.end()), text.find("\n", hint.end())):
+            if space != -1:
+                token_end = min(token_end, space)
+        scanned_to = token_end
+        for match in URL.finditer(text, start, token_end):
+            start, end = match.span()
+            while end > start and text[end - 1] in URL_TRAILING_PUNCTUATION:
+                end -= 1
+            hit = Hit(start, end, "URL", text[start:end], "rule:url", 0.95)
+            if end > start and not overlaps(hit, emails):
+                hits.append(hit)
     return hits
 
 
@@ -784,6 +797,7 @@ def previous_word(text: str, start: int) -> str:
     return match.group(1).lower() if match else ""
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and called for every mention
 def is_unfamiliar(word: str) -> bool:
     """Return whether a capitalised word is neither English nor a name of no one.
 
