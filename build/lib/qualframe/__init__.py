@@ -1,3 +1,0 @@
-"""qualframe: framework analysis of qualitative interview studies."""
-
-__version__ = "0.1.0"
