@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from faker import Faker
 
-from qualframe.deid.allow import TITLE_WORD, normalise_entity, phone_digits
+from qualframe.deid.allow import MONTHS, TITLE_WORD, WEEKDAYS, normalise_entity, phone_digits
 
 FICTION_DOMAIN = "example.org"
 STRICT_ATTEMPTS = 50  # then two people may share a first name or a surname, never a whole name
@@ -75,21 +75,6 @@ PLACE_GENERIC_WORDS = frozenset(
 )
 URL_PATH_WORDS = ("contact", "about", "services", "news", "help", "support", "events")
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ORDINAL_WORDS = (
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
     "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
