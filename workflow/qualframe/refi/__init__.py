@@ -1,0 +1,1 @@
+"""REFI-QDA exchange: .qdpx/.qdc import (archive, xsd, read); export in write.py."""
