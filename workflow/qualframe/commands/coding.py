@@ -5,7 +5,9 @@ from pathlib import Path
 import pandas as pd
 
 from qualframe import io as qio
+from qualframe.coding import ColumnMap
 from qualframe.commands.paths import csv_beside, transcript_id_of
+from qualframe.commands.refi import read_project_file, segments_as_export
 from qualframe.errors import QualframeError, ValidationFailed
 
 
@@ -29,9 +31,7 @@ def add_parsers(steps) -> None:
     coding.set_defaults(run=run_import_coding)
 
 
-def parse_columns(pairs: list[str]):
-    from qualframe.coding import ColumnMap
-
+def parse_columns(pairs: list[str]) -> ColumnMap:
     mapping = {}
     for pair in pairs:
         field, sep, column = pair.partition("=")
@@ -44,23 +44,45 @@ def parse_columns(pairs: list[str]):
         raise QualframeError(f"bad column mapping: {exc}") from exc
 
 
-def read_export(path: str) -> pd.DataFrame:
+def read_codebook(path: str) -> pd.DataFrame:
+    """The codebook from YAML (themes holding codes) or a CSV/TSV sheet of codes."""
+    from qualframe.coding.codebook import codebook_from_dict, codebook_from_table
+
+    suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return codebook_from_dict(qio.read_yaml(path), source=path)
+    if suffix in (".csv", ".tsv"):
+        sheet = qio.read_csv(path) if suffix == ".csv" else qio.read_tsv(path)
+        return codebook_from_table(sheet, source=path)
+    raise QualframeError("unsupported codebook; use .yaml, .csv or .tsv", path=path)
+
+
+# a REFI-QDA project carries its own structure: located by offsets, checked by quote
+QDPX_COLUMNS = ColumnMap("document", "code", "coder", "text", start="start", end="end")
+
+
+def read_export(path: str, columns: ColumnMap) -> tuple[pd.DataFrame, ColumnMap]:
+    """A coded-segment export as text columns, and the mapping that reads it."""
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        return qio.read_csv(path)
+        return qio.read_csv(path), columns
     if suffix == ".tsv":
-        return qio.read_tsv(path)
+        return qio.read_tsv(path), columns
     if suffix == ".xlsx":
-        return pd.read_excel(path, dtype=str, keep_default_na=False)
-    raise QualframeError("unsupported coded-segment export; use .csv, .tsv or .xlsx", path=path)
+        return pd.read_excel(path, dtype=str, keep_default_na=False), columns
+    if suffix == ".qdpx":
+        return segments_as_export(read_project_file(path)), QDPX_COLUMNS
+    raise QualframeError(
+        "unsupported coded-segment export; use .csv, .tsv, .xlsx or .qdpx", path=path
+    )
 
 
 def run_import_coding(args) -> None:
-    from qualframe.coding import codebook_from_dict, load_cases, locate_segments
+    from qualframe.coding import load_cases, locate_segments
     from qualframe.coding.report import report_frame, summarise_failures
 
     columns = parse_columns(args.columns)
-    codebook = codebook_from_dict(qio.read_yaml(args.codebook), source=args.codebook)
+    codebook = read_codebook(args.codebook)
     cases = load_cases(qio.read_tsv(args.cases), args.cases, args.attributes)
     texts = {transcript_id_of(p): qio.read_text(p) for p in args.transcripts}
     missing_cases = sorted(set(texts) - set(cases["case_id"]))
@@ -80,7 +102,8 @@ def run_import_coding(args) -> None:
     segments, failures = [], []
     for export in args.exports:
         try:
-            segments.append(locate_segments(read_export(export), export, columns, texts, codebook))
+            frame, mapping = read_export(export, columns)
+            segments.append(locate_segments(frame, export, mapping, texts, codebook))
         except ValidationFailed as exc:
             failures.append(exc)
     if failures:
