@@ -20,3 +20,4 @@ rule all:
         rules.chart.output,
         rules.summarise.output,
         rules.review.output,
+        rules.export_qdpx.output,

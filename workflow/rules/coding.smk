@@ -33,3 +33,27 @@ rule import_coding:
         " --cases-out {output.cases:q}"
         " --report {params.report:q}"
         " > {log:q} 2>&1"
+
+
+rule export_qdpx:
+    input:
+        transcripts=rules.pseudonymise.output.texts,
+        codebook=rules.import_coding.output.codebook,
+        cases=rules.import_coding.output.cases,
+        segments=rules.import_coding.output.segments,
+    output:
+        qdpx="results/coding/project.qdpx",
+    log:
+        "logs/coding/export_qdpx.log",
+    params:
+        code_version=CODE_VERSION,
+    conda:
+        "../envs/qualframe.yaml"
+    shell:
+        "qualframe export-qdpx"
+        " --transcripts {input.transcripts:q}"
+        " --codebook {input.codebook:q}"
+        " --cases {input.cases:q}"
+        " --segments {input.segments:q}"
+        " --output {output.qdpx:q}"
+        " > {log:q} 2>&1"
