@@ -4,8 +4,10 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,9 +48,10 @@ def leaked_terms(terms: set[str], folders: list[Path]) -> dict[str, list[str]]:
             data = path.read_bytes()
             text = data.decode("utf-8", errors="ignore")
             if path.suffix == ".parquet":
-                import pandas as pd
-
                 text = pd.read_parquet(path).to_csv(index=False)
+            elif path.suffix == ".qdpx":  # a zip: read what it holds, not compressed bytes
+                with zipfile.ZipFile(path) as archive:
+                    text = "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist())
             for term, pattern in patterns.items():
                 if pattern.search(text):
                     found.setdefault(str(path.relative_to(folder.parent)), []).append(term)

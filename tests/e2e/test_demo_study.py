@@ -67,3 +67,26 @@ def test_rerun_with_nothing_changed_does_nothing(demo_run):
     again = run_snakemake(demo_run, "--dry-run")
     assert again.returncode == 0
     assert "Nothing to be done" in again.stdout + again.stderr
+
+
+def test_qdpx_export_validates_and_round_trips(demo_run):
+    from qualframe.refi.archive import read_qdpx
+    from qualframe.refi.read import read_project
+
+    path = demo_run / "results/coding/project.qdpx"
+    project = read_project(read_qdpx(path.read_bytes(), str(path)))  # validates the XSD
+    segments = pd.read_parquet(demo_run / "results/coding/segments.parquet")
+    codebook = pd.read_parquet(demo_run / "results/coding/codebook.parquet")
+    assert len(project.sources) == 18 and len(project.cases) == 18
+    assert set(project.codebook.loc[project.codebook["is_codable"], "name"]) == set(
+        codebook["code"]
+    )
+    exported = project.segments[["source_name", "start", "end", "coder"]]
+    original = segments[["transcript_id", "start", "end", "coder"]]
+    assert sorted(map(tuple, exported.values.tolist())) == sorted(
+        map(tuple, original.values.tolist())
+    )
+    gold = read_gold_jsonl((DEMO / "gold/identifiers.jsonl").read_text().splitlines())
+    named = set(gold.loc[gold["entity_type"] != "AGE", "text"])
+    text = "\n".join(project.sources["text"])
+    assert not [t for t in named if t in text]
