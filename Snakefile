@@ -21,3 +21,5 @@ rule all:
         rules.summarise.output,
         rules.review.output,
         rules.export_qdpx.output,
+        rules.agreement.output,
+        rules.check_quality.output,

@@ -45,10 +45,10 @@ rule export_qdpx:
         qdpx="results/coding/project.qdpx",
     log:
         "logs/coding/export_qdpx.log",
-    params:
-        code_version=CODE_VERSION,
     conda:
         "../envs/qualframe.yaml"
+    params:
+        code_version=CODE_VERSION,
     shell:
         "qualframe export-qdpx"
         " --transcripts {input.transcripts:q}"
@@ -56,4 +56,51 @@ rule export_qdpx:
         " --cases {input.cases:q}"
         " --segments {input.segments:q}"
         " --output {output.qdpx:q}"
+        " > {log:q} 2>&1"
+
+
+rule agreement:
+    input:
+        segments=rules.import_coding.output.segments,
+        transcripts=rules.pseudonymise.output.texts,
+    output:
+        table="results/coding/agreement.parquet",
+        table_csv=report(
+            "results/coding/agreement.csv",
+            caption="../report/agreement.rst",
+            category="Coding",
+        ),
+    log:
+        "logs/coding/agreement.log",
+    conda:
+        "../envs/qualframe.yaml"
+    params:
+        code_version=CODE_VERSION,
+    shell:
+        "qualframe agreement"
+        " --segments {input.segments:q}"
+        " --transcripts {input.transcripts:q}"
+        " --output {output.table:q}"
+        " > {log:q} 2>&1"
+
+
+rule check_quality:
+    input:
+        segments=rules.import_coding.output.segments,
+        codebook=rules.import_coding.output.codebook,
+    output:
+        docs=directory("results/quality/data_docs"),
+    log:
+        "logs/quality/check_quality.log",
+    conda:
+        "../envs/qualframe.yaml"
+    params:
+        coders=config["coding"]["coders"],
+        code_version=CODE_VERSION,
+    shell:
+        "qualframe check-quality"
+        " --segments {input.segments:q}"
+        " --codebook {input.codebook:q}"
+        " --coders {params.coders:q}"
+        " --docs {output.docs:q}"
         " > {log:q} 2>&1"

@@ -30,6 +30,21 @@ def add_parsers(steps) -> None:
     coding.add_argument("--cases-out", required=True, help="Parquet (+ .csv beside it)")
     coding.set_defaults(run=run_import_coding)
 
+    agree = steps.add_parser("agreement", help="intercoder agreement on double-coded text")
+    agree.add_argument("--segments", required=True, help="coded segments (Parquet)")
+    agree.add_argument("--transcripts", nargs="+", required=True, help="de-identified texts")
+    agree.add_argument("--output", required=True, help="Parquet (+ .csv beside it)")
+    agree.set_defaults(run=run_agreement)
+
+    quality = steps.add_parser(
+        "check-quality", help="Great Expectations checks of the coded segments, with Data Docs"
+    )
+    quality.add_argument("--segments", required=True, help="coded segments (Parquet)")
+    quality.add_argument("--codebook", required=True, help="codebook table (Parquet)")
+    quality.add_argument("--coders", nargs="*", default=None, help="known coders, if listed")
+    quality.add_argument("--docs", required=True, help="folder for the Data Docs site")
+    quality.set_defaults(run=run_check_quality)
+
 
 def parse_columns(pairs: list[str]) -> ColumnMap:
     mapping = {}
@@ -118,3 +133,29 @@ def run_import_coding(args) -> None:
         f"{segments['case_id'].nunique()} cases, {segments['code_id'].nunique()} codes, "
         f"{segments['coder'].nunique()} coders"
     )
+
+
+def run_agreement(args) -> None:
+    from qualframe.coding.agreement import agreement
+
+    lengths = {transcript_id_of(p): len(qio.read_text(p)) for p in args.transcripts}
+    table = agreement(qio.read_parquet(args.segments), lengths)
+    qio.write_table(table, args.output, csv_beside(args.output))
+    pooled = table[(table["code_id"] == "") & (table["coder_a"] == "all")]
+    alpha = f"{pooled['krippendorff_alpha'].iloc[0]:.3f}" if len(pooled) else "n/a"
+    print(f"agreement: {len(table)} rows; Krippendorff's alpha over all codes {alpha}")
+
+
+def run_check_quality(args) -> None:
+    from qualframe.quality import check_segments
+
+    result = check_segments(
+        qio.read_parquet(args.segments),
+        qio.read_parquet(args.codebook),
+        args.coders or None,
+        Path(args.docs),
+    )
+    print(result.summary())
+    print(f"Data Docs: {result.docs_index}")
+    if not result.passed:
+        raise QualframeError(result.summary(), path=args.segments)
