@@ -201,3 +201,72 @@ def test_synth_then_deid_eval(tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     overall = next(r for r in rows if r["label"] == "all")
     assert overall["recall"] > 0.9 and overall["gold_spans"] > 50
+
+
+def test_coding_done_on_raw_transcripts_is_moved_to_deidentified_text(tmp_path, codebook_dict):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "A1.txt").write_text(
+        "Interviewer: Tell me about it.\n\n"
+        "Participant: Dr Okonkwo from Kestrel Housing backed us all the way.\n"
+    )
+    log = tmp_path / "restricted" / "log.csv"
+    assert (
+        main(
+            [
+                "deidentify",
+                "--input",
+                str(raw),
+                "--output",
+                str(tmp_path / "deid"),
+                "--log",
+                str(log),
+            ]
+        )
+        == 0
+    )
+    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(codebook_dict))
+    (tmp_path / "cases.tsv").write_text("case_id\tservice_type\nA1\tcafé\n")
+    pd.DataFrame(
+        {
+            "doc": ["A1"],
+            "code": ["leadership"],
+            "coder": ["ES"],
+            "text": ["Dr Okonkwo from Kestrel Housing backed us"],
+        }
+    ).to_csv(tmp_path / "coded.csv", index=False)
+    out = tmp_path / "out"
+    status = main(
+        [
+            "import-coding",
+            "--exports",
+            str(tmp_path / "coded.csv"),
+            "--columns",
+            "transcript=doc",
+            "code=code",
+            "coder=coder",
+            "text=text",
+            "--codebook",
+            str(tmp_path / "codebook.yaml"),
+            "--cases",
+            str(tmp_path / "cases.tsv"),
+            "--transcripts",
+            str(tmp_path / "deid" / "A1.txt"),
+            "--raw-transcripts",
+            str(raw / "A1.txt"),
+            "--anonymisation-log",
+            str(log),
+            "--segments-out",
+            str(out / "segments.parquet"),
+            "--codebook-out",
+            str(out / "codebook.parquet"),
+            "--cases-out",
+            str(out / "cases.parquet"),
+        ]
+    )
+    assert status == 0
+    segment = pd.read_parquet(out / "segments.parquet").iloc[0]
+    deid = (tmp_path / "deid" / "A1.txt").read_text()
+    assert deid[segment["start"] : segment["end"]] == segment["text"]
+    assert "Okonkwo" not in segment["text"] and "Kestrel" not in segment["text"]
+    assert segment["text"].startswith("Dr [PERSON_1] from [ORG_1] backed us")

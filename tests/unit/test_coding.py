@@ -146,3 +146,17 @@ def test_loose_match_recovers_the_span(words, data):
     (start, end), problem = span_from_quote(text, quote.replace("’", "'"))
     assert problem == ""
     assert canonical(text[start:end])[0] == canonical(" ".join(quote.split()))[0]
+
+
+def test_duplicate_segments_are_reported(texts, codebook):
+    rows = [
+        ["A1", "leadership", "ES", "Our director backed us all the way."],
+        ["A1", "leadership", "JK", "Our director backed us all the way."],  # another coder
+        ["A1", "leadership", "ES", "Our director  backed us all the way."],
+    ]
+    with pytest.raises(ValidationFailed) as caught:
+        locate_segments(export(rows), "coded.csv", COLUMNS, texts, codebook)
+    report = caught.value.report
+    assert report[["row", "problem"]].values.tolist() == [
+        [4, "duplicate segment: same span, code and coder as row 2"]
+    ]

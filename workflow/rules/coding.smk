@@ -1,5 +1,6 @@
 rule import_coding:
     input:
+        unpack(get_raw_coding_inputs),
         exports=config["coding"]["exports"],
         codebook=config["study"]["codebook"],
         cases=config["study"]["cases"],
@@ -19,6 +20,7 @@ rule import_coding:
         columns=get_column_mapping(),
         attributes=config["matrix"]["case_attributes"],
         report="logs/coding/validation_report.csv",
+        raw=get_raw_coding_arguments,
         code_version=CODE_VERSION,
     shell:
         "qualframe import-coding"
@@ -28,6 +30,7 @@ rule import_coding:
         " --cases {input.cases:q}"
         " --attributes {params.attributes:q}"
         " --transcripts {input.transcripts:q}"
+        " {params.raw:q}"
         " --segments-out {output.segments:q}"
         " --codebook-out {output.codebook:q}"
         " --cases-out {output.cases:q}"

@@ -48,3 +48,30 @@ def get_ner_arguments():
     if not ner["enabled"]:
         return ["--no-ner"]
     return ["--ner-model", ner["model"], "--batch-size", str(ner["batch_size"])]
+
+
+def is_coded_on_raw():
+    """Whether the team coded the raw transcripts instead of the de-identified ones."""
+    return config["coding"]["coded_on"] == "raw"
+
+
+def get_raw_coding_inputs(wildcards):
+    """With coding on raw transcripts: the normalised raw texts and the offset map."""
+    if not is_coded_on_raw():
+        return {}
+    return {
+        "raw": expand(rules.ingest.output.text, transcript=get_transcript_ids()),
+        "anonymisation_log": rules.pseudonymise.output.log,
+    }
+
+
+def get_raw_coding_arguments(wildcards, input):
+    """The import-coding arguments naming those inputs, when there are any."""
+    if not is_coded_on_raw():
+        return []
+    return [
+        "--raw-transcripts",
+        *input.raw,
+        "--anonymisation-log",
+        input.anonymisation_log,
+    ]

@@ -114,10 +114,33 @@ def locate_segments(
                 "source_row": line,
             }
         )
+    records += duplicate_records(rows, source)
     if records:
         report = report_frame(records)
         raise ValidationFailed(summarise_failures(report, len(export)), report, path=source)
     return assign_segment_ids(pd.DataFrame(rows), codebook)
+
+
+def duplicate_records(rows: list[dict], source: str) -> list[dict]:
+    """Failure records for rows coding the same span with the same code by the same coder
+    as an earlier row (an export done twice, or a copy-paste)."""
+    first: dict[tuple, int] = {}
+    records = []
+    for row in rows:
+        key = (row["transcript_id"], row["start"], row["end"], row["code_id"], row["coder"])
+        if key in first:
+            records.append(
+                failure(
+                    source,
+                    row["source_row"],
+                    "",
+                    "",
+                    f"duplicate segment: same span, code and coder as row {first[key]}",
+                )
+            )
+        else:
+            first[key] = row["source_row"]
+    return records
 
 
 def code_lookup(codebook: pd.DataFrame) -> dict[str, str]:

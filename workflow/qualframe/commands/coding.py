@@ -25,6 +25,12 @@ def add_parsers(steps) -> None:
     coding.add_argument("--cases", required=True, help="case sheet TSV")
     coding.add_argument("--attributes", nargs="*", default=[], help="case attributes to check")
     coding.add_argument("--transcripts", nargs="+", required=True, help="de-identified texts")
+    coding.add_argument(
+        "--raw-transcripts",
+        nargs="+",
+        help="normalised raw texts: the coding was done on these (restricted)",
+    )
+    coding.add_argument("--anonymisation-log", help="needed with --raw-transcripts")
     coding.add_argument("--segments-out", required=True, help="Parquet (+ .csv beside it)")
     coding.add_argument("--codebook-out", required=True, help="Parquet (+ .csv beside it)")
     coding.add_argument("--cases-out", required=True, help="Parquet (+ .csv beside it)")
@@ -95,11 +101,17 @@ def read_export(path: str, columns: ColumnMap) -> tuple[pd.DataFrame, ColumnMap]
 def run_import_coding(args) -> None:
     from qualframe.coding import load_cases, locate_segments
     from qualframe.coding.report import report_frame, summarise_failures
+    from qualframe.coding.segments import assign_segment_ids
 
     columns = parse_columns(args.columns)
     codebook = read_codebook(args.codebook)
     cases = load_cases(qio.read_tsv(args.cases), args.cases, args.attributes)
     texts = {transcript_id_of(p): qio.read_text(p) for p in args.transcripts}
+    coded_texts = texts
+    if args.raw_transcripts:
+        if not args.anonymisation_log:
+            raise QualframeError("--raw-transcripts needs --anonymisation-log")
+        coded_texts = {transcript_id_of(p): qio.read_text(p) for p in args.raw_transcripts}
     missing_cases = sorted(set(texts) - set(cases["case_id"]))
     if missing_cases:
         records = [
@@ -118,13 +130,21 @@ def run_import_coding(args) -> None:
     for export in args.exports:
         try:
             frame, mapping = read_export(export, columns)
-            segments.append(locate_segments(frame, export, mapping, texts, codebook))
+            segments.append(locate_segments(frame, export, mapping, coded_texts, codebook))
         except ValidationFailed as exc:
             failures.append(exc)
     if failures:
         report = pd.concat([f.report for f in failures], ignore_index=True)
         raise ValidationFailed("; ".join(str(f) for f in failures), report)
     segments = pd.concat(segments, ignore_index=True)
+    if args.raw_transcripts:
+        from qualframe.coding.raw import map_segments_to_deidentified
+
+        log = qio.read_csv(args.anonymisation_log)
+        log = log.astype({c: "int64" for c in ("start", "end", "deid_start", "deid_end")})
+        segments = map_segments_to_deidentified(segments, texts, log)
+    # numbered once over every export, by position in the de-identified text
+    segments = assign_segment_ids(segments.drop(columns="segment_id"), codebook)
     qio.write_table(segments, args.segments_out, csv_beside(args.segments_out))
     qio.write_table(codebook, args.codebook_out, csv_beside(args.codebook_out))
     qio.write_table(cases, args.cases_out, csv_beside(args.cases_out))
