@@ -17,7 +17,8 @@ def demo_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
     for key, value in config["study"].items():
-        config["study"][key] = str(REPO / value)
+        if isinstance(value, str):  # paths; case_attributes is a mapping
+            config["study"][key] = str(REPO / value)
     config["coding"]["exports"] = [str(REPO / p) for p in config["coding"]["exports"]]
     write_config(folder, config)
     run = run_snakemake(folder)

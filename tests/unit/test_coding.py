@@ -160,3 +160,20 @@ def test_duplicate_segments_are_reported(texts, codebook):
     assert report[["row", "problem"]].values.tolist() == [
         [4, "duplicate segment: same span, code and coder as row 2"]
     ]
+
+
+def test_case_attributes_typed_and_allowed(cases):
+    sheet = cases.assign(staff=["12", "many", "3"]).astype(str)
+    rules = {
+        "service_type": {"values": ["café", "house"]},
+        "staff": {"type": "integer"},
+        "region": {"values": ["London"]},
+    }
+    with pytest.raises(ValidationFailed) as caught:
+        load_cases(sheet, "cases.tsv", ["service_type"], rules)
+    report = caught.value.report
+    assert sorted(zip(report["row"], report["column"], report["value"], strict=True)) == [
+        (3, "staff", "many"),
+        (4, "region", "Midlands"),
+    ]
+    assert set(report["problem"]) == {"not an integer", "value not allowed for region"}

@@ -21,6 +21,7 @@ rule import_coding:
         attributes=config["matrix"]["case_attributes"],
         report="logs/coding/validation_report.csv",
         raw=get_raw_coding_arguments,
+        attribute_rules=get_attribute_rules(),
         code_version=CODE_VERSION,
     shell:
         "qualframe import-coding"
@@ -29,6 +30,7 @@ rule import_coding:
         " --codebook {input.codebook:q}"
         " --cases {input.cases:q}"
         " --attributes {params.attributes:q}"
+        " --attribute-rules {params.attribute_rules:q}"
         " --transcripts {input.transcripts:q}"
         " {params.raw:q}"
         " --segments-out {output.segments:q}"

@@ -1,6 +1,8 @@
 # Config and sheet validation, and path helpers. No data logic here: it lives in the
 # qualframe package, which every rule calls through its command line.
 
+import json
+
 from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
@@ -75,3 +77,8 @@ def get_raw_coding_arguments(wildcards, input):
         "--anonymisation-log",
         input.anonymisation_log,
     ]
+
+
+def get_attribute_rules():
+    """The case attributes' types and allowed values, as JSON for the command line."""
+    return json.dumps(config["study"].get("case_attributes", {}), sort_keys=True)

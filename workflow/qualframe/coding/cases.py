@@ -7,10 +7,41 @@ from qualframe.coding.report import records_from_schema_errors, report_frame, su
 from qualframe.errors import ValidationFailed
 from qualframe.schemas import Cases
 
+TYPE_PATTERNS = {
+    "integer": r"^[+-]?\d+$",
+    "number": r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$",
+    "boolean": r"^(?i:true|false|yes|no|1|0)$",
+    "date": r"^\d{4}-\d{2}-\d{2}$",
+}
 
-def load_cases(sheet: pd.DataFrame, source: str, attributes: list[str]) -> pd.DataFrame:
-    """Validate a case sheet read as text (schemas.Cases) and check that the configured
-    grouping `attributes` exist and are filled in. Returns it sorted by case_id."""
+
+def attribute_schema(rules: dict) -> pa.DataFrameSchema:
+    """A pandera schema for case attributes described as {attribute: {"type": text |
+    integer | number | boolean | date, "values": [allowed values]}} (both optional)."""
+    columns = {}
+    for attribute, rule in rules.items():
+        checks = []
+        if rule.get("values"):
+            checks.append(
+                pa.Check.isin(
+                    [str(v) for v in rule["values"]], error=f"value not allowed for {attribute}"
+                )
+            )
+        kind = rule.get("type", "text")
+        if kind != "text":
+            article = "an" if kind[0] in "aeiou" else "a"
+            checks.append(pa.Check.str_matches(TYPE_PATTERNS[kind], error=f"not {article} {kind}"))
+        columns[attribute] = pa.Column(str, checks=checks, required=False)
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def load_cases(
+    sheet: pd.DataFrame, source: str, attributes: list[str], rules: dict | None = None
+) -> pd.DataFrame:
+    """Validate a case sheet read as text (schemas.Cases): the configured grouping
+    `attributes` exist and are filled in, and each attribute in `rules` has its type and
+    allowed values (`attribute_schema`). Every problem is collected; raises
+    ValidationFailed with one record each. Returns the sheet sorted by case_id."""
     rows = pd.Series(sheet.index + 2, index=sheet.index)  # header is line 1
     records = []
     for attribute in attributes:
@@ -35,10 +66,11 @@ def load_cases(sheet: pd.DataFrame, source: str, attributes: list[str]) -> pd.Da
                         "problem": "empty attribute",
                     }
                 )
-    try:
-        Cases.validate(sheet, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        records.extend(records_from_schema_errors(exc, source, rows))
+    for schema in (Cases.to_schema(), attribute_schema(rules or {})):
+        try:
+            schema.validate(sheet, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            records.extend(records_from_schema_errors(exc, source, rows))
     if records:
         report = report_frame(records)
         raise ValidationFailed(summarise_failures(report, len(sheet)), report, path=source)

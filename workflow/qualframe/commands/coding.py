@@ -1,5 +1,6 @@
 """`qualframe import-coding`: coded-segment exports validated against codebook, cases, text."""
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,11 @@ def add_parsers(steps) -> None:
     coding.add_argument("--codebook", required=True, help="codebook YAML")
     coding.add_argument("--cases", required=True, help="case sheet TSV")
     coding.add_argument("--attributes", nargs="*", default=[], help="case attributes to check")
+    coding.add_argument(
+        "--attribute-rules",
+        default="{}",
+        help='JSON: {"attribute": {"type": "integer", "values": [...]}} for the case sheet',
+    )
     coding.add_argument("--transcripts", nargs="+", required=True, help="de-identified texts")
     coding.add_argument(
         "--raw-transcripts",
@@ -105,7 +111,11 @@ def run_import_coding(args) -> None:
 
     columns = parse_columns(args.columns)
     codebook = read_codebook(args.codebook)
-    cases = load_cases(qio.read_tsv(args.cases), args.cases, args.attributes)
+    try:
+        rules = json.loads(args.attribute_rules)
+    except json.JSONDecodeError as exc:
+        raise QualframeError(f"--attribute-rules is not JSON: {exc}") from exc
+    cases = load_cases(qio.read_tsv(args.cases), args.cases, args.attributes, rules)
     texts = {transcript_id_of(p): qio.read_text(p) for p in args.transcripts}
     coded_texts = texts
     if args.raw_transcripts:
