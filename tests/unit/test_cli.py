@@ -270,3 +270,51 @@ def test_coding_done_on_raw_transcripts_is_moved_to_deidentified_text(tmp_path, 
     assert deid[segment["start"] : segment["end"]] == segment["text"]
     assert "Okonkwo" not in segment["text"] and "Kestrel" not in segment["text"]
     assert segment["text"].startswith("Dr [PERSON_1] from [ORG_1] backed us")
+
+
+def test_import_coding_reads_an_xlsx_export(tmp_path, codebook_dict, texts):
+    for transcript_id, text in texts.items():
+        (tmp_path / f"{transcript_id}.txt").write_text(text)
+    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(codebook_dict))
+    (tmp_path / "cases.tsv").write_text("case_id\tservice_type\nA1\tcafé\nA2\thouse\n")
+    sheet = pd.DataFrame(
+        {
+            "Document name": ["A1", "A2"],
+            "Code": ["People\\Leadership", "Funding"],
+            "Created by": ["ES", "ES"],
+            "Segment": ["Our director backed us all the way.", "The money ran out"],
+        }
+    )
+    sheet.to_excel(tmp_path / "coded.xlsx", index=False)
+    out = tmp_path / "out"
+    status = main(
+        [
+            "import-coding",
+            "--exports",
+            str(tmp_path / "coded.xlsx"),
+            "--columns",
+            "transcript=Document name",
+            "code=Code",
+            "coder=Created by",
+            "text=Segment",
+            "--codebook",
+            str(tmp_path / "codebook.yaml"),
+            "--cases",
+            str(tmp_path / "cases.tsv"),
+            "--transcripts",
+            str(tmp_path / "A1.txt"),
+            str(tmp_path / "A2.txt"),
+            "--segments-out",
+            str(out / "segments.parquet"),
+            "--codebook-out",
+            str(out / "codebook.parquet"),
+            "--cases-out",
+            str(out / "cases.parquet"),
+        ]
+    )
+    assert status == 0
+    segments = pd.read_parquet(out / "segments.parquet")
+    assert segments[["case_id", "code_id"]].values.tolist() == [
+        ["A1", "leadership"],
+        ["A2", "funding"],
+    ]
