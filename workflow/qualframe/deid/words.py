@@ -205,17 +205,21 @@ def is_common_proper_noun(word: str) -> bool:
     return re.sub(r"['’]s$", "", word.lower()) in COMMON_PROPER_NOUNS
 
 
+LOWER_CASE_SAMPLE = 6000
 WORD_START = re.compile(r"\b[^\W\d_]")
 CAPITAL_START = re.compile(r"\b[A-ZÀ-ÖØ-Þ]")
 PRONOUN_I = re.compile(r"\bI\b")
 
 
+@lru_cache(maxsize=8)  # asked by several detectors about the same transcript
 def is_mostly_lower_case(text: str) -> bool:
     """Return whether `text` looks like an auto-transcript written in lower case.
 
     True when under 2% of its words (other than "I") start with a capital; ordinary
-    interview text has over 10%.
+    interview text has over 10%. Judged on the first LOWER_CASE_SAMPLE characters: a
+    transcript is written in one style throughout.
     """
+    text = text[:LOWER_CASE_SAMPLE]
     pronouns = len(PRONOUN_I.findall(text))
     words = len(WORD_START.findall(text)) - pronouns
     capitalised = len(CAPITAL_START.findall(text)) - pronouns
