@@ -19,6 +19,7 @@ rule all:
     input:
         rules.chart.output,
         rules.summarise.output,
+        rules.report.output,
         rules.review.output,
         rules.export_qdpx.output,
         rules.agreement.output,

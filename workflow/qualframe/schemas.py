@@ -5,6 +5,7 @@ and one meaning through the whole chain. Offsets are Python character offsets in
 normalised text the row names, end exclusive.
 """
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -156,7 +157,10 @@ class MatrixCell(pa.DataFrameModel):
     valence: Series[str] = pa.Field(isin=VALENCES)
     n_segments: Series[int] = pa.Field(ge=0)
     n_coders: Series[int] = pa.Field(ge=0)
+    coverage: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    rating: Series[pd.Int64Dtype] = pa.Field(ge=-2, le=2, nullable=True)
     charted_text: Series[str]
+    excerpts: Series[str]
     segment_ids: Series[str]
     references: Series[str]
 
@@ -184,3 +188,71 @@ class ThemeSummary(pa.DataFrameModel):
     @pa.dataframe_check(error="cases_coded cannot exceed cases_in_group")
     def coded_within_group(cls, df):
         return df["cases_coded"] <= df["cases_in_group"]
+
+
+class CodePresence(pa.DataFrameModel):
+    """Whether each code occurs in each case (published). A `coverage` column is carried
+    when the matrix has one."""
+
+    case_id: Series[str]
+    code_id: Series[str]
+    present: Series[bool]
+    n_segments: Series[int] = pa.Field(ge=0)
+    coverage: Series[float] | None = pa.Field(ge=0, le=1, nullable=True)
+
+    class Config:
+        unique = ["case_id", "code_id"]
+
+
+class CodeCooccurrence(pa.DataFrameModel):
+    """One pair of codes, code_a before code_b in codebook order (published)."""
+
+    code_a: Series[str]
+    code_b: Series[str]
+    cases_a: Series[int] = pa.Field(ge=0)
+    cases_b: Series[int] = pa.Field(ge=0)
+    cases_both: Series[int] = pa.Field(ge=0)
+    segments_overlapping: Series[int] = pa.Field(ge=0)
+    jaccard_cases: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+
+    class Config:
+        unique = ["code_a", "code_b"]
+
+    @pa.dataframe_check(error="a pair cannot co-occur in more cases than either code reaches")
+    def both_within_each(cls, df):
+        return (df["cases_both"] <= df["cases_a"]) & (df["cases_both"] <= df["cases_b"])
+
+
+class ExemplarQuote(pa.DataFrameModel):
+    """One exemplar quote of one code (published)."""
+
+    code_id: Series[str]
+    rank: Series[int] = pa.Field(ge=1)
+    segment_id: Series[str]
+    case_id: Series[str]
+    quote: Series[str] = pa.Field(str_length={"min_value": 1})
+    reference: Series[str]
+    centrality: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+
+    class Config:
+        unique = ["code_id", "rank"]
+
+
+class CodeProfile(pa.DataFrameModel):
+    """Everything known about one theme or code, study-wide (published)."""
+
+    level: Series[str] = pa.Field(isin=("theme", "code"))
+    theme_id: Series[str]
+    theme: Series[str]
+    code_id: Series[str]
+    code: Series[str]
+    valence: Series[str]
+    cases: Series[int] = pa.Field(ge=0)
+    share_cases: Series[float] = pa.Field(ge=0, le=1)
+    segments: Series[int] = pa.Field(ge=0)
+    top_cooccurring: Series[str]
+    krippendorff_alpha: Series[float] = pa.Field(nullable=True)
+    exemplars: Series[str]
+
+    class Config:
+        unique = ["theme_id", "code_id"]

@@ -82,3 +82,8 @@ def get_raw_coding_arguments(wildcards, input):
 def get_attribute_rules():
     """The case attributes' types and allowed values, as JSON for the command line."""
     return json.dumps(config["study"].get("case_attributes", {}), sort_keys=True)
+
+
+def get_config_json():
+    """The configuration in force, as JSON, for the report's methods section."""
+    return json.dumps(config, sort_keys=True)

@@ -3,6 +3,7 @@ rule chart:
         segments=rules.import_coding.output.segments,
         codebook=rules.import_coding.output.codebook,
         cases=rules.import_coding.output.cases,
+        transcripts=rules.pseudonymise.output.texts,
     output:
         long="results/matrix/framework_matrix.parquet",
         long_csv=report(
@@ -16,6 +17,11 @@ rule chart:
             caption="../report/framework_matrix_wide.rst",
             category="Framework matrix",
         ),
+        workbook=report(
+            "results/matrix/framework_matrix.xlsx",
+            caption="../report/framework_workbook.rst",
+            category="Framework matrix",
+        ),
     log:
         "logs/matrix/chart.log",
     conda:
@@ -24,6 +30,7 @@ rule chart:
         attributes=config["matrix"]["case_attributes"],
         primary_coder=config["coding"]["primary_coder"],
         max_cell_chars=config["matrix"]["max_cell_chars"],
+        sort_by=config["matrix"]["sort_by"],
         code_version=CODE_VERSION,
     shell:
         "qualframe chart"
@@ -33,6 +40,9 @@ rule chart:
         " --attributes {params.attributes:q}"
         " --primary-coder {params.primary_coder:q}"
         " --max-cell-chars {params.max_cell_chars}"
+        " --transcripts {input.transcripts:q}"
+        " --sort-by {params.sort_by:q}"
+        " --workbook {output.workbook:q}"
         " --long {output.long:q}"
         " --wide {output.wide:q}"
         " > {log:q} 2>&1"
