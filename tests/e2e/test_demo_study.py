@@ -91,3 +91,48 @@ def test_qdpx_export_validates_and_round_trips(demo_run):
     named = set(gold.loc[gold["entity_type"] != "AGE", "text"])
     text = "\n".join(project.sources["text"])
     assert not [t for t in named if t in text]
+
+
+def test_matrix_counts_equal_a_recount_of_the_segments(demo_run):
+    matrix = pd.read_parquet(demo_run / "results/matrix/framework_matrix.parquet")
+    segments = pd.read_parquet(demo_run / "results/coding/segments.parquet")
+    charted = segments[segments["coder"] == "ES"]
+    recount = charted.groupby(["case_id", "code_id"]).size()
+    cells = matrix.set_index(["case_id", "code_id"])["n_segments"]
+    assert (cells[cells > 0].sort_index() == recount.sort_index()).all()
+    assert cells.sum() == len(charted)
+    assert matrix["coverage"].between(0, 1).all()
+
+
+def test_workbook_has_a_sheet_per_theme(demo_run):
+    import openpyxl
+
+    book = openpyxl.load_workbook(demo_run / "results/matrix/framework_matrix.xlsx")
+    codebook = pd.read_parquet(demo_run / "results/coding/codebook.parquet")
+    themes = list(dict.fromkeys(codebook["theme"]))
+    assert book.sheetnames == [*themes, "Counts", "Codebook"]
+    first = book[themes[0]]
+    assert first.freeze_panes is not None and first.max_row == 19
+
+
+def test_html_report_shows_heatmap_and_summaries(demo_run):
+    page = (demo_run / "results/report/study_report.html").read_text()
+    assert page.count('class="cell"') >= 18 * 16
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    profiles = pd.read_parquet(demo_run / "results/themes/code_profiles.parquet")
+    assert profiles["exemplars"].str.len().gt(0).all()
+    for theme in profiles["theme"].unique():
+        assert theme in page
+
+
+def test_outputs_are_identical_on_rerun(demo_run, tmp_path_factory):
+    before = {
+        p: p.read_bytes()
+        for folder in ("results/matrix", "results/themes", "results/coding")
+        for p in sorted((demo_run / folder).glob("*"))
+        if p.suffix in (".parquet", ".csv", ".xlsx", ".qdpx")
+    }
+    again = run_snakemake(demo_run, "--forceall")
+    assert again.returncode == 0, again.stderr[-2000:]
+    changed = [str(p.name) for p, data in before.items() if p.read_bytes() != data]
+    assert changed == []
