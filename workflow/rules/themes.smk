@@ -24,7 +24,11 @@ rule summarise:
             category="Theme summaries",
         ),
         presence="results/themes/code_presence.parquet",
-        presence_csv="results/themes/code_presence.csv",
+        presence_csv=report(
+            "results/themes/code_presence.csv",
+            caption="../report/code_presence.rst",
+            category="Theme summaries",
+        ),
         exemplars="results/themes/exemplar_quotes.parquet",
         exemplars_csv=report(
             "results/themes/exemplar_quotes.csv",
