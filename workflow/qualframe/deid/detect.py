@@ -1,6 +1,7 @@
 """Find candidate identifiers in one transcript by rules, the study register and NER."""
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 
@@ -56,12 +57,22 @@ def hits_to_frame(transcript_id: str, hits: Iterable[Hit]) -> pd.DataFrame:
 
 
 def allowed_spans(text: str, allow_list: Iterable[str]) -> list[tuple[int, int]]:
-    """Return (start, end) of every whole-word occurrence of an allow-list term in `text`.
+    """Return (start, end) of every whole-word occurrence of an allow-list phrase in `text`.
 
     A detection inside one ("Schwartz" in "Schwartz Rounds") is part of an allowed term.
+    Only phrases (terms with a space or punctuation) can hold a detection strictly inside
+    them; a detection equal to a one-word term is dropped by `is_allowed`, so one-word
+    terms, which match everywhere, are left out of this search.
     """
-    matcher = build_matcher({term: None for term in allow_list if str(term).strip()})
+    matcher = phrase_matcher(tuple(allow_list))
     return [(start, end) for start, end, _ in find_terms(matcher, text)]
+
+
+@functools.lru_cache(maxsize=4)  # one allow-list per study, asked once per transcript
+def phrase_matcher(allow_list: tuple[str, ...]):
+    """An Aho-Corasick matcher of the allow-list's phrases."""
+    phrases = {t: None for t in allow_list if str(t).strip() and not str(t).strip().isalnum()}
+    return build_matcher(phrases)
 
 
 def inside_some(hit: Hit, spans: list[tuple[int, int]]) -> bool:
