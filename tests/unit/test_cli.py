@@ -8,6 +8,32 @@ import yaml
 from qualframe.cli import main
 
 
+def import_coding_args(folder, export, columns, transcripts, *extra):
+    """`qualframe import-coding` arguments for a study laid out in `folder` (codebook.yaml,
+    cases.tsv) writing its tables to folder/out."""
+    out = folder / "out"
+    return [
+        "import-coding",
+        "--exports",
+        str(export),
+        "--columns",
+        *columns,
+        "--codebook",
+        str(folder / "codebook.yaml"),
+        "--cases",
+        str(folder / "cases.tsv"),
+        "--transcripts",
+        *map(str, transcripts),
+        *extra,
+        "--segments-out",
+        str(out / "segments.parquet"),
+        "--codebook-out",
+        str(out / "codebook.parquet"),
+        "--cases-out",
+        str(out / "cases.parquet"),
+    ]
+
+
 def test_ingest_writes_text_and_metadata(tmp_path, capsys):
     raw = tmp_path / "P01.txt"
     raw.write_bytes("\ufeffInterviewer: Hello.\r\n\r\nParticipant: Hi.\r\n".encode())
@@ -73,33 +99,16 @@ def test_import_coding_failure_writes_report_and_no_tables(tmp_path, codebook_di
     ).to_csv(tmp_path / "coded.csv", index=False)
     report = tmp_path / "report.csv"
     status = main(
-        [
-            "import-coding",
-            "--exports",
+        import_coding_args(
+            tmp_path,
             str(tmp_path / "coded.csv"),
-            "--columns",
-            "transcript=doc",
-            "code=code",
-            "coder=coder",
-            "text=text",
-            "--codebook",
-            str(tmp_path / "codebook.yaml"),
-            "--cases",
-            str(tmp_path / "cases.tsv"),
+            ["transcript=doc", "code=code", "coder=coder", "text=text"],
+            [str(tmp_path / "A1.txt"), str(tmp_path / "A2.txt")],
             "--attributes",
             "service_type",
-            "--transcripts",
-            str(tmp_path / "A1.txt"),
-            str(tmp_path / "A2.txt"),
-            "--segments-out",
-            str(tmp_path / "out" / "segments.parquet"),
-            "--codebook-out",
-            str(tmp_path / "out" / "codebook.parquet"),
-            "--cases-out",
-            str(tmp_path / "out" / "cases.parquet"),
             "--report",
             str(report),
-        ]
+        )
     )
     assert status == 1
     assert "1 of 2 rows failed validation: 1 unknown code" in capsys.readouterr().err
@@ -109,25 +118,12 @@ def test_import_coding_failure_writes_report_and_no_tables(tmp_path, codebook_di
 
 def test_bad_column_mapping_is_reported(tmp_path, capsys):
     status = main(
-        [
-            "import-coding",
-            "--exports",
+        import_coding_args(
+            tmp_path,
             "x.csv",
-            "--columns",
-            "transcript",
-            "--codebook",
-            "c.yaml",
-            "--cases",
-            "c.tsv",
-            "--transcripts",
-            "a.txt",
-            "--segments-out",
-            "s.parquet",
-            "--codebook-out",
-            "c.parquet",
-            "--cases-out",
-            "k.parquet",
-        ]
+            ["transcript"],
+            ["a.txt"],
+        )
     )
     assert status == 1
     assert "column mapping 'transcript' is not FIELD=COLUMN" in capsys.readouterr().err
@@ -237,32 +233,16 @@ def test_coding_done_on_raw_transcripts_is_moved_to_deidentified_text(tmp_path, 
     ).to_csv(tmp_path / "coded.csv", index=False)
     out = tmp_path / "out"
     status = main(
-        [
-            "import-coding",
-            "--exports",
+        import_coding_args(
+            tmp_path,
             str(tmp_path / "coded.csv"),
-            "--columns",
-            "transcript=doc",
-            "code=code",
-            "coder=coder",
-            "text=text",
-            "--codebook",
-            str(tmp_path / "codebook.yaml"),
-            "--cases",
-            str(tmp_path / "cases.tsv"),
-            "--transcripts",
-            str(tmp_path / "deid" / "A1.txt"),
+            ["transcript=doc", "code=code", "coder=coder", "text=text"],
+            [str(tmp_path / "deid" / "A1.txt")],
             "--raw-transcripts",
             str(raw / "A1.txt"),
             "--anonymisation-log",
             str(log),
-            "--segments-out",
-            str(out / "segments.parquet"),
-            "--codebook-out",
-            str(out / "codebook.parquet"),
-            "--cases-out",
-            str(out / "cases.parquet"),
-        ]
+        )
     )
     assert status == 0
     segment = pd.read_parquet(out / "segments.parquet").iloc[0]
@@ -288,29 +268,12 @@ def test_import_coding_reads_an_xlsx_export(tmp_path, codebook_dict, texts):
     sheet.to_excel(tmp_path / "coded.xlsx", index=False)
     out = tmp_path / "out"
     status = main(
-        [
-            "import-coding",
-            "--exports",
+        import_coding_args(
+            tmp_path,
             str(tmp_path / "coded.xlsx"),
-            "--columns",
-            "transcript=Document name",
-            "code=Code",
-            "coder=Created by",
-            "text=Segment",
-            "--codebook",
-            str(tmp_path / "codebook.yaml"),
-            "--cases",
-            str(tmp_path / "cases.tsv"),
-            "--transcripts",
-            str(tmp_path / "A1.txt"),
-            str(tmp_path / "A2.txt"),
-            "--segments-out",
-            str(out / "segments.parquet"),
-            "--codebook-out",
-            str(out / "codebook.parquet"),
-            "--cases-out",
-            str(out / "cases.parquet"),
-        ]
+            ["transcript=Document name", "code=Code", "coder=Created by", "text=Segment"],
+            [str(tmp_path / "A1.txt"), str(tmp_path / "A2.txt")],
+        )
     )
     assert status == 0
     segments = pd.read_parquet(out / "segments.parquet")

@@ -169,8 +169,8 @@ class MatrixCell(pa.DataFrameModel):
         unique = ["case_id", "code_id"]
 
 
-class ThemeSummary(pa.DataFrameModel):
-    """Reach of each theme and code, overall and within each group of cases (published)."""
+class ThemeOrCode(pa.DataFrameModel):
+    """A row about a theme (code_id and code empty) or one of its codes."""
 
     level: Series[str] = pa.Field(isin=("theme", "code"))
     theme_id: Series[str]
@@ -178,6 +178,11 @@ class ThemeSummary(pa.DataFrameModel):
     code_id: Series[str]
     code: Series[str]
     valence: Series[str]
+
+
+class ThemeSummary(ThemeOrCode):
+    """Reach of each theme and code, overall and within each group of cases (published)."""
+
     group_attribute: Series[str]
     group_value: Series[str]
     cases_in_group: Series[int] = pa.Field(ge=0)
@@ -238,15 +243,9 @@ class ExemplarQuote(pa.DataFrameModel):
         unique = ["code_id", "rank"]
 
 
-class CodeProfile(pa.DataFrameModel):
+class CodeProfile(ThemeOrCode):
     """Everything known about one theme or code, study-wide (published)."""
 
-    level: Series[str] = pa.Field(isin=("theme", "code"))
-    theme_id: Series[str]
-    theme: Series[str]
-    code_id: Series[str]
-    code: Series[str]
-    valence: Series[str]
     cases: Series[int] = pa.Field(ge=0)
     share_cases: Series[float] = pa.Field(ge=0, le=1)
     segments: Series[int] = pa.Field(ge=0)
