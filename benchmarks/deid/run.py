@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from qualframe.deid import parse_allow_list
 from qualframe.evaluate import Scores, read_gold_jsonl, score
 from qualframe.ingest import discover_transcripts, normalise_text, read_transcript
 from qualframe.schemas import ENTITY_TYPES
@@ -113,12 +114,6 @@ SINGLE_THREAD = {
 # --- corpora -----------------------------------------------------------------------------
 
 
-def read_allow_terms(path: Path) -> list[str]:
-    """Return the terms of an allow-list file: one a line, '#' comments and blanks skipped."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
 def demo_corpus(demo: Path) -> tuple[dict[str, str], pd.DataFrame, list[str]]:
     """Return the demo study's normalised texts, its gold spans and its allow-list terms."""
     texts = {
@@ -126,7 +121,8 @@ def demo_corpus(demo: Path) -> tuple[dict[str, str], pd.DataFrame, list[str]]:
         for transcript_id, path in discover_transcripts(demo / "transcripts").items()
     }
     lines = (demo / "gold" / "identifiers.jsonl").read_text(encoding="utf-8").splitlines()
-    return texts, read_gold_jsonl(lines), read_allow_terms(demo / "allow_list.txt")
+    allow = parse_allow_list((demo / "allow_list.txt").read_text(encoding="utf-8"))
+    return texts, read_gold_jsonl(lines), allow
 
 
 # --- the worker process: one system on one corpus ----------------------------------------

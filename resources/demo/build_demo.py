@@ -29,6 +29,7 @@ from qualframe.deid import (
     detect_transcript,
     load_ner,
     map_offset,
+    parse_allow_list,
     pseudonymise_corpus,
 )
 from qualframe.evaluate import gold_to_jsonl
@@ -210,7 +211,10 @@ def main() -> int:
     register.to_csv(DEMO / "identifiers.tsv", sep="\t", index=False, lineterminator="\n")
 
     # de-identify exactly as the pipeline does, then quote the de-identified text
-    allow = [*DEFAULT_ALLOW_LIST, *read_allow_list(DEMO / "allow_list.txt")]
+    allow = [
+        *DEFAULT_ALLOW_LIST,
+        *parse_allow_list((DEMO / "allow_list.txt").read_text(encoding="utf-8")),
+    ]
     matcher = build_register(register)
     settings = yaml.safe_load((DEMO.parents[1] / "config" / "config.yaml").read_text())["deid"]
     ner = None
@@ -269,11 +273,6 @@ def main() -> int:
         f"(coded_segments.csv sha256 {digest[:12]})"
     )
     return 0
-
-
-def read_allow_list(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 if __name__ == "__main__":

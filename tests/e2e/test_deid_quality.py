@@ -11,6 +11,7 @@ from qualframe.deid import (
     build_register,
     detect_transcript,
     load_ner,
+    parse_allow_list,
     pseudonymise_corpus,
 )
 from qualframe.evaluate import read_gold_jsonl, score
@@ -38,8 +39,7 @@ def deidentify(texts: dict[str, str], allow: list[str], ner) -> pd.DataFrame:
 def test_demo_study_without_register(ner):
     found = discover_transcripts(DEMO / "transcripts")
     texts = {tid: normalise_text(read_transcript(path)) for tid, path in found.items()}
-    study_terms = (DEMO / "allow_list.txt").read_text().splitlines()
-    allow = [*DEFAULT_ALLOW_LIST, *(t for t in study_terms if t and not t.startswith("#"))]
+    allow = [*DEFAULT_ALLOW_LIST, *parse_allow_list((DEMO / "allow_list.txt").read_text())]
     gold = read_gold_jsonl((DEMO / "gold/identifiers.jsonl").read_text().splitlines())
     scores = score(gold, deidentify(texts, allow, ner), texts)
     assert scores.recall >= MIN_RECALL, scores.recall_by_label

@@ -3,9 +3,35 @@
 import json
 
 import pandas as pd
+import pytest
 import yaml
 
 from qualframe.cli import main
+
+
+@pytest.fixture
+def study(tmp_path, codebook_dict, texts):
+    """A study folder: transcripts A1 and A2, codebook.yaml and cases.tsv."""
+    for transcript_id, text in texts.items():
+        (tmp_path / f"{transcript_id}.txt").write_text(text)
+    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(codebook_dict))
+    (tmp_path / "cases.tsv").write_text("case_id\tservice_type\nA1\tcafé\nA2\thouse\n")
+    return tmp_path
+
+
+def ingest_args(raw, out, metadata):
+    """`qualframe ingest` arguments for one transcript, P01."""
+    return [
+        "ingest",
+        "--input",
+        str(raw),
+        "--transcript-id",
+        "P01",
+        "--output",
+        str(out),
+        "--metadata",
+        str(metadata),
+    ]
 
 
 def import_coding_args(folder, export, columns, transcripts, *extra):
@@ -39,19 +65,7 @@ def test_ingest_writes_text_and_metadata(tmp_path, capsys):
     raw.write_bytes("\ufeffInterviewer: Hello.\r\n\r\nParticipant: Hi.\r\n".encode())
     out = tmp_path / "restricted" / "ingest" / "P01.txt"
     meta = tmp_path / "restricted" / "ingest" / "P01.json"
-    status = main(
-        [
-            "ingest",
-            "--input",
-            str(raw),
-            "--transcript-id",
-            "P01",
-            "--output",
-            str(out),
-            "--metadata",
-            str(meta),
-        ]
-    )
+    status = main(ingest_args(raw, out, meta))
     assert status == 0
     assert out.read_text() == "Interviewer: Hello.\n\nParticipant: Hi.\n"
     assert oct(out.stat().st_mode & 0o777) == "0o600"
@@ -64,19 +78,7 @@ def test_bad_transcript_gives_one_message_and_no_output(tmp_path, capsys):
     raw = tmp_path / "P01.txt"
     raw.write_bytes(b"ok\n\xff\xfe broken\n")
     out = tmp_path / "out" / "P01.txt"
-    status = main(
-        [
-            "ingest",
-            "--input",
-            str(raw),
-            "--transcript-id",
-            "P01",
-            "--output",
-            str(out),
-            "--metadata",
-            str(tmp_path / "out" / "P01.json"),
-        ]
-    )
+    status = main(ingest_args(raw, out, tmp_path / "out" / "P01.json"))
     err = capsys.readouterr().err
     assert status == 1
     assert err.startswith(f"error: {raw}, line 2: not UTF-8")
@@ -84,11 +86,7 @@ def test_bad_transcript_gives_one_message_and_no_output(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_import_coding_failure_writes_report_and_no_tables(tmp_path, codebook_dict, texts, capsys):
-    for transcript_id, text in texts.items():
-        (tmp_path / f"{transcript_id}.txt").write_text(text)
-    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(codebook_dict))
-    (tmp_path / "cases.tsv").write_text("case_id\tservice_type\nA1\tcafé\nA2\thouse\n")
+def test_import_coding_failure_writes_report_and_no_tables(tmp_path, study, capsys):
     pd.DataFrame(
         {
             "doc": ["A1", "A2"],
@@ -252,11 +250,7 @@ def test_coding_done_on_raw_transcripts_is_moved_to_deidentified_text(tmp_path, 
     assert segment["text"].startswith("Dr [PERSON_1] from [ORG_1] backed us")
 
 
-def test_import_coding_reads_an_xlsx_export(tmp_path, codebook_dict, texts):
-    for transcript_id, text in texts.items():
-        (tmp_path / f"{transcript_id}.txt").write_text(text)
-    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(codebook_dict))
-    (tmp_path / "cases.tsv").write_text("case_id\tservice_type\nA1\tcafé\nA2\thouse\n")
+def test_import_coding_reads_an_xlsx_export(tmp_path, study):
     sheet = pd.DataFrame(
         {
             "Document name": ["A1", "A2"],

@@ -101,6 +101,12 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
         raise QualframeError(f"cannot read as CSV: {exc}", path=str(path)) from exc
 
 
+def read_anonymisation_log(path: str | os.PathLike) -> pd.DataFrame:
+    """The anonymisation log CSV, its text as written and its offsets as integers."""
+    log = read_csv(path)
+    return log.astype({c: "int64" for c in ("start", "end", "deid_start", "deid_end")})
+
+
 def read_yaml(path: str | os.PathLike):
     try:
         with open(path, encoding="utf-8") as handle:

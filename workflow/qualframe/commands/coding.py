@@ -150,8 +150,7 @@ def run_import_coding(args) -> None:
     if args.raw_transcripts:
         from qualframe.coding.raw import map_segments_to_deidentified
 
-        log = qio.read_csv(args.anonymisation_log)
-        log = log.astype({c: "int64" for c in ("start", "end", "deid_start", "deid_end")})
+        log = qio.read_anonymisation_log(args.anonymisation_log)
         segments = map_segments_to_deidentified(segments, texts, log)
     # numbered once over every export, by position in the de-identified text
     segments = assign_segment_ids(segments.drop(columns="segment_id"), codebook)

@@ -2,6 +2,7 @@
 deid-eval and synth for evaluating de-identification against gold annotations."""
 
 import argparse
+import copy
 import json
 import sys
 from pathlib import Path
@@ -93,12 +94,9 @@ def add_ner_arguments(parser: argparse.ArgumentParser) -> None:
 
 def read_allow_list(path: str | None) -> list[str]:
     """The built-in allow-list plus a study's terms (one a line, # starts a comment)."""
-    from qualframe.deid import DEFAULT_ALLOW_LIST
+    from qualframe.deid import DEFAULT_ALLOW_LIST, parse_allow_list
 
-    if not path:
-        return list(DEFAULT_ALLOW_LIST)
-    lines = qio.read_text(path).splitlines()
-    study_terms = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    study_terms = parse_allow_list(qio.read_text(path)) if path else []
     return [*DEFAULT_ALLOW_LIST, *study_terms]
 
 
@@ -206,15 +204,14 @@ def write_review(raw_texts, log, detections, allow, low_confidence, table, page)
 def run_review(args) -> None:
     texts = {transcript_id_of(p): qio.read_text(p) for p in args.texts}
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
-    log = qio.read_csv(args.log)
-    log = log.astype({c: "int64" for c in ("start", "end", "deid_start", "deid_end")})
+    log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
     write_review(texts, log, detections, allow, args.low_confidence, args.table, args.page)
 
 
 def deid_settings(config_path: str | None) -> dict:
     """The `deid` section of a qualframe config file, over the defaults."""
-    settings = json.loads(json.dumps(DEFAULT_DEID))
+    settings = copy.deepcopy(DEFAULT_DEID)
     if config_path:
         section = (qio.read_yaml(config_path) or {}).get("deid") or {}
         settings["ner"].update(section.get("ner") or {})

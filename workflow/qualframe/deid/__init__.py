@@ -3,7 +3,7 @@
 Pure functions only; reading and writing files is the command line's job.
 """
 
-from qualframe.deid.allow import DEFAULT_ALLOW_LIST, normalise_entity
+from qualframe.deid.allow import DEFAULT_ALLOW_LIST, normalise_entity, parse_allow_list
 from qualframe.deid.detect import detect_transcript
 from qualframe.deid.ner import load_ner
 from qualframe.deid.pseudonymise import STYLES, Pseudonymised, map_offset, pseudonymise_corpus
@@ -20,6 +20,7 @@ __all__ = [
     "load_ner",
     "map_offset",
     "normalise_entity",
+    "parse_allow_list",
     "pseudonymise_corpus",
     "review_candidates",
     "review_html",

@@ -216,3 +216,10 @@ def is_allowed(text: str, entity_type: str, allowed: frozenset[str]) -> bool:
     keys = {normalise_entity(text, entity_type), normalise_entity(text, None)}
     keys |= {LEADING_ARTICLE.sub("", key) for key in keys}
     return not keys.isdisjoint(allowed)
+
+
+def parse_allow_list(text: str) -> list[str]:
+    """The terms of a study allow-list file: one a line, blank lines and lines starting
+    with # skipped."""
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
