@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 import pandas as pd
+import pyarrow as pa
 from pandera.typing import DataFrame
 
 from qualframe.deid.allow import is_allowed, normalise_allow_list
@@ -38,22 +39,36 @@ def inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < span_end and span_start < end for span_start, span_end in spans)
 
 
+# pandas' default string type (pandas 3: Arrow-backed, NaN for missing).
+STRING = pd.StringDtype("pyarrow", na_value=float("nan"))
+DETECTION_ARROW_TYPES = {
+    "transcript_id": pa.large_string(),
+    "start": pa.int64(),
+    "end": pa.int64(),
+    "entity_type": pa.large_string(),
+    "text": pa.large_string(),
+    "detector": pa.large_string(),
+    "confidence": pa.float64(),
+}
+
+
 def hits_to_frame(transcript_id: str, hits: Iterable[Hit]) -> pd.DataFrame:
-    """Return hits as a Detection-shaped frame for one transcript, sorted by start and end."""
-    hits = sorted(hits, key=lambda hit: (hit.start, hit.end))
-    # Built column by column: much faster than from rows plus type conversion.
-    frame = pd.DataFrame(
+    """Return hits as a Detection-shaped frame for one transcript, sorted by start and end.
+
+    Built through an Arrow table: half the cost of building pandas columns one by one,
+    which matters for rules-only detection of short transcripts.
+    """
+    rows = [(transcript_id, *hit) for hit in sorted(hits, key=lambda hit: (hit.start, hit.end))]
+    columns = list(zip(*rows, strict=True)) or [()] * len(DETECTION_ARROW_TYPES)
+    table = pa.table(
         {
-            "transcript_id": pd.Series([transcript_id] * len(hits), dtype=str),
-            "start": pd.Series([hit.start for hit in hits], dtype="int64"),
-            "end": pd.Series([hit.end for hit in hits], dtype="int64"),
-            "entity_type": pd.Series([hit.entity_type for hit in hits], dtype=str),
-            "text": pd.Series([hit.text for hit in hits], dtype=str),
-            "detector": pd.Series([hit.detector for hit in hits], dtype=str),
-            "confidence": pd.Series([hit.confidence for hit in hits], dtype="float64"),
+            name: pa.array(column, arrow_type)
+            for (name, arrow_type), column in zip(
+                DETECTION_ARROW_TYPES.items(), columns, strict=True
+            )
         }
     )
-    return frame
+    return table.to_pandas(types_mapper={pa.large_string(): STRING}.get)
 
 
 def allowed_spans(text: str, allow_list: Iterable[str]) -> list[tuple[int, int]]:

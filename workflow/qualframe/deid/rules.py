@@ -10,6 +10,7 @@ confidence in [0, 1].
 
 import functools
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import phonenumbers
@@ -50,30 +51,79 @@ def overlaps(hit: Hit, others: list[Hit]) -> bool:
     return any(hit.start < other.end and other.start < hit.end for other in others)
 
 
+SPACE = re.compile(r"\s")  # str.isspace() characters
+
+
 def word_edge(text: str, index: int, step: int) -> int:
-    """Return the nearest whitespace position (or text edge) from `index` in direction `step`."""
-    while 0 < index < len(text) and not text[index - (step < 0)].isspace():
-        index += step
-    return max(0, min(len(text), index))
+    """Return the nearest whitespace position (or text edge) from `index` in direction `step`.
+
+    Forwards, the offset of the first whitespace at or after `index`; backwards, the
+    offset just after the last whitespace before `index`.
+    """
+    if not 0 < index < len(text):
+        return max(0, min(len(text), index))
+    if step > 0:
+        space = SPACE.search(text, index)
+        return space.start() if space else len(text)
+    edge = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index)) + 1
+    while (space := SPACE.search(text, edge, index)) is not None:  # a tab, a no-break space…
+        edge = space.end()
+    return edge
 
 
 def anchored_matches(
-    pattern: re.Pattern, anchor: re.Pattern, text: str, before: int, after: int
+    pattern: re.Pattern,
+    anchors: re.Pattern | list[tuple[int, int]],
+    text: str,
+    before: int,
+    after: int,
 ) -> list[re.Match]:
-    """Return the matches of `pattern` that contain a match of `anchor`, sorted by start.
+    """Return the matches of `pattern` that contain an anchor, sorted by start.
 
-    A fast path for patterns that always contain a rare word (a month name, "years
-    old"): `pattern` is tried only in a window of `before`/`after` characters around
-    each anchor, widened to whole words.
+    A fast path for patterns that always contain something rare (a digit, a month name,
+    "years old"): `pattern` is tried only in a window of `before`/`after` characters
+    around each anchor, widened to whole words. `anchors` is a pattern or a list of
+    (start, end) spans already found.
     """
+    if isinstance(anchors, re.Pattern):
+        anchors = [hint.span() for hint in anchors.finditer(text)]
     found: dict[tuple[int, int], re.Match] = {}
-    for hint in anchor.finditer(text):
-        low = word_edge(text, hint.start() - before, -1)
-        high = word_edge(text, hint.end() + after, 1)
+    for hint_start, hint_end in anchors:
+        low = word_edge(text, hint_start - before, -1)
+        high = word_edge(text, hint_end + after, 1)
         for match in pattern.finditer(text, low, high):
-            if match.start() <= hint.start() and hint.end() <= match.end():
+            if match.start() <= hint_start and hint_end <= match.end():
                 found.setdefault(match.span(), match)
     return sorted(found.values(), key=lambda match: match.start())
+
+
+DIGIT_RUN = re.compile(r"\d+")
+
+
+@functools.lru_cache(maxsize=4)  # asked by several finders for the same text in turn
+def digit_runs(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of every run of digits in `text`: the anchors of numeric rules."""
+    return [match.span() for match in DIGIT_RUN.finditer(text)]
+
+
+def word_start_pattern(words: Iterable[str]) -> str:
+    """Return a regular expression matching any of `words` at the start of a word, any case.
+
+    Python's re skips quickly through a text only to a character of a case-sensitive set
+    that opens the pattern; an alternation under IGNORECASE after `\\b` is tried at every
+    position, several times slower. So the pattern opens with the words' first letters
+    in both cases, checks by look-behind that the letter starts a word, and then, by the
+    letter, matches the rest of one of the words (longest first) case-insensitively.
+    """
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted({word.lower() for word in words}, key=lambda word: (-len(word), word)):
+        by_letter.setdefault(word[0], []).append(re.escape(word[1:]))
+    letters = "".join(sorted(by_letter)) + "".join(sorted(by_letter)).upper()
+    branches = "|".join(
+        f"(?<=[{letter}{letter.upper()}])(?i:{'|'.join(rests)})"
+        for letter, rests in sorted(by_letter.items())
+    )
+    return f"[{letters}](?<!\\w\\w)(?:{branches})"
 
 
 # --- e-mail and URL ----------------------------------------------------------------------
@@ -90,6 +140,8 @@ URL = re.compile(
     r"|(?<![@\w.-])(?:[A-Za-z0-9-]+\.)+(?:" + COMMON_TLDS + r")\b(?![.-]?\w)",
     re.IGNORECASE,
 )
+# An address holds no white space: the words around an "@" are all EMAIL can match.
+AT_SIGN = re.compile("@")
 URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\"’”"
 # A URL never holds white space, so only tokens with a dot inside a word or "://" can
 # hold one: scanning those alone is several times faster than scanning the whole text.
@@ -98,7 +150,8 @@ URL_HINT = re.compile(r"[A-Za-z0-9]\.[A-Za-z]|://")
 
 def find_emails(text: str) -> list[Hit]:
     """Return the e-mail addresses in `text` (EMAIL, "rule:email")."""
-    return [hit_from_match(m, "EMAIL", "email", 0.99) for m in EMAIL.finditer(text)]
+    matches = anchored_matches(EMAIL, AT_SIGN, text, before=0, after=0)
+    return [hit_from_match(m, "EMAIL", "email", 0.99) for m in matches]
 
 
 def find_urls(text: str, emails: list[Hit]) -> list[Hit]:
@@ -198,14 +251,24 @@ def phone_spans_in_run(tokens: list[re.Match]) -> list[tuple[int, int]]:
     return spans
 
 
+# Every spoken number starts with a token spelling 0 ("oh", "double oh"…).
+SPOKEN_ZERO = re.compile(word_start_pattern(["oh", "o", "zero", "nought", *REPEATERS]) + r"\b")
+
+
 def find_spoken_phones(text: str) -> list[Hit]:
     """Return phone numbers spoken as digit words (PHONE, "rule:phone_spoken").
 
     "oh seven seven double oh, nine double oh, one two three" spells 07700900123: a
     number is 10-11 digits starting with 0, words separated by spaces, commas or hyphens.
+    Only runs of digit words from a token that can spell 0 are read: tokens before it
+    in a run cannot start a number.
     """
-    hits = []
-    for run in SPOKEN_RUN.finditer(text):
+    hits, scanned_to = [], 0
+    for hint in SPOKEN_ZERO.finditer(text):
+        run = SPOKEN_RUN.match(text, hint.start()) if hint.start() >= scanned_to else None
+        if run is None:
+            continue
+        scanned_to = run.end()
         tokens = list(SPOKEN_TOKEN_RE.finditer(text, run.start(), run.end()))
         for first, last in phone_spans_in_run(tokens):
             start, end = tokens[first].start(), tokens[last].end()
@@ -229,14 +292,34 @@ def is_plausible_phone(raw: str, number: phonenumbers.PhoneNumber) -> bool:
     return is_international and phonenumbers.is_possible_number(number)
 
 
+# Where a written number can be: a run of digits with the separators phone numbers use.
+DIGIT_CLUSTER = re.compile(r"[+(]?\d[\d\s().-]*")
+# The shortest possible international number (country code included) has 7 digits.
+MIN_PHONE_DIGITS = 7
+
+
 def find_written_phones(text: str) -> list[Hit]:
-    """Return phone numbers written in digits, UK by default (PHONE, "rule:phone")."""
-    matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
-    return [
-        Hit(m.start, m.end, "PHONE", m.raw_string, "rule:phone", 0.95)
-        for m in matcher
-        if is_plausible_phone(m.raw_string, m.number)
-    ]
+    """Return phone numbers written in digits, UK by default (PHONE, "rule:phone").
+
+    phonenumbers reads only the words around each cluster of at least 7 digits: reading
+    the whole text costs twice as much and finds nothing more.
+    """
+    hits, scanned_to = [], 0
+    for cluster in DIGIT_CLUSTER.finditer(text):
+        digits = sum(character.isdigit() for character in cluster.group())
+        if cluster.start() < scanned_to or digits < MIN_PHONE_DIGITS:
+            continue
+        low = word_edge(text, cluster.start(), -1)
+        high = scanned_to = word_edge(text, cluster.end(), 1)
+        matcher = phonenumbers.PhoneNumberMatcher(
+            text[low:high], "GB", leniency=phonenumbers.Leniency.POSSIBLE
+        )
+        hits += [
+            Hit(low + m.start, low + m.end, "PHONE", m.raw_string, "rule:phone", 0.95)
+            for m in matcher
+            if is_plausible_phone(m.raw_string, m.number)
+        ]
+    return hits
 
 
 def find_phones(text: str) -> list[Hit]:
@@ -256,7 +339,8 @@ POSTCODE = re.compile(
 
 def find_postcodes(text: str) -> list[Hit]:
     """Return UK postcodes, with or without the space, any case (POSTCODE, "rule:postcode")."""
-    return [hit_from_match(m, "POSTCODE", "postcode", 0.95) for m in POSTCODE.finditer(text)]
+    matches = anchored_matches(POSTCODE, digit_runs(text), text, before=4, after=4)
+    return [hit_from_match(m, "POSTCODE", "postcode", 0.95) for m in matches]
 
 
 # --- NHS numbers -------------------------------------------------------------------------
@@ -289,7 +373,7 @@ def find_nhs_numbers(text: str, phones: list[Hit]) -> list[Hit]:
     precedes it; without that context, a number already read as a phone is left alone.
     """
     hits = []
-    for match in NHS_NUMBER.finditer(text):
+    for match in anchored_matches(NHS_NUMBER, digit_runs(text), text, before=0, after=13):
         hit = hit_from_match(match, "NHS_NUMBER", "nhs_number", 1.0)
         in_context = has_nhs_context(text, hit.start)
         checksum = nhs_checksum_ok(re.sub(r"\D", "", hit.text))
@@ -331,7 +415,11 @@ ORDINAL_MAY = (
     r"|" + DAY_NUMBER + r"\s+may,?\s+" + YEAR + r"\b)"
 )
 WORDED_DATE = re.compile(DAY_MONTH + r"|" + MONTH_DAY + r"|" + ORDINAL_MAY, re.IGNORECASE)
-MONTH_WORD = re.compile(r"\b(?:" + MONTH + r"|may)\b", re.IGNORECASE)
+MONTH_WORDS = (
+    "january february march april may june july august september october november december"
+    " jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+MONTH_WORD = re.compile(word_start_pattern(MONTH_WORDS) + r"\b")
 NUMERIC_DATE = re.compile(
     r"(?<![\d/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?:\d{4}|\d{2})"
     r"(?![\d/-]|\.\d)"
@@ -347,7 +435,7 @@ def is_calendar_day(day: str | None, month: str | None) -> bool:
 def find_numeric_dates(text: str) -> list[Hit]:
     """Return dates written in digits, day first ("14/03/2019", "14-03-19") or ISO."""
     hits = []
-    for match in NUMERIC_DATE.finditer(text):
+    for match in anchored_matches(NUMERIC_DATE, digit_runs(text), text, before=6, after=8):
         day = match.group("day") or match.group("iso_day")
         month = match.group("month") or match.group("iso_month")
         if is_calendar_day(day, month):
@@ -388,7 +476,7 @@ def find_ni_numbers(text: str) -> list[Hit]:
     """
     return [
         hit_from_match(m, "NI_NUMBER", "ni_number", 0.95 if m.group().isupper() else 0.85)
-        for m in NI_NUMBER.finditer(text)
+        for m in anchored_matches(NI_NUMBER, digit_runs(text), text, before=3, after=10)
     ]
 
 
@@ -439,6 +527,21 @@ AGE_NAMED_IS = re.compile(
     + AGE_END,
     re.IGNORECASE,
 )
+# Where a number that ends a clause begins: the anchor of AGE_PERSON_IS and AGE_NAMED_IS.
+NUMBER_WORD = re.compile(
+    word_start_pattern("|".join([UNIT_WORDS, TENS_WORDS, TEEN_WORDS]).split("|"))
+)
+AGE_TAIL = re.compile(AGE_VALUE + AGE_END, re.IGNORECASE)
+AGE_PREFIX_WIDTH = 60  # "their daughter had just turned nearly " with room to spare
+AGE_SUFFIX_WIDTH = 40  # " years old at the time" with room to spare
+
+
+def age_tails(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of every number, in digits or words, that ends a clause."""
+    starts = sorted(
+        {start for start, _ in digit_runs(text)} | {m.start() for m in NUMBER_WORD.finditer(text)}
+    )
+    return [match.span() for start in starts if (match := AGE_TAIL.match(text, start))]
 
 
 def find_ages(text: str) -> list[Hit]:
@@ -450,8 +553,10 @@ def find_ages(text: str) -> list[Hit]:
     years_old = anchored_matches(AGE_YEARS_OLD, YEARS_OLD, text, before=20, after=0)
     hits = [hit_from_match(m, "AGE", "age", 0.95, group=1) for m in years_old]
     hits += [hit_from_match(m, "AGE", "age", 0.9, group=1) for m in AGE_AGED.finditer(text)]
-    hits += [hit_from_match(m, "AGE", "age", 0.7, group=1) for m in AGE_PERSON_IS.finditer(text)]
-    hits += [hit_from_match(m, "AGE", "age", 0.6, group=1) for m in AGE_NAMED_IS.finditer(text)]
+    tails = age_tails(text)
+    for pattern, confidence in ((AGE_PERSON_IS, 0.7), (AGE_NAMED_IS, 0.6)):
+        matches = anchored_matches(pattern, tails, text, AGE_PREFIX_WIDTH, AGE_SUFFIX_WIDTH)
+        hits += [hit_from_match(m, "AGE", "age", confidence, group=1) for m in matches]
     best: dict[tuple[int, int], Hit] = {}
     for hit in hits:  # "he's 16 years old" is found twice: keep the surer reading
         kept = best.get((hit.start, hit.end))

@@ -211,7 +211,7 @@ CAPITAL_START = re.compile(r"\b[A-ZÀ-ÖØ-Þ]")
 PRONOUN_I = re.compile(r"\bI\b")
 
 
-@lru_cache(maxsize=8)  # asked by several detectors about the same transcript
+@lru_cache(maxsize=1024)  # asked by detectors, then again by propagation, for every transcript
 def is_mostly_lower_case(text: str) -> bool:
     """Return whether `text` looks like an auto-transcript written in lower case.
 

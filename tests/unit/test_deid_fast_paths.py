@@ -1,0 +1,212 @@
+"""The rules' fast paths find exactly what a scan of the whole text finds."""
+
+import re
+
+import phonenumbers
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualframe.deid import rules
+from qualframe.synth import synthesise
+
+# Fragments from which texts that exercise every anchor are drawn.
+FRAGMENTS = [
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "\u00a0",
+    ",",
+    ".",
+    "/",
+    "-",
+    "@",
+    "(",
+    ")",
+    "+",
+    "'s",
+    "0",
+    "1",
+    "7",
+    "12",
+    "34",
+    "56",
+    "943",
+    "476",
+    "5919",
+    "2019",
+    "07700",
+    "900",
+    "123",
+    "AB",
+    "ab",
+    "C",
+    "SW1A",
+    "1AA",
+    "LS1",
+    "4AP",
+    "x",
+    "jo.bloggs",
+    "nhs.net",
+    "example",
+    "May",
+    "may",
+    "march",
+    "Mar",
+    "sept",
+    "5th",
+    "the",
+    "of",
+    "June",
+    "july",
+    "she",
+    "was",
+    "is",
+    "aged",
+    "age of",
+    "my son",
+    "Dale",
+    "years old",
+    "and",
+    "when",
+    "sixteen",
+    "seventy",
+    "five",
+    "twenty",
+    "one",
+    "oh",
+    "O",
+    "double",
+    "seven",
+    "zero",
+    "nought",
+    "treble",
+    "nine",
+    "Sixteen",
+    "SEVEN",
+]
+texts = st.lists(st.sampled_from(FRAGMENTS), max_size=60).map("".join)
+
+
+def spans(matches) -> list[tuple[int, int]]:
+    return [match.span() for match in matches]
+
+
+def slow_word_edge(text: str, index: int, step: int) -> int:
+    """The plain character loop that `word_edge` must agree with."""
+    while 0 < index < len(text) and not text[index - (step < 0)].isspace():
+        index += step
+    return max(0, min(len(text), index))
+
+
+@settings(max_examples=300)
+@given(texts, st.integers(-5, 80), st.sampled_from([-1, 1]))
+def test_word_edge_agrees_with_a_character_loop(text, index, step):
+    assert rules.word_edge(text, index, step) == slow_word_edge(text, index, step)
+
+
+def full_scan_numbers(text: str) -> list[rules.Hit]:
+    """Postcodes, NHS numbers, numeric dates and NI numbers, scanning the whole text."""
+    hits = [
+        rules.hit_from_match(m, "POSTCODE", "postcode", 0.95) for m in rules.POSTCODE.finditer(text)
+    ]
+    for m in rules.NHS_NUMBER.finditer(text):
+        hit = rules.hit_from_match(m, "NHS_NUMBER", "nhs_number", 1.0)
+        checksum = rules.nhs_checksum_ok(re.sub(r"\D", "", hit.text))
+        if rules.has_nhs_context(text, hit.start) or checksum:
+            hits.append(hit if checksum else hit._replace(confidence=0.9))
+    for m in rules.NUMERIC_DATE.finditer(text):
+        day = m.group("day") or m.group("iso_day")
+        month = m.group("month") or m.group("iso_month")
+        if rules.is_calendar_day(day, month):
+            hits.append(rules.hit_from_match(m, "DATE", "date", 0.95))
+    hits += [
+        rules.hit_from_match(m, "NI_NUMBER", "ni_number", 0.95 if m.group().isupper() else 0.85)
+        for m in rules.NI_NUMBER.finditer(text)
+    ]
+    return hits
+
+
+def anchored_numbers(text: str) -> list[rules.Hit]:
+    return (
+        rules.find_postcodes(text)
+        + rules.find_nhs_numbers(text, [])
+        + rules.find_numeric_dates(text)
+        + rules.find_ni_numbers(text)
+    )
+
+
+def full_scan_ages(text: str) -> list[rules.Hit]:
+    """`find_ages` with every pattern run over the whole text."""
+    found = [
+        (rules.AGE_YEARS_OLD, 0.95),
+        (rules.AGE_AGED, 0.9),
+        (rules.AGE_PERSON_IS, 0.7),
+        (rules.AGE_NAMED_IS, 0.6),
+    ]
+    best: dict[tuple[int, int], rules.Hit] = {}
+    for pattern, confidence in found:
+        for m in pattern.finditer(text):
+            hit = rules.hit_from_match(m, "AGE", "age", confidence, group=1)
+            kept = best.get((hit.start, hit.end))
+            if kept is None or hit.confidence > kept.confidence:
+                best[(hit.start, hit.end)] = hit
+    return sorted(best.values())
+
+
+@settings(max_examples=300)
+@given(texts)
+def test_number_finders_match_a_full_scan(text):
+    assert anchored_numbers(text) == full_scan_numbers(text)
+
+
+@settings(max_examples=300)
+@given(texts)
+def test_emails_month_words_and_ages_match_a_full_scan(text):
+    assert rules.find_emails(text) == [
+        rules.hit_from_match(m, "EMAIL", "email", 0.99) for m in rules.EMAIL.finditer(text)
+    ]
+    month_word = re.compile(r"\b(?:" + rules.MONTH + r"|may)\b", re.IGNORECASE)
+    assert spans(rules.MONTH_WORD.finditer(text)) == spans(month_word.finditer(text))
+    assert rules.find_ages(text) == full_scan_ages(text)
+
+
+def full_scan_spoken_phones(text: str) -> list[rules.Hit]:
+    hits = []
+    for run in rules.SPOKEN_RUN.finditer(text):
+        tokens = list(rules.SPOKEN_TOKEN_RE.finditer(text, run.start(), run.end()))
+        for first, last in rules.phone_spans_in_run(tokens):
+            start, end = tokens[first].start(), tokens[last].end()
+            hits.append(rules.Hit(start, end, "PHONE", text[start:end], "rule:phone_spoken", 0.9))
+    return hits
+
+
+def full_scan_written_phones(text: str) -> list[rules.Hit]:
+    matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
+    return [
+        rules.Hit(m.start, m.end, "PHONE", m.raw_string, "rule:phone", 0.95)
+        for m in matcher
+        if rules.is_plausible_phone(m.raw_string, m.number)
+    ]
+
+
+@settings(max_examples=300)
+@given(texts)
+def test_phones_match_a_full_scan(text):
+    assert rules.find_spoken_phones(text) == full_scan_spoken_phones(text)
+    assert rules.find_written_phones(text) == full_scan_written_phones(text)
+
+
+def test_word_start_pattern_matches_words_at_word_starts_in_any_case():
+    pattern = re.compile(rules.word_start_pattern(["may", "march", "mar"]) + r"\b")
+    text = "In MARCH, or May; not Mayor, dismay or summary. mar"
+    assert [m.group() for m in pattern.finditer(text)] == ["MARCH", "May", "mar"]
+
+
+def test_structured_finders_on_a_synthetic_corpus_match_full_scans():
+    texts_by_id, _ = synthesise(30, 7)
+    for text in texts_by_id.values():
+        assert rules.find_spoken_phones(text) == full_scan_spoken_phones(text)
+        assert rules.find_written_phones(text) == full_scan_written_phones(text)
+        assert anchored_numbers(text) == full_scan_numbers(text)
+        assert rules.find_ages(text) == full_scan_ages(text)
