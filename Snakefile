@@ -1,6 +1,6 @@
 # qualframe: framework analysis of an interview study, from raw transcripts to a
 # framework matrix and theme summaries. Stages, in pipeline order:
-#   ingest -> deidentify -> coding -> matrix -> themes
+#   ingest -> deidentify -> coding -> matrix -> themes -> provenance
 
 
 configfile: "config/config.yaml"
@@ -12,6 +12,7 @@ include: "workflow/rules/deidentify.smk"
 include: "workflow/rules/coding.smk"
 include: "workflow/rules/matrix.smk"
 include: "workflow/rules/themes.smk"
+include: "workflow/rules/provenance.smk"
 
 
 rule all:
@@ -24,3 +25,4 @@ rule all:
         rules.export_qdpx.output,
         rules.agreement.output,
         rules.check_quality.output,
+        rules.manifest.output,

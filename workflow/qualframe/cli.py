@@ -8,21 +8,32 @@ import argparse
 import sys
 from pathlib import Path
 
-from qualframe import __version__
+from qualframe import __version__, provenance
 from qualframe import io as qio
-from qualframe.commands import analysis, coding, deid, ingest, refi
+from qualframe.commands import analysis, audit, coding, deid, ingest, refi
 from qualframe.errors import QualframeError, ValidationFailed
 
 EXIT_INPUT_ERROR = 1
 
 
+# Options every step takes that are not parameters of its work.
+BOOKKEEPING_OPTIONS = frozenset(
+    {"run", "step", "report", "debug", "record", "record_inputs", "record_outputs"}
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
-    if args.report:
-        Path(args.report).unlink(missing_ok=True)  # a report left by an earlier failure
+    for left_over in (args.report, args.record):  # left by an earlier failure
+        if left_over:
+            Path(left_over).unlink(missing_ok=True)
+    started = provenance.now()
     try:
         args.run(args)
+        if args.record:
+            write_step_record(args, argv, started)
     except ValidationFailed as exc:
         if args.report:
             qio.write_csv(exc.report, args.report)
@@ -41,15 +52,52 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def step_params(args: argparse.Namespace) -> dict:
+    """The step's own options, without bookkeeping and without input or output paths."""
+    paths = set(args.record_inputs) | set(args.record_outputs)
+
+    def is_path(value) -> bool:
+        values = value if isinstance(value, list) else [value]
+        return bool(values) and all(isinstance(v, str) and v in paths for v in values)
+
+    return {
+        name: value
+        for name, value in sorted(vars(args).items())
+        if name not in BOOKKEEPING_OPTIONS and not is_path(value)
+    }
+
+
+def write_step_record(args: argparse.Namespace, argv: list[str], started: str) -> None:
+    """Write the provenance record of the step that has just succeeded."""
+    record = provenance.step_record(
+        step=args.step,
+        command=["qualframe", *argv],
+        inputs=args.record_inputs,
+        outputs=[path for path in args.record_outputs if path != args.record],
+        params=step_params(args),
+        started=started,
+        ended=provenance.now(),
+    )
+    qio.write_json(args.record, record)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qualframe", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"qualframe {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     steps = parser.add_subparsers(dest="step", required=True, metavar="STEP")
-    for module in (ingest, deid, coding, refi, analysis):
+    for module in (ingest, deid, coding, refi, analysis, audit):
         module.add_parsers(steps)
     for sub in steps.choices.values():
         sub.add_argument("--report", default=None, help="CSV of validation failures, if any")
+        record = sub.add_argument_group("provenance")
+        record.add_argument("--record", help="write the step's provenance record (JSON) here")
+        record.add_argument(
+            "--record-inputs", nargs="*", default=[], help="files the step reads (for the record)"
+        )
+        record.add_argument(
+            "--record-outputs", nargs="*", default=[], help="files the step writes (for the record)"
+        )
         sub.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )

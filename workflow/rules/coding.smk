@@ -12,6 +12,7 @@ rule import_coding:
         codebook_csv="results/coding/codebook.csv",
         cases="results/coding/cases.parquet",
         cases_csv="results/coding/cases.csv",
+        record="results/provenance/steps/import_coding.json",
     log:
         "logs/coding/import_coding.log",
     conda:
@@ -37,6 +38,7 @@ rule import_coding:
         " --codebook-out {output.codebook:q}"
         " --cases-out {output.cases:q}"
         " --report {params.report:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"
 
 
@@ -48,6 +50,7 @@ rule export_qdpx:
         segments=rules.import_coding.output.segments,
     output:
         qdpx="results/coding/project.qdpx",
+        record="results/provenance/steps/export_qdpx.json",
     log:
         "logs/coding/export_qdpx.log",
     conda:
@@ -61,6 +64,7 @@ rule export_qdpx:
         " --cases {input.cases:q}"
         " --segments {input.segments:q}"
         " --output {output.qdpx:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"
 
 
@@ -75,6 +79,7 @@ rule agreement:
             caption="../report/agreement.rst",
             category="Coding",
         ),
+        record="results/provenance/steps/agreement.json",
     log:
         "logs/coding/agreement.log",
     conda:
@@ -86,6 +91,7 @@ rule agreement:
         " --segments {input.segments:q}"
         " --transcripts {input.transcripts:q}"
         " --output {output.table:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"
 
 
@@ -95,6 +101,7 @@ rule check_quality:
         codebook=rules.import_coding.output.codebook,
     output:
         docs=directory("results/quality/data_docs"),
+        record="results/provenance/steps/check_quality.json",
     log:
         "logs/quality/check_quality.log",
     conda:
@@ -108,4 +115,5 @@ rule check_quality:
         " --codebook {input.codebook:q}"
         " --coders {params.coders:q}"
         " --docs {output.docs:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"

@@ -2,12 +2,14 @@
 # qualframe package, which every rule calls through its command line.
 
 import json
+import os
+from pathlib import Path
 
 from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
 from qualframe.io import make_restricted_dir
-from qualframe.provenance import code_version
+from qualframe.provenance import CONFIG_DIGEST_VARIABLE, code_version, config_digest
 
 min_version("9.0")
 
@@ -17,6 +19,14 @@ validate(config, "../schemas/config.schema.yaml")
 RESTRICTED = config["restricted_dir"]
 TRANSCRIPTS = discover_transcripts(config["study"]["transcripts"])
 CODE_VERSION = code_version()
+# Every step records the digest of the configuration in force. It reaches the steps
+# through the environment: as a param it would re-run every step on any config change.
+os.environ[CONFIG_DIGEST_VARIABLE] = config_digest(config)
+# Ends every step's command: the step writes its provenance record, naming exactly the
+# files Snakemake gave it. Formatted by Snakemake for each job, like the rest of the command.
+RECORD = (
+    " --record {output.record:q} --record-inputs {input:q} --record-outputs {output:q}"
+)
 
 
 onstart:
@@ -87,3 +97,30 @@ def get_attribute_rules():
 def get_config_json():
     """The configuration in force, as JSON, for the report's methods section."""
     return json.dumps(config, sort_keys=True)
+
+
+def get_workflow_files():
+    """Besides the Snakefile, the files that define this run: rules, schemas and config."""
+    base = Path(workflow.basedir)
+    definitions = [
+        *base.glob("workflow/rules/*.smk"),
+        *base.glob("workflow/schemas/*.yaml"),
+    ]
+    return sorted({*map(str, definitions), *workflow.configfiles})
+
+
+def get_step_records():
+    """The provenance record of every step of the run."""
+    singles = [
+        rules.pseudonymise.output.record,
+        rules.review.output.record,
+        rules.import_coding.output.record,
+        rules.export_qdpx.output.record,
+        rules.agreement.output.record,
+        rules.check_quality.output.record,
+        rules.chart.output.record,
+        rules.summarise.output.record,
+        rules.report.output.record,
+    ]
+    per_transcript = [rules.ingest.output.record, rules.detect.output.record]
+    return singles + expand(per_transcript, transcript=get_transcript_ids())

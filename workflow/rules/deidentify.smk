@@ -5,6 +5,7 @@ rule detect:
         allow_list=config["study"]["allow_list"],
     output:
         detections=f"{RESTRICTED}/detections/{{transcript}}.parquet",
+        record="results/provenance/steps/detect/{transcript}.json",
     log:
         "logs/deidentify/detect/{transcript}.log",
     conda:
@@ -20,6 +21,7 @@ rule detect:
         " --allow-list {input.allow_list:q}"
         " {params.ner:q}"
         " --output {output.detections:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"
 
 
@@ -36,6 +38,7 @@ rule pseudonymise:
             transcript=get_transcript_ids(),
         ),
         log=f"{RESTRICTED}/anonymisation_log.csv",
+        record="results/provenance/steps/pseudonymise.json",
     log:
         "logs/deidentify/pseudonymise.log",
     conda:
@@ -56,6 +59,7 @@ rule pseudonymise:
         " --log {output.log:q}"
         " --style {params.style:q}"
         " --key {params.key:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"
 
 
@@ -68,6 +72,7 @@ rule review:
     output:
         table=f"{RESTRICTED}/review/review.csv",
         page=f"{RESTRICTED}/review/review.html",
+        record="results/provenance/steps/review.json",
     log:
         "logs/deidentify/review.log",
     conda:
@@ -84,4 +89,5 @@ rule review:
         " --low-confidence {params.confidence}"
         " --table {output.table:q}"
         " --page {output.page:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"

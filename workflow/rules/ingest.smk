@@ -4,6 +4,7 @@ rule ingest:
     output:
         text=f"{RESTRICTED}/ingest/{{transcript}}.txt",
         metadata=f"{RESTRICTED}/ingest/{{transcript}}.json",
+        record="results/provenance/steps/ingest/{transcript}.json",
     log:
         "logs/ingest/{transcript}.log",
     conda:
@@ -16,4 +17,5 @@ rule ingest:
         " --transcript-id {wildcards.transcript:q}"
         " --output {output.text:q}"
         " --metadata {output.metadata:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"

@@ -22,6 +22,7 @@ rule chart:
             caption="../report/framework_workbook.rst",
             category="Framework matrix",
         ),
+        record="results/provenance/steps/chart.json",
     log:
         "logs/matrix/chart.log",
     conda:
@@ -45,4 +46,5 @@ rule chart:
         " --workbook {output.workbook:q}"
         " --long {output.long:q}"
         " --wide {output.wide:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"

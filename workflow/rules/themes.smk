@@ -35,6 +35,7 @@ rule summarise:
             caption="../report/exemplar_quotes.rst",
             category="Theme summaries",
         ),
+        record="results/provenance/steps/summarise.json",
     log:
         "logs/themes/summarise.log",
     conda:
@@ -58,6 +59,7 @@ rule summarise:
         " --cooccurrence {output.cooccurrence:q}"
         " --presence {output.presence:q}"
         " --exemplars {output.exemplars:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"
 
 
@@ -74,6 +76,7 @@ rule report:
             caption="../report/study_report.rst",
             category="Report",
         ),
+        record="results/provenance/steps/report.json",
     log:
         "logs/report/study_report.log",
     conda:
@@ -92,4 +95,5 @@ rule report:
         " --group-by {params.group_by:q}"
         " --config-json {params.config:q}"
         " --output {output.page:q}"
+        f"{RECORD}"
         " > {log:q} 2>&1"

@@ -1,0 +1,1 @@
+"""The audit trail of a run: its manifest and RO-Crate, verification and tracing."""
