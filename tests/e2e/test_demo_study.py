@@ -2,28 +2,14 @@
 
 import pandas as pd
 import pytest
-import yaml
 
 from qualframe.evaluate import read_gold_jsonl, score
-from tests.e2e.helpers import REPO, leaked_terms, run_snakemake, write_config
+from tests.e2e.conftest import make_demo_run
+from tests.e2e.helpers import REPO, leaked_terms, run_snakemake
 
 pytestmark = pytest.mark.e2e
 
 DEMO = REPO / "resources" / "demo"
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
-    for key, value in config["study"].items():
-        if isinstance(value, str):  # paths; case_attributes is a mapping
-            config["study"][key] = str(REPO / value)
-    config["coding"]["exports"] = [str(REPO / p) for p in config["coding"]["exports"]]
-    write_config(folder, config)
-    run = run_snakemake(folder)
-    assert run.returncode == 0, run.stderr[-3000:]
-    return folder
 
 
 def test_matrix_has_every_case_and_code(demo_run):
@@ -125,14 +111,19 @@ def test_html_report_shows_heatmap_and_summaries(demo_run):
         assert theme in page
 
 
-def test_outputs_are_identical_on_rerun(demo_run, tmp_path_factory):
-    before = {
-        p: p.read_bytes()
-        for folder in ("results/matrix", "results/themes", "results/coding")
-        for p in sorted((demo_run / folder).glob("*"))
-        if p.suffix in (".parquet", ".csv", ".xlsx", ".qdpx")
+def data_outputs(folder) -> dict[str, bytes]:
+    """Every data file the run publishes: tables, workbook, project, de-identified texts."""
+    suffixes = (".parquet", ".csv", ".xlsx", ".qdpx", ".txt")
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted((folder / "results").rglob("*"))
+        if p.suffix in suffixes and "provenance" not in p.parts
     }
-    again = run_snakemake(demo_run, "--forceall")
-    assert again.returncode == 0, again.stderr[-2000:]
-    changed = [str(p.name) for p, data in before.items() if p.read_bytes() != data]
-    assert changed == []
+
+
+def test_two_clean_runs_give_identical_data(demo_run, tmp_path_factory):
+    second = make_demo_run(tmp_path_factory.mktemp("demo-again"))
+    first_data, second_data = data_outputs(demo_run), data_outputs(second)
+    assert len(first_data) > 40
+    assert sorted(first_data) == sorted(second_data)
+    assert [name for name, data in first_data.items() if second_data[name] != data] == []

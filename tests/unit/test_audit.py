@@ -1,0 +1,173 @@
+"""Provenance records, the run manifest, verification and offset mapping back to raw text."""
+
+import json
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualframe import provenance
+from qualframe.audit.manifest import build_manifest, zone_of
+from qualframe.audit.verify import verify_run
+from qualframe.cli import main
+from qualframe.deid import map_offset, map_offset_to_raw
+from qualframe.errors import QualframeError
+
+
+def test_config_digest_ignores_key_order_and_sees_values():
+    assert provenance.config_digest({"a": 1, "b": [1, 2]}) == provenance.config_digest(
+        {"b": [1, 2], "a": 1}
+    )
+    assert provenance.config_digest({"a": 1}) != provenance.config_digest({"a": 2})
+
+
+def test_describe_files_expands_folders_and_hashes(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "b.txt").write_bytes(b"b")
+    (tmp_path / "a.txt").write_bytes(b"abc")
+    entries = provenance.describe_files([tmp_path / "a.txt", tmp_path / "docs"])
+    assert [e["size"] for e in entries] == [3, 1]
+    assert entries[0]["sha256"] == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    )
+
+
+@pytest.fixture
+def step_run(tmp_path, monkeypatch):
+    """A raw transcript ingested by the command line with a provenance record."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(provenance.CONFIG_DIGEST_VARIABLE, "f" * 64)
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "P01.txt").write_text("Interviewer: Hello.\n", encoding="utf-8")
+    args = [
+        "ingest",
+        "--input", "raw/P01.txt",
+        "--transcript-id", "P01",
+        "--output", "restricted/ingest/P01.txt",
+        "--metadata", "restricted/ingest/P01.json",
+        "--record", "results/provenance/steps/ingest/P01.json",
+        "--record-inputs", "raw/P01.txt",
+        "--record-outputs", "restricted/ingest/P01.txt", "restricted/ingest/P01.json",
+        "results/provenance/steps/ingest/P01.json",
+    ]  # fmt: skip
+    assert main(args) == 0
+    return tmp_path
+
+
+def test_a_step_writes_its_record(step_run):
+    record = json.loads(
+        (step_run / "results/provenance/steps/ingest/P01.json").read_text(encoding="utf-8")
+    )
+    assert record["step"] == "ingest" and record["config_digest"] == "f" * 64
+    assert [e["path"] for e in record["inputs"]] == ["raw/P01.txt"]
+    assert [e["path"] for e in record["outputs"]] == [
+        "restricted/ingest/P01.json",
+        "restricted/ingest/P01.txt",
+    ]  # the record does not list itself
+    assert record["params"] == {"transcript_id": "P01"}
+    assert record["code_version"] == provenance.code_version()
+
+
+def test_a_failed_step_leaves_no_record(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    record = tmp_path / "record.json"
+    record.write_text("{}", encoding="utf-8")  # left by an earlier run
+    args = ["ingest", "--input", "empty.txt", "--transcript-id", "E", "--output", "o.txt"]
+    assert main([*args, "--metadata", "o.json", "--record", str(record)]) == 1
+    assert not record.exists()
+
+
+def records_of(folder) -> dict:
+    steps = folder / "results/provenance/steps"
+    return {
+        str(p.relative_to(folder)): json.loads(p.read_text(encoding="utf-8"))
+        for p in steps.rglob("*.json")
+    }
+
+
+def test_manifest_lists_every_file_once_with_its_zone_and_steps(step_run):
+    manifest = build_manifest(records_of(step_run), [], ["restricted", "raw"], "results", "now")
+    by_path = {e["path"]: e for e in manifest["files"]}
+    assert by_path["raw/P01.txt"]["zone"] == "restricted"
+    assert by_path["raw/P01.txt"]["read_by"] == ["results/provenance/steps/ingest/P01.json"]
+    assert by_path["restricted/ingest/P01.txt"]["written_by"] == (
+        "results/provenance/steps/ingest/P01.json"
+    )
+    assert [s["step"] for s in manifest["steps"]] == ["ingest"]
+
+
+def test_manifest_refuses_a_file_changed_after_its_step(step_run):
+    (step_run / "restricted/ingest/P01.txt").write_text("changed\n", encoding="utf-8")
+    with pytest.raises(QualframeError, match="restricted/ingest/P01.txt changed after the ingest"):
+        build_manifest(records_of(step_run), [], ["restricted"], "results", "now")
+
+
+def test_verify_reports_changed_missing_and_added_files(step_run):
+    manifest = build_manifest(records_of(step_run), [], ["restricted"], "results", "now")
+    assert verify_run(manifest, "results/provenance/manifest.json").findings == []
+    (step_run / "restricted/ingest/P01.json").unlink()
+    (step_run / "raw/P01.txt").write_text("Interviewer: Hullo.\n", encoding="utf-8")
+    (step_run / "results/extra.csv").write_text("x\n", encoding="utf-8")
+    findings = verify_run(manifest, "results/provenance/manifest.json").findings
+    assert [(f.path, f.problem) for f in findings] == [
+        ("raw/P01.txt", "changed"),
+        ("restricted/ingest/P01.json", "missing"),
+        ("results/extra.csv", "added"),
+    ]
+
+
+def test_zones():
+    workflow = {"Snakefile"}
+    assert zone_of("restricted/x.csv", ["restricted"], "results", workflow) == "restricted"
+    assert zone_of("restricted-notes.txt", ["restricted"], "results", workflow) == "study"
+    assert zone_of("results/a.csv", ["restricted"], "results", workflow) == "results"
+    assert zone_of("Snakefile", ["restricted"], "results", workflow) == "workflow"
+
+
+# --- offsets of the de-identified text back in the raw text ------------------------------
+
+
+def offset_log(spans: list[tuple[int, int, int]]) -> pd.DataFrame:
+    """A log of replaced raw spans (start, length, replacement length), in order."""
+    rows, shift = [], 0
+    for start, length, replacement in spans:
+        rows.append(
+            {
+                "start": start,
+                "end": start + length,
+                "deid_start": start + shift,
+                "deid_end": start + shift + replacement,
+            }
+        )
+        shift += replacement - length
+    return pd.DataFrame(rows, columns=["start", "end", "deid_start", "deid_end"])
+
+
+@st.composite
+def logs(draw):
+    gaps = draw(st.lists(st.tuples(st.integers(1, 9), st.integers(1, 9), st.integers(1, 12))))
+    spans, position = [], 0
+    for gap, length, replacement in gaps:
+        spans.append((position + gap, length, replacement))
+        position += gap + length
+    return offset_log(spans), position + 5
+
+
+@settings(max_examples=200)
+@given(logs(), st.data())
+def test_raw_offsets_outside_replacements_map_there_and_back(log_and_length, data):
+    log, length = log_and_length
+    offset = data.draw(st.integers(0, length))
+    inside = ((log["start"] < offset) & (offset < log["end"])).any()
+    deid = map_offset(log, offset, side="start")
+    back = map_offset_to_raw(log, deid, side="start")
+    assert back == offset or inside
+
+
+def test_a_deidentified_offset_inside_a_replacement_snaps_to_the_original():
+    log = offset_log([(6, 4, 10)])  # "Dave" (6-10) became "[PERSON_1]" (6-16)
+    assert map_offset_to_raw(log, 8, side="start") == 6
+    assert map_offset_to_raw(log, 8, side="end") == 10
+    assert map_offset_to_raw(log, 17) == 11
