@@ -50,7 +50,9 @@ def test_every_step_writes_a_record_of_its_files(demo_run):
     steps = demo_run / "results/provenance/steps"
     records = [steps / f"{name}.json" for name in STEPS]
     records += sorted((steps / "ingest").glob("*.json")) + sorted((steps / "detect").glob("*.json"))
-    assert len(records) == len(STEPS) + 2 * 18
+    shards = pd.read_csv(demo_run / "results/provenance/shards.tsv", sep="\t")
+    assert len(shards) == 18 and shards["shard"].nunique() == 2
+    assert len(records) == len(STEPS) + 2 * 2
     config = yaml.safe_load((demo_run / "config/config.yaml").read_text(encoding="utf-8"))
     validate(config, str(REPO / "workflow/schemas/config.schema.yaml"))  # fills in defaults
     for path in records:
@@ -89,7 +91,8 @@ def test_trace_of_a_matrix_cell_reaches_the_raw_file_checksum(demo_run):
     deid = segment["deidentified_span"]
     assert deid["matches_segment"] and deid["step"]["step"] == "pseudonymise"
     offsets = segment["raw_offsets"]
-    normalised = (demo_run / segment["normalised_transcript"]["path"]).read_text(encoding="utf-8")
+    shard = pd.read_parquet(demo_run / segment["normalised_transcript"]["path"])
+    normalised = shard.set_index("transcript_id").loc["P07", "text"]
     assert normalised[offsets["start"] : offsets["end"]].startswith(deid["text"][:40])
     assert "raw_text" not in segment  # only with --show-raw
     text = qualframe(demo_run, "trace", "--case", "P07", "--code", "bottom_up_development")

@@ -43,7 +43,8 @@ def test_no_gold_identifier_reaches_published_outputs(demo_run):
 def test_every_gold_span_is_replaced(demo_run):
     gold = read_gold_jsonl((DEMO / "gold/identifiers.jsonl").read_text().splitlines())
     log = pd.read_csv(demo_run / "restricted/anonymisation_log.csv")
-    texts = {p.stem: p.read_text() for p in (demo_run / "restricted/ingest").glob("*.txt")}
+    shards = [pd.read_parquet(p) for p in (demo_run / "restricted/ingest").glob("*.parquet")]
+    texts = dict(pd.concat(shards)[["transcript_id", "text"]].itertuples(index=False))
     scores = score(gold, log, texts)
     assert scores.recall == 1.0, scores.gold[~scores.gold["found"]][
         ["transcript_id", "entity_type"]

@@ -43,13 +43,11 @@ def step_run(tmp_path, monkeypatch):
     args = [
         "ingest",
         "--input", "raw/P01.txt",
-        "--transcript-id", "P01",
-        "--output", "restricted/ingest/P01.txt",
-        "--metadata", "restricted/ingest/P01.json",
-        "--record", "results/provenance/steps/ingest/P01.json",
+        "--output", "restricted/ingest/0001.parquet",
+        "--record", "results/provenance/steps/ingest/0001.json",
         "--record-inputs", "raw/P01.txt",
-        "--record-outputs", "restricted/ingest/P01.txt", "restricted/ingest/P01.json",
-        "results/provenance/steps/ingest/P01.json",
+        "--record-outputs", "restricted/ingest/0001.parquet",
+        "results/provenance/steps/ingest/0001.json",
     ]  # fmt: skip
     assert main(args) == 0
     return tmp_path
@@ -57,15 +55,13 @@ def step_run(tmp_path, monkeypatch):
 
 def test_a_step_writes_its_record(step_run):
     record = json.loads(
-        (step_run / "results/provenance/steps/ingest/P01.json").read_text(encoding="utf-8")
+        (step_run / "results/provenance/steps/ingest/0001.json").read_text(encoding="utf-8")
     )
     assert record["step"] == "ingest" and record["config_digest"] == "f" * 64
     assert [e["path"] for e in record["inputs"]] == ["raw/P01.txt"]
-    assert [e["path"] for e in record["outputs"]] == [
-        "restricted/ingest/P01.json",
-        "restricted/ingest/P01.txt",
-    ]  # the record does not list itself
-    assert record["params"] == {"transcript_id": "P01"}
+    # the record does not list itself
+    assert [e["path"] for e in record["outputs"]] == ["restricted/ingest/0001.parquet"]
+    assert record["params"] == {}
     assert record["code_version"] == provenance.code_version()
 
 
@@ -74,8 +70,8 @@ def test_a_failed_step_leaves_no_record(tmp_path, monkeypatch):
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     record = tmp_path / "record.json"
     record.write_text("{}", encoding="utf-8")  # left by an earlier run
-    args = ["ingest", "--input", "empty.txt", "--transcript-id", "E", "--output", "o.txt"]
-    assert main([*args, "--metadata", "o.json", "--record", str(record)]) == 1
+    args = ["ingest", "--input", "empty.txt", "--output", "o.parquet"]
+    assert main([*args, "--record", str(record)]) == 1
     assert not record.exists()
 
 
@@ -91,29 +87,29 @@ def test_manifest_lists_every_file_once_with_its_zone_and_steps(step_run):
     manifest = build_manifest(records_of(step_run), [], ["restricted", "raw"], "results", "now")
     by_path = {e["path"]: e for e in manifest["files"]}
     assert by_path["raw/P01.txt"]["zone"] == "restricted"
-    assert by_path["raw/P01.txt"]["read_by"] == ["results/provenance/steps/ingest/P01.json"]
-    assert by_path["restricted/ingest/P01.txt"]["written_by"] == (
-        "results/provenance/steps/ingest/P01.json"
+    assert by_path["raw/P01.txt"]["read_by"] == ["results/provenance/steps/ingest/0001.json"]
+    assert by_path["restricted/ingest/0001.parquet"]["written_by"] == (
+        "results/provenance/steps/ingest/0001.json"
     )
     assert [s["step"] for s in manifest["steps"]] == ["ingest"]
 
 
 def test_manifest_refuses_a_file_changed_after_its_step(step_run):
-    (step_run / "restricted/ingest/P01.txt").write_text("changed\n", encoding="utf-8")
-    with pytest.raises(QualframeError, match="restricted/ingest/P01.txt changed after the ingest"):
+    (step_run / "restricted/ingest/0001.parquet").write_text("changed\n", encoding="utf-8")
+    with pytest.raises(QualframeError, match="ingest/0001.parquet changed after the ingest"):
         build_manifest(records_of(step_run), [], ["restricted"], "results", "now")
 
 
 def test_verify_reports_changed_missing_and_added_files(step_run):
     manifest = build_manifest(records_of(step_run), [], ["restricted"], "results", "now")
     assert verify_run(manifest, "results/provenance/manifest.json").findings == []
-    (step_run / "restricted/ingest/P01.json").unlink()
+    (step_run / "restricted/ingest/0001.parquet").unlink()
     (step_run / "raw/P01.txt").write_text("Interviewer: Hullo.\n", encoding="utf-8")
     (step_run / "results/extra.csv").write_text("x\n", encoding="utf-8")
     findings = verify_run(manifest, "results/provenance/manifest.json").findings
     assert [(f.path, f.problem) for f in findings] == [
         ("raw/P01.txt", "changed"),
-        ("restricted/ingest/P01.json", "missing"),
+        ("restricted/ingest/0001.parquet", "missing"),
         ("results/extra.csv", "added"),
     ]
 
@@ -171,3 +167,17 @@ def test_a_deidentified_offset_inside_a_replacement_snaps_to_the_original():
     assert map_offset_to_raw(log, 8, side="start") == 6
     assert map_offset_to_raw(log, 8, side="end") == 10
     assert map_offset_to_raw(log, 17) == 11
+
+
+def test_shards_cut_sorted_ids_into_groups():
+    from qualframe.shards import assign_shards
+
+    ids = [f"P{n:02d}" for n in range(18, 0, -1)]
+    shards = assign_shards(ids, 7)
+    assert list(shards) == ["0001", "0002", "0003"]
+    assert shards["0001"] == [f"P{n:02d}" for n in range(1, 8)]
+    assert [len(group) for group in shards.values()] == [7, 7, 4]
+    assert assign_shards([], 5) == {}
+    assert list(assign_shards([str(n) for n in range(20000)], 1)).pop() == "20000"
+    with pytest.raises(ValueError, match="at least 1"):
+        assign_shards(ids, 0)

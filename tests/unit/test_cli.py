@@ -19,19 +19,9 @@ def study(tmp_path, codebook_dict, texts):
     return tmp_path
 
 
-def ingest_args(raw, out, metadata):
-    """`qualframe ingest` arguments for one transcript, P01."""
-    return [
-        "ingest",
-        "--input",
-        str(raw),
-        "--transcript-id",
-        "P01",
-        "--output",
-        str(out),
-        "--metadata",
-        str(metadata),
-    ]
+def ingest_args(raw, out):
+    """`qualframe ingest` arguments for one shard of raw transcripts."""
+    return ["ingest", "--input", *map(str, raw), "--output", str(out)]
 
 
 def import_coding_args(folder, export, columns, transcripts, *extra):
@@ -60,25 +50,39 @@ def import_coding_args(folder, export, columns, transcripts, *extra):
     ]
 
 
-def test_ingest_writes_text_and_metadata(tmp_path, capsys):
+def test_ingest_writes_a_restricted_table_of_texts_and_sources(tmp_path, capsys):
     raw = tmp_path / "P01.txt"
     raw.write_bytes("\ufeffInterviewer: Hello.\r\n\r\nParticipant: Hi.\r\n".encode())
-    out = tmp_path / "restricted" / "ingest" / "P01.txt"
-    meta = tmp_path / "restricted" / "ingest" / "P01.json"
-    status = main(ingest_args(raw, out, meta))
+    (tmp_path / "P02.txt").write_text("Interviewer: Next.\n", encoding="utf-8")
+    out = tmp_path / "restricted" / "ingest" / "0001.parquet"
+    status = main(ingest_args([raw, tmp_path / "P02.txt"], out))
     assert status == 0
-    assert out.read_text() == "Interviewer: Hello.\n\nParticipant: Hi.\n"
+    table = pd.read_parquet(out)
+    assert table["transcript_id"].tolist() == ["P01", "P02"]
+    assert table.loc[0, "text"] == "Interviewer: Hello.\n\nParticipant: Hi.\n"
+    assert table.loc[0, "source_format"] == "txt"
+    assert table.loc[0, "source_bytes"] == raw.stat().st_size
     assert oct(out.stat().st_mode & 0o777) == "0o600"
     assert oct(out.parent.stat().st_mode & 0o777) == "0o700"
-    assert '"source_format": "txt"' in meta.read_text()
     assert "P01: 38 characters" in capsys.readouterr().out
+
+
+def test_ingest_refuses_two_files_with_one_transcript_id(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "P01.txt").write_text("One.\n", encoding="utf-8")
+    (tmp_path / "P01.txt").write_text("Two.\n", encoding="utf-8")
+    out = tmp_path / "out.parquet"
+    status = main(ingest_args([tmp_path / "a" / "P01.txt", tmp_path / "P01.txt"], out))
+    assert status == 1
+    assert "two raw files give the transcript id 'P01'" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_bad_transcript_gives_one_message_and_no_output(tmp_path, capsys):
     raw = tmp_path / "P01.txt"
     raw.write_bytes(b"ok\n\xff\xfe broken\n")
-    out = tmp_path / "out" / "P01.txt"
-    status = main(ingest_args(raw, out, tmp_path / "out" / "P01.json"))
+    out = tmp_path / "out" / "0001.parquet"
+    status = main(ingest_args([raw], out))
     err = capsys.readouterr().err
     assert status == 1
     assert err.startswith(f"error: {raw}, line 2: not UTF-8")

@@ -72,11 +72,13 @@ def write_table(
         write_csv(df, csv, restricted)
 
 
-def write_csv(df: pd.DataFrame, path: str | os.PathLike, restricted: bool = False) -> None:
-    """Write a DataFrame as UTF-8 CSV with LF line endings, atomically."""
+def write_csv(
+    df: pd.DataFrame, path: str | os.PathLike, restricted: bool = False, sep: str = ","
+) -> None:
+    """Write a DataFrame as UTF-8 CSV (or TSV, sep="\\t") with LF line endings, atomically."""
     mode = RESTRICTED_FILE_MODE if restricted else None
     with atomic_path(path, mode) as tmp:
-        df.to_csv(tmp, index=False, lineterminator="\n")
+        df.to_csv(tmp, index=False, lineterminator="\n", sep=sep)
 
 
 def read_parquet(path: str | os.PathLike) -> pd.DataFrame:
@@ -99,6 +101,16 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise QualframeError(f"cannot read as CSV: {exc}", path=str(path)) from exc
+
+
+def read_ingested(path: str | os.PathLike) -> pd.DataFrame:
+    """A shard of normalised transcripts written by `qualframe ingest` (restricted)."""
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise QualframeError(
+            f"cannot read the ingested transcripts: {exc}", path=str(path)
+        ) from exc
 
 
 def read_anonymisation_log(path: str | os.PathLike) -> pd.DataFrame:

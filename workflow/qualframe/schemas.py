@@ -34,6 +34,23 @@ REVIEW_REASONS = (
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
+class IngestedTranscript(pa.DataFrameModel):
+    """One normalised raw transcript and the file it came from (restricted)."""
+
+    transcript_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    source_file: Series[str]
+    source_format: Series[str] = pa.Field(isin=("txt", "docx", "vtt"))
+    source_bytes: Series[int] = pa.Field(ge=0)
+    source_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    normalised_characters: Series[int] = pa.Field(ge=1)
+    normalised_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    text: Series[str]
+
+    class Config:
+        strict = True
+        ordered = True
+
+
 class Span(pa.DataFrameModel):
     """A character span of one transcript."""
 

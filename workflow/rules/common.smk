@@ -8,6 +8,7 @@ from pathlib import Path
 from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
+from qualframe.shards import assign_shards
 from qualframe.io import make_restricted_dir
 from qualframe.provenance import CONFIG_DIGEST_VARIABLE, code_version, config_digest
 
@@ -18,6 +19,7 @@ validate(config, "../schemas/config.schema.yaml")
 
 RESTRICTED = config["restricted_dir"]
 TRANSCRIPTS = discover_transcripts(config["study"]["transcripts"])
+SHARDS = assign_shards(list(TRANSCRIPTS), config["shards"]["transcripts_per_shard"])
 CODE_VERSION = code_version()
 # Every step records the digest of the configuration in force. It reaches the steps
 # through the environment: as a param it would re-run every step on any config change.
@@ -35,16 +37,16 @@ onstart:
 
 
 wildcard_constraints:
-    transcript="[A-Za-z0-9][A-Za-z0-9_.-]*",
+    shard="[0-9]+",
 
 
-def get_raw_transcript(wildcards):
-    """The raw transcript file of one transcript id."""
-    return TRANSCRIPTS[wildcards.transcript]
+def get_shard_raw_files(wildcards):
+    """The raw transcript files of one shard."""
+    return [TRANSCRIPTS[transcript_id] for transcript_id in SHARDS[wildcards.shard]]
 
 
-def get_transcript_ids():
-    return list(TRANSCRIPTS)
+def get_shards():
+    return list(SHARDS)
 
 
 def get_column_mapping():
@@ -72,7 +74,7 @@ def get_raw_coding_inputs(wildcards):
     if not is_coded_on_raw():
         return {}
     return {
-        "raw": expand(rules.ingest.output.text, transcript=get_transcript_ids()),
+        "raw": expand(rules.ingest.output.texts, shard=get_shards()),
         "anonymisation_log": rules.pseudonymise.output.log,
     }
 
@@ -122,5 +124,5 @@ def get_step_records():
         rules.summarise.output.record,
         rules.report.output.record,
     ]
-    per_transcript = [rules.ingest.output.record, rules.detect.output.record]
-    return singles + expand(per_transcript, transcript=get_transcript_ids())
+    per_shard = [rules.ingest.output.record, rules.detect.output.record]
+    return singles + expand(per_shard, shard=get_shards())

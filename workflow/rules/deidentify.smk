@@ -1,13 +1,13 @@
 rule detect:
     input:
-        text=rules.ingest.output.text,
+        texts=rules.ingest.output.texts,
         register=config["study"]["identifiers"],
         allow_list=config["study"]["allow_list"],
     output:
-        detections=f"{RESTRICTED}/detections/{{transcript}}.parquet",
-        record="results/provenance/steps/detect/{transcript}.json",
+        detections=f"{RESTRICTED}/detections/{{shard}}.parquet",
+        record="results/provenance/steps/detect/{shard}.json",
     log:
-        "logs/deidentify/detect/{transcript}.log",
+        "logs/deidentify/detect/{shard}.log",
     conda:
         "../envs/qualframe.yaml"
     params:
@@ -15,8 +15,7 @@ rule detect:
         code_version=CODE_VERSION,
     shell:
         "qualframe detect"
-        " --input {input.text:q}"
-        " --transcript-id {wildcards.transcript:q}"
+        " --input {input.texts:q}"
         " --register {input.register:q}"
         " --allow-list {input.allow_list:q}"
         " {params.ner:q}"
@@ -27,16 +26,11 @@ rule detect:
 
 rule pseudonymise:
     input:
-        texts=expand(rules.ingest.output.text, transcript=get_transcript_ids()),
-        detections=expand(
-            rules.detect.output.detections, transcript=get_transcript_ids()
-        ),
+        texts=expand(rules.ingest.output.texts, shard=get_shards()),
+        detections=expand(rules.detect.output.detections, shard=get_shards()),
         allow_list=config["study"]["allow_list"],
     output:
-        texts=expand(
-            "results/deid/transcripts/{transcript}.txt",
-            transcript=get_transcript_ids(),
-        ),
+        texts=directory("results/deid/transcripts"),
         log=f"{RESTRICTED}/anonymisation_log.csv",
         record="results/provenance/steps/pseudonymise.json",
     log:
@@ -55,7 +49,7 @@ rule pseudonymise:
         " --texts {input.texts:q}"
         " --detections {input.detections:q}"
         " --allow-list {input.allow_list:q}"
-        " --outputs {output.texts:q}"
+        " --output-dir {output.texts:q}"
         " --log {output.log:q}"
         " --style {params.style:q}"
         " --key {params.key:q}"

@@ -1,12 +1,11 @@
 rule ingest:
     input:
-        get_raw_transcript,
+        get_shard_raw_files,
     output:
-        text=f"{RESTRICTED}/ingest/{{transcript}}.txt",
-        metadata=f"{RESTRICTED}/ingest/{{transcript}}.json",
-        record="results/provenance/steps/ingest/{transcript}.json",
+        texts=f"{RESTRICTED}/ingest/{{shard}}.parquet",
+        record="results/provenance/steps/ingest/{shard}.json",
     log:
-        "logs/ingest/{transcript}.log",
+        "logs/ingest/{shard}.log",
     conda:
         "../envs/qualframe.yaml"
     params:
@@ -14,8 +13,6 @@ rule ingest:
     shell:
         "qualframe ingest"
         " --input {input:q}"
-        " --transcript-id {wildcards.transcript:q}"
-        " --output {output.text:q}"
-        " --metadata {output.metadata:q}"
+        " --output {output.texts:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"

@@ -6,6 +6,7 @@ rule manifest:
     output:
         manifest="results/provenance/manifest.json",
         crate="results/provenance/ro-crate-metadata.json",
+        shards="results/provenance/shards.tsv",
     log:
         "logs/provenance/manifest.log",
     conda:
@@ -26,4 +27,5 @@ rule manifest:
         " --results-dir results"
         " --manifest {output.manifest:q}"
         " --crate {output.crate:q}"
+        " --shards {output.shards:q}"
         " > {log:q} 2>&1"

@@ -8,6 +8,8 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import pandas as pd
+
 from qualframe import provenance
 from qualframe.errors import QualframeError
 
@@ -114,6 +116,22 @@ def build_manifest(
         "steps": steps,
         "files": [files[path] for path in sorted(files)],
     }
+
+
+def shard_listing(records: Mapping[str, Mapping]) -> pd.DataFrame:
+    """Which raw transcripts each ingest shard read: shard, transcript id, raw file, SHA-256."""
+    rows = [
+        {
+            "shard": Path(record_path).stem,
+            "transcript_id": Path(entry["path"]).stem,
+            "raw_file": entry["path"],
+            "sha256": entry["sha256"],
+        }
+        for record_path, record in sorted(records.items())
+        if record["step"] == "ingest"
+        for entry in record["inputs"]
+    ]
+    return pd.DataFrame(rows, columns=["shard", "transcript_id", "raw_file", "sha256"])
 
 
 def published_files(results_dir: str | os.PathLike, ignore: Iterable[str]) -> list[str]:

@@ -132,16 +132,26 @@ def segments_of_summary_row(
     return origin, list(segments.loc[chosen, Segment.segment_id])
 
 
+def ingest_of(run: Run, transcript_id: str) -> tuple[str, dict, dict]:
+    """The ingest shard table holding a transcript, the step record that wrote it and the
+    record's entry for the transcript's raw file."""
+    for record_path, step in run.steps.items():
+        if step["step"] != "ingest":
+            continue
+        record = run.record(record_path)
+        for entry in record["inputs"]:
+            if Path(entry["path"]).stem == transcript_id:
+                [table] = [e["path"] for e in record["outputs"]]
+                return table, record, entry
+    raise QualframeError(f"the run has no ingest step for transcript {transcript_id!r}")
+
+
 def raw_location(run: Run, transcript_id: str, start: int, end: int, show_raw: bool) -> dict:
     """Where a de-identified span lies in the normalised raw transcript and which raw file
     that came from. Offsets need read access to the anonymisation log (restricted)."""
-    normalised = run.output_of("ingest", f"/{transcript_id}.txt")
-    if normalised is None:
-        raise QualframeError(f"the run has no ingest step for transcript {transcript_id!r}")
-    ingest = run.record(run.file(normalised)["written_by"])
-    raw = ingest["inputs"][0]
+    table, _, raw = ingest_of(run, transcript_id)
     located = {
-        "normalised_transcript": file_ref(run, normalised),
+        "normalised_transcript": {**file_ref(run, table), "transcript_id": transcript_id},
         "raw_file": {"path": raw["path"], "sha256": raw["sha256"], "size": raw["size"]},
     }
     log_path = run.output_of("pseudonymise", "anonymisation_log.csv")
@@ -154,11 +164,12 @@ def raw_location(run: Run, transcript_id: str, start: int, end: int, show_raw: b
     raw_end = map_offset_to_raw(rows, end, side="end")
     located["raw_offsets"] = {"start": raw_start, "end": raw_end, "via": file_ref(run, log_path)}
     if show_raw:
-        if not os.access(normalised, os.R_OK):
+        if not os.access(table, os.R_OK):
             raise QualframeError(
-                "showing raw text needs read access to the restricted folder", path=normalised
+                "showing raw text needs read access to the restricted folder", path=table
             )
-        located["raw_text"] = qio.read_text(normalised)[raw_start:raw_end]
+        shard = qio.read_ingested(table).set_index("transcript_id")
+        located["raw_text"] = shard.loc[transcript_id, "text"][raw_start:raw_end]
     return located
 
 
@@ -258,9 +269,9 @@ def describe(chain: Mapping) -> str:
         normalised = seg["normalised_transcript"]
         if isinstance(offsets, dict):
             lines.append(
-                f"    normalised raw span: {normalised['path']} "
-                f"[{offsets['start']}:{offsets['end']}] (sha256 {normalised['sha256'][:16]}…), "
-                f"offsets via {offsets['via']['path']}"
+                f"    normalised raw span: transcript {normalised['transcript_id']} in "
+                f"{normalised['path']} [{offsets['start']}:{offsets['end']}] "
+                f"(sha256 {normalised['sha256'][:16]}…), offsets via {offsets['via']['path']}"
             )
         else:
             lines.append(f"    normalised raw transcript: {normalised['path']} ({offsets})")

@@ -33,6 +33,8 @@ def expected_checksums(manifest: Mapping) -> tuple[dict[str, str], list[Finding]
     records name; plus a finding wherever a record and the manifest disagree."""
     expected = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
     expected.update({step["path"]: step["sha256"] for step in manifest["steps"]})
+    if manifest.get("shards"):
+        expected[manifest["shards"]["path"]] = manifest["shards"]["sha256"]
     findings = []
     for step in manifest["steps"]:
         if not os.path.isfile(step["path"]):

@@ -4,7 +4,7 @@ the HTML report."""
 import json
 
 from qualframe import io as qio
-from qualframe.commands.paths import csv_beside, transcript_id_of
+from qualframe.commands.paths import csv_beside, read_texts
 from qualframe.errors import QualframeError
 
 
@@ -80,7 +80,7 @@ def run_chart(args) -> None:
     from qualframe.matrix import chart_matrix, wide_matrix
     from qualframe.matrix.workbook import framework_workbook
 
-    lengths = {transcript_id_of(p): len(qio.read_text(p)) for p in args.transcripts}
+    lengths = {tid: len(text) for tid, text in read_texts(args.transcripts).items()}
     codebook = qio.read_parquet(args.codebook)
     try:
         matrix = chart_matrix(

@@ -24,6 +24,7 @@ def add_parsers(steps) -> None:
     manifest.add_argument("--results-dir", default="results")
     manifest.add_argument("--manifest", required=True, help="the manifest (.json) to write")
     manifest.add_argument("--crate", required=True, help="the ro-crate-metadata.json to write")
+    manifest.add_argument("--shards", required=True, help="TSV: the transcripts of each shard")
     manifest.set_defaults(run=run_manifest)
 
     verify = steps.add_parser("verify", help="re-hash every file of a run; fail on any change")
@@ -58,12 +59,14 @@ def read_json(path: str) -> dict:
 
 def run_manifest(args) -> None:
     from qualframe.audit.crate import build_crate
-    from qualframe.audit.manifest import build_manifest
+    from qualframe.audit.manifest import build_manifest, shard_listing
 
     records = {path: read_json(path) for path in args.records}
     manifest = build_manifest(
         records, args.workflow_files, args.restricted, args.results_dir, provenance.now()
     )
+    qio.write_csv(shard_listing(records), args.shards, sep="\t")
+    manifest["shards"] = provenance.file_entry(args.shards)
     crate_dir = str(Path(args.crate).parent)
     crate = build_crate(manifest, crate_dir, provenance.as_posix(args.snakefile))
     qio.write_json(args.manifest, manifest)

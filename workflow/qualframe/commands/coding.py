@@ -7,7 +7,7 @@ import pandas as pd
 
 from qualframe import io as qio
 from qualframe.coding import ColumnMap
-from qualframe.commands.paths import csv_beside, transcript_id_of
+from qualframe.commands.paths import csv_beside, read_texts
 from qualframe.commands.refi import read_project_file, segments_as_export
 from qualframe.errors import QualframeError, ValidationFailed
 
@@ -116,12 +116,12 @@ def run_import_coding(args) -> None:
     except json.JSONDecodeError as exc:
         raise QualframeError(f"--attribute-rules is not JSON: {exc}") from exc
     cases = load_cases(qio.read_tsv(args.cases), args.cases, args.attributes, rules)
-    texts = {transcript_id_of(p): qio.read_text(p) for p in args.transcripts}
+    texts = read_texts(args.transcripts)
     coded_texts = texts
     if args.raw_transcripts:
         if not args.anonymisation_log:
             raise QualframeError("--raw-transcripts needs --anonymisation-log")
-        coded_texts = {transcript_id_of(p): qio.read_text(p) for p in args.raw_transcripts}
+        coded_texts = read_texts(args.raw_transcripts)
     missing_cases = sorted(set(texts) - set(cases["case_id"]))
     if missing_cases:
         records = [
@@ -167,7 +167,7 @@ def run_import_coding(args) -> None:
 def run_agreement(args) -> None:
     from qualframe.coding.agreement import agreement
 
-    lengths = {transcript_id_of(p): len(qio.read_text(p)) for p in args.transcripts}
+    lengths = {tid: len(text) for tid, text in read_texts(args.transcripts).items()}
     table = agreement(qio.read_parquet(args.segments), lengths)
     qio.write_table(table, args.output, csv_beside(args.output))
     pooled = table[(table["code_id"] == "") & (table["coder_a"] == "all")]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualframe import io as qio
-from qualframe.commands.paths import transcript_id_of
+from qualframe.commands.paths import read_texts
 from qualframe.errors import QualframeError
 
 STYLES = ("numbered", "category", "surrogate")
@@ -23,9 +23,10 @@ DEFAULT_DEID = {
 
 
 def add_parsers(steps) -> None:
-    detect = steps.add_parser("detect", help="find candidate identifiers in one transcript")
-    detect.add_argument("--input", required=True, help="normalised transcript text")
-    detect.add_argument("--transcript-id", required=True)
+    detect = steps.add_parser("detect", help="find candidate identifiers in transcripts")
+    detect.add_argument(
+        "--input", nargs="+", required=True, help="ingested transcripts (Parquet) or .txt files"
+    )
     detect.add_argument("--register", required=True, help="identifier register (TSV)")
     detect.add_argument("--allow-list", required=True, help="terms never redacted, one a line")
     add_ner_arguments(detect)
@@ -33,14 +34,13 @@ def add_parsers(steps) -> None:
     detect.set_defaults(run=run_detect)
 
     pseudo = steps.add_parser("pseudonymise", help="replace identifiers across the corpus")
-    pseudo.add_argument("--texts", nargs="+", required=True, help="normalised transcripts")
-    pseudo.add_argument("--detections", nargs="+", required=True, help="one per transcript")
+    pseudo.add_argument(
+        "--texts", nargs="+", required=True, help="ingested transcripts (Parquet) or .txt files"
+    )
+    pseudo.add_argument("--detections", nargs="+", required=True, help="detection tables")
     pseudo.add_argument("--allow-list", required=True)
     pseudo.add_argument(
-        "--outputs",
-        nargs="+",
-        required=True,
-        help="de-identified transcripts, one per text, named by transcript id",
+        "--output-dir", required=True, help="folder for the de-identified <transcript id>.txt"
     )
     pseudo.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
     pseudo.add_argument("--style", choices=STYLES, default="numbered")
@@ -48,7 +48,9 @@ def add_parsers(steps) -> None:
     pseudo.set_defaults(run=run_pseudonymise)
 
     review = steps.add_parser("review", help="list what a person should check, as CSV and HTML")
-    review.add_argument("--texts", nargs="+", required=True, help="normalised transcripts")
+    review.add_argument(
+        "--texts", nargs="+", required=True, help="ingested transcripts (Parquet) or .txt files"
+    )
     review.add_argument("--detections", nargs="+", required=True)
     review.add_argument("--log", required=True, help="anonymisation log CSV")
     review.add_argument("--allow-list", required=True, help="study allow-list")
@@ -138,18 +140,16 @@ def run_detect(args) -> None:
 
     register = read_register(args.register)
     ner = load_ner_model(args.ner_model, args.batch_size, enabled=not args.no_ner)
-    text = qio.read_text(args.input)
-    detections = Detection.validate(
-        detect_transcript(
-            args.transcript_id, text, register, read_allow_list(args.allow_list), ner=ner
+    allow = read_allow_list(args.allow_list)
+    found = []
+    for transcript_id, text in read_texts(args.input).items():
+        found.append(detect_transcript(transcript_id, text, register, allow, ner=ner))
+        print(
+            f"{transcript_id}: {len(found[-1])} candidate identifiers ({count_by_type(found[-1])})"
         )
-    )
+    detections = Detection.validate(pd.concat(found, ignore_index=True))
     qio.make_restricted_dir(Path(args.output).parent)
     qio.write_table(detections, args.output, restricted=True)
-    print(
-        f"{args.transcript_id}: {len(detections)} candidate identifiers "
-        f"({count_by_type(detections)})"
-    )
 
 
 def write_pseudonymised(result, texts: dict, outputs: dict, log_path, key_path) -> None:
@@ -178,10 +178,8 @@ def pseudonymise(texts, detections, allow, style, key_path):
 
 
 def run_pseudonymise(args) -> None:
-    texts = {transcript_id_of(p): qio.read_text(p) for p in args.texts}
-    outputs = {transcript_id_of(p): p for p in args.outputs}
-    if set(outputs) != set(texts):
-        raise QualframeError("--outputs must name one file per transcript of --texts")
+    texts = read_texts(args.texts)
+    outputs = {tid: Path(args.output_dir) / f"{tid}.txt" for tid in texts}
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     result = pseudonymise(texts, detections, read_allow_list(args.allow_list), args.style, args.key)
     write_pseudonymised(result, texts, outputs, args.log, args.key)
@@ -202,7 +200,7 @@ def write_review(raw_texts, log, detections, allow, low_confidence, table, page)
 
 
 def run_review(args) -> None:
-    texts = {transcript_id_of(p): qio.read_text(p) for p in args.texts}
+    texts = read_texts(args.texts)
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
@@ -271,7 +269,7 @@ def run_deid_eval(args) -> None:
         gold = read_gold_jsonl(qio.read_text(args.gold).splitlines())
     except ValueError as exc:
         raise QualframeError(str(exc), path=args.gold) from exc
-    texts = {transcript_id_of(p): qio.read_text(p) for p in args.texts}
+    texts = read_texts(args.texts)
     try:
         scores = score(gold, read_predicted(args.predicted), texts)
     except ValueError as exc:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualframe import io as qio
-from qualframe.commands.paths import transcript_id_of
+from qualframe.commands.paths import read_texts
 from qualframe.errors import QualframeError
 
 TABLES = ("codebook", "cases", "sources", "segments")
@@ -66,7 +66,7 @@ def run_import_qdpx(args) -> None:
 def run_export_qdpx(args) -> None:
     from qualframe.refi.write import build_qdpx
 
-    texts = {transcript_id_of(p): qio.read_text(p) for p in sorted(args.transcripts)}
+    texts = dict(sorted(read_texts(args.transcripts).items()))
     segments = qio.read_parquet(args.segments) if args.segments else None
     data = build_qdpx(
         texts,
