@@ -1,0 +1,252 @@
+"""Measure the workflow as a study grows: N synthetic transcripts with coded segments.
+
+    python benchmarks/scale/run.py --n 200 2000 --ner-off-above 2000 --out benchmarks/scale/results.md
+
+For each N, writes a study folder (transcripts from the seeded generator
+`qualframe.synth.synthesise`, the demo codebook, a case sheet, five coded segments per
+transcript quoted from the raw text, coded on the raw transcripts), then measures with the
+repository's Snakefile and the default profile:
+
+- dry run: wall time of `snakemake --dry-run` on the fresh folder;
+- full run: wall time, jobs, and the share of wall time outside the steps' own work
+  (1 - the union of the steps' [started, ended] intervals from their provenance records,
+  divided by the wall time: process start-up, imports, scheduling, file checks);
+- no-op re-run: wall time of a second `snakemake` with nothing to do;
+- one transcript edited: wall time and jobs of the re-run after changing one raw file;
+- peak memory: the Snakemake process (sampled every 0.1 s) and the largest step process
+  (RUSAGE_CHILDREN, the largest descendant).
+
+Nothing is asserted; the table goes into benchmarks/README.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import yaml
+
+from qualframe.synth import synthesise
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "resources" / "demo"
+SEGMENTS_PER_TRANSCRIPT = 5
+SERVICE_TYPES = ["crisis café", "crisis house", "street triage", "sanctuary"]
+
+
+def code_paths() -> list[str]:
+    """Every code of the demo codebook as "Theme\\Code", as a MAXQDA export names it."""
+    codebook = yaml.safe_load((DEMO / "codebook.yaml").read_text(encoding="utf-8"))
+    return [f"{t['name']}\\{c['name']}" for t in codebook["themes"] for c in t["codes"]]
+
+
+def quotes(text: str, rng: random.Random, n: int) -> list[str]:
+    """Up to n passages of a transcript's paragraphs, 60-200 characters, each found once."""
+    paragraphs = [p for p in text.split("\n") if len(p) > 80]
+    chosen = rng.sample(paragraphs, min(n, len(paragraphs)))
+    found = []
+    for paragraph in chosen:
+        start = rng.randrange(0, max(1, len(paragraph) - 60))
+        found.append(paragraph[start : start + rng.randrange(60, 200)].strip())
+    return [q for q in found if q and text.count(q) == 1]  # a quote must locate one place
+
+
+def write_study(folder: Path, n: int, seed: int, ner: bool) -> None:
+    """A study folder with n transcripts, coded segments and a config for it."""
+    texts, _ = synthesise(n, seed)
+    rng = random.Random(seed)
+    (folder / "transcripts").mkdir(parents=True)
+    for transcript_id, text in texts.items():
+        (folder / "transcripts" / f"{transcript_id}.txt").write_text(text, encoding="utf-8")
+    codes = code_paths()
+    rows = ["Document name,Code,Created by,Segment"]
+    for transcript_id, text in texts.items():
+        for quote in quotes(text, rng, SEGMENTS_PER_TRANSCRIPT):
+            escaped = quote.replace('"', '""')
+            rows.append(f'{transcript_id},"{rng.choice(codes)}",ES,"{escaped}"')
+    (folder / "coded.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cases = ["case_id\tservice_type"] + [
+        f"{transcript_id}\t{SERVICE_TYPES[i % len(SERVICE_TYPES)]}"
+        for i, transcript_id in enumerate(texts)
+    ]
+    (folder / "cases.tsv").write_text("\n".join(cases) + "\n", encoding="utf-8")
+    (folder / "identifiers.tsv").write_text("term\tentity_type\n", encoding="utf-8")
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
+    config["study"] = {
+        "transcripts": str(folder / "transcripts"),
+        "cases": str(folder / "cases.tsv"),
+        "codebook": str(DEMO / "codebook.yaml"),
+        "identifiers": str(folder / "identifiers.tsv"),
+        "allow_list": str(DEMO / "allow_list.txt"),
+        "case_attributes": {"service_type": {"values": SERVICE_TYPES}},
+    }
+    config["shards"] = {"transcripts_per_shard": 100}
+    config["deid"]["ner"]["enabled"] = ner
+    config["coding"].update(
+        {
+            "exports": [str(folder / "coded.csv")],
+            "columns": {
+                "transcript": "Document name",
+                "code": "Code",
+                "coder": "Created by",
+                "text": "Segment",
+            },
+            "coded_on": "raw",
+            "coders": ["ES"],
+        }
+    )
+    config["matrix"].update({"case_attributes": ["service_type"], "sort_by": ["service_type"]})
+    config["themes"]["group_by"] = ["service_type"]
+    (folder / "config").mkdir()
+    (folder / "config" / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+
+
+def snakemake(folder: Path, *extra: str) -> dict:
+    """Run Snakemake in `folder`; return wall time, jobs run, peak memory, output tail."""
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    command = [
+        sys.executable, "-m", "snakemake",
+        "--snakefile", str(REPO / "Snakefile"),
+        "--directory", str(folder),
+        "--profile", str(REPO / "profiles" / "default"),
+        "--cores", "2",
+        *extra,
+    ]  # fmt: skip
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    watched, peak = psutil.Process(process.pid), 0
+    output = []
+    os.set_blocking(process.stdout.fileno(), False)
+    while process.poll() is None:
+        try:
+            peak = max(peak, watched.memory_info().rss)
+        except psutil.NoSuchProcess:
+            pass
+        chunk = process.stdout.read()
+        if chunk:
+            output.append(chunk)
+        time.sleep(0.1)
+    output.append(process.stdout.read() or b"")
+    wall = time.perf_counter() - started
+    text = b"".join(output).decode("utf-8", "replace")
+    if process.returncode != 0:
+        raise SystemExit(f"snakemake failed in {folder}:\n{text[-3000:]}")
+    jobs = text.count("\nrule ") + text.count("\nlocalrule ")
+    return {"wall": wall, "jobs": jobs, "snakemake_peak_mb": peak / 1e6, "output": text}
+
+
+def step_intervals(folder: Path) -> list[tuple[float, float]]:
+    """[started, ended] of every step record of the run, in seconds since the epoch."""
+    from datetime import datetime
+
+    intervals = []
+    for path in (folder / "results/provenance/steps").rglob("*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        intervals.append(
+            (
+                datetime.fromisoformat(record["started"]).timestamp(),
+                datetime.fromisoformat(record["ended"]).timestamp(),
+            )
+        )
+    return sorted(intervals)
+
+
+def union_length(intervals: list[tuple[float, float]]) -> float:
+    total, current_start, current_end = 0.0, None, None
+    for start, end in intervals:
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                total += current_end - current_start
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        total += current_end - current_start
+    return total
+
+
+def measure(n: int, seed: int, ner: bool, work: Path) -> dict:
+    folder = work / f"n{n}"
+    shutil.rmtree(folder, ignore_errors=True)
+    write_study(folder, n, seed, ner)
+    dry = snakemake(folder, "--dry-run")
+    full = snakemake(folder)
+    busy = union_length(step_intervals(folder))
+    noop = snakemake(folder)
+    edited = folder / "transcripts" / "S0001.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nInterviewer: Thank you.\n")
+    after_edit = snakemake(folder)
+    largest_step = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3
+    characters = sum(p.stat().st_size for p in (folder / "transcripts").glob("*.txt"))
+    segments = sum(1 for _ in (folder / "coded.csv").open(encoding="utf-8")) - 1
+    return {
+        "n": n,
+        "ner": ner,
+        "characters": characters,
+        "segments": segments,
+        "dry_run_s": dry["wall"],
+        "full_run_s": full["wall"],
+        "jobs": full["jobs"],
+        "outside_steps_share": 1 - busy / full["wall"],
+        "noop_s": noop["wall"],
+        "edit_one_s": after_edit["wall"],
+        "edit_one_jobs": after_edit["jobs"],
+        "snakemake_peak_mb": max(r["snakemake_peak_mb"] for r in (dry, full, noop, after_edit)),
+        "largest_step_peak_mb": largest_step,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| transcripts | NER | characters | coded segments | jobs | dry run | full run "
+        "| outside the steps | no-op re-run | one transcript edited (jobs) "
+        "| Snakemake peak | largest step peak |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['n']:,} | {'on' if r['ner'] else 'off'} | {r['characters']:,} "
+            f"| {r['segments']:,} | {r['jobs']} | {r['dry_run_s']:.1f} s | {r['full_run_s']:.1f} s "
+            f"| {r['outside_steps_share']:.0%} | {r['noop_s']:.1f} s "
+            f"| {r['edit_one_s']:.1f} s ({r['edit_one_jobs']}) | {r['snakemake_peak_mb']:.0f} MB "
+            f"| {r['largest_step_peak_mb']:.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[200, 2000, 10000])
+    parser.add_argument("--ner-off-above", type=int, default=2000, help="NER off for larger N")
+    parser.add_argument("--seed", type=int, default=20261127)
+    parser.add_argument("--work", default="/tmp/qualframe-scale", help="folder for the studies")
+    parser.add_argument("--out", default="benchmarks/scale/results.md")
+    args = parser.parse_args()
+    rows = []
+    for n in args.n:
+        rows.append(measure(n, args.seed, n <= args.ner_off_above, Path(args.work)))
+        print(json.dumps(rows[-1]), flush=True)
+    machine = (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()}; load average "
+        f"{os.getloadavg()[0]:.2f} at the end"
+    )
+    Path(args.out).write_text(
+        f"# Scale benchmark results\n\nRun with `python benchmarks/scale/run.py --n "
+        f"{' '.join(map(str, args.n))}` (seed {args.seed}), machine: {machine}.\n\n"
+        f"{table(rows)}\n",
+        encoding="utf-8",
+    )
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
