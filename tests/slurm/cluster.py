@@ -223,11 +223,19 @@ def start(timeout: float = 60) -> Cluster:
 
 
 def stop(cluster: Cluster) -> None:
-    """Stop the daemons that `start()` started, by the process ids in their pid files."""
+    """Stop the daemons that `start()` started, by the process ids in their pid files.
+
+    With slurmctld stopped, the slurm.conf this module wrote is removed too: while it names
+    an unreachable controller, every `scontrol` call waits about 9 s, and the SLURM
+    executor plugin calls `scontrol show config` whenever Snakemake starts.
+    """
     pid_files = {"slurmd": SLURMD_PID, "slurmctld": SLURMCTLD_PID, "munged": MUNGE_PID}
     for name in ("slurmd", "slurmctld", "munged"):
         if name in cluster.started:
             _terminate(pid_files[name])
+    if "slurmctld" in cluster.started and SLURM_CONF.exists():
+        if SLURM_CONF.read_text(encoding="utf-8").splitlines()[:1] == [MARKER]:
+            SLURM_CONF.unlink()
 
 
 def _pid_alive(pid_file: Path) -> bool:
