@@ -4,7 +4,9 @@ The code version is a digest of the package source, so Snakemake re-runs a rule 
 code it calls changes (Snakemake tracks neither imported packages nor console scripts).
 A step record names every input and output file with its size and SHA-256, the step's
 parameters, the configuration's digest, the code version, the versions of Python and
-the key packages, the start and end time, host, user, SLURM job id and the command.
+the key packages, host, user, SLURM job id, the command, and four times: when the process
+started, when the step's work started and ended, and when the record was written (after
+hashing its files).
 Records hold paths and checksums only, never file content.
 """
 
@@ -18,6 +20,8 @@ import platform
 import socket
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+import psutil
 
 import qualframe
 from qualframe.io import sha256_file
@@ -127,6 +131,12 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
+def process_started() -> str:
+    """When this process started (UTC, ISO 8601): before Python and its imports loaded."""
+    started = dt.datetime.fromtimestamp(psutil.Process().create_time(), dt.UTC)
+    return started.isoformat(timespec="milliseconds")
+
+
 def step_record(
     step: str,
     command: list[str],
@@ -153,7 +163,9 @@ def step_record(
         "config_digest": os.environ.get(CONFIG_DIGEST_VARIABLE),
         "code_version": code_version(),
         "code_digest": code_digest(),
+        "process_started": process_started(),
         "started": started,
         "ended": ended,
+        "recorded": now(),
         **runtime_environment(),
     }
