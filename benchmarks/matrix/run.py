@@ -3,8 +3,9 @@
     python benchmarks/matrix/run.py --cases 200 --codes 100 --segments-per-case 40
 
 Builds cases, a codebook and coded segments with a seeded generator (no transcripts are
-read: texts are random words), then times each step once after a warm-up and prints a
-markdown table. Nothing here is asserted: the numbers go into benchmarks/README.md.
+read: texts are random words), then times each step once after a warm-up (with
+--no-warm-up, its first call) and prints a markdown table. Nothing here is asserted:
+the numbers go into benchmarks/README.md.
 """
 
 import argparse
@@ -85,8 +86,12 @@ def study(n_cases: int, n_codes: int, per_case: int, seed: int):
     return cases, codebook, texts, segments
 
 
+WARM_UP = True
+
+
 def timed(label: str, results: list, function, *args, **kwargs):
-    function(*args, **kwargs)  # warm-up
+    if WARM_UP:
+        function(*args, **kwargs)
     start = time.perf_counter()
     value = function(*args, **kwargs)
     results.append((label, time.perf_counter() - start))
@@ -99,7 +104,12 @@ def main() -> None:
     parser.add_argument("--codes", type=int, default=100)
     parser.add_argument("--segments-per-case", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--no-warm-up", action="store_true", help="time the first call (for large studies)"
+    )
     args = parser.parse_args()
+    global WARM_UP
+    WARM_UP = not args.no_warm_up
     cases, codebook, texts, segments = study(
         args.cases, args.codes, args.segments_per_case, args.seed
     )
