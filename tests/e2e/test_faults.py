@@ -120,7 +120,10 @@ def interrupted(request, demo_run, tmp_path_factory) -> Interrupted:
         started = paused.exists
     else:
         env = run_environment()
-        started = (folder / point.log).exists
+
+        def started() -> bool:  # the job's shell runs, and Snakemake has marked it
+            return (folder / point.log).exists() and point.record in incomplete_marks(folder)
+
     run = BackgroundRun(folder, base / "killed-run.txt", env)
     request.addfinalizer(run.kill)  # a paused job must not outlive a failed test
     run.wait_until(started, f"the {point.step} step running")
