@@ -25,4 +25,5 @@ rule all:
         rules.export_qdpx.output,
         rules.agreement.output,
         rules.check_quality.output,
+        rules.leak_scan.output,
         rules.manifest.output,

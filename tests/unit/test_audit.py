@@ -61,7 +61,7 @@ def test_a_step_writes_its_record(step_run):
     assert [e["path"] for e in record["inputs"]] == ["raw/P01.txt"]
     # the record does not list itself
     assert [e["path"] for e in record["outputs"]] == ["restricted/ingest/0001.parquet"]
-    assert record["params"] == {}
+    assert record["params"] == {"max_bytes": 50_000_000}  # the default size limit
     assert record["code_version"] == provenance.code_version()
 
 

@@ -118,6 +118,46 @@ def test_import_coding_failure_writes_report_and_no_tables(tmp_path, study, caps
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("file", "content", "expected"),
+    [
+        ("cases.tsv", b"", "cases.tsv: the case sheet is empty"),
+        ("cases.tsv", b"case_id\tservice_type\nA1\tcafe\tx\nA2\thouse\ty\n", "one cell more"),
+        ("codebook.yaml", b"themes:\n  - id: caf\xe9\n", "codebook.yaml, line 2: not UTF-8"),
+        ("coded.csv", b"\xef\xbb\xbf\n", "coded.csv: the export is empty"),
+        (
+            "coded.csv",
+            b"doc,code,coder,text\nA1,leadership,ES,Our director\nA1,a,b,c,d,e\n",
+            "C error: Expected 4 fields in line 3, saw 6",
+        ),
+    ],
+)
+def test_unreadable_sheets_give_one_line(tmp_path, study, capsys, file, content, expected):
+    """Found by the property tests: pandas and PyYAML errors that escaped, row labels that
+    shifted columns, and pandas messages ending in a line break."""
+    (tmp_path / "coded.csv").write_text("doc,code,coder,text\nA1,leadership,ES,Our director\n")
+    (tmp_path / file).write_bytes(content)
+    columns = ["transcript=doc", "code=code", "coder=coder", "text=text"]
+    transcripts = [str(tmp_path / "A1.txt"), str(tmp_path / "A2.txt")]
+    status = main(import_coding_args(tmp_path, tmp_path / "coded.csv", columns, transcripts))
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.count("\n") == 1 and err.startswith("error: ") and expected in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_ingest_max_bytes(tmp_path, capsys):
+    raw = tmp_path / "P01.txt"
+    raw.write_text("Interviewer: Hello.\n", encoding="utf-8")
+    out = tmp_path / "ingest.parquet"
+    assert main([*ingest_args([raw], out), "--max-bytes", "19"]) == 1
+    assert "is 20 bytes, over the limit of 19 bytes" in capsys.readouterr().err
+    assert main([*ingest_args([raw], out), "--max-bytes", "0"]) == 1
+    assert "--max-bytes must be a positive number" in capsys.readouterr().err
+    assert not out.exists()
+    assert main([*ingest_args([raw], out), "--max-bytes", "20"]) == 0
+
+
 def test_bad_column_mapping_is_reported(tmp_path, capsys):
     status = main(
         import_coding_args(

@@ -35,8 +35,35 @@ def test_codebook_missing_key_names_the_place(codebook_dict):
 def test_codebook_bad_valence_is_rejected(codebook_dict):
     broken = {"themes": [{**codebook_dict["themes"][1]}]}
     broken["themes"][0]["codes"] = [{**broken["themes"][0]["codes"][0], "valence": "good"}]
-    with pytest.raises(QualframeError, match="valence"):
+    with pytest.raises(QualframeError) as caught:
         codebook_from_dict(broken)
+    # one line naming the code, the key, the value and the check
+    assert str(caught.value) == (
+        "codebook: codebook does not meet its contract: themes[1].codes[1] (funding) "
+        "valence 'good': isin(('facilitator', 'barrier', 'mixed'))"
+    )
+
+
+@pytest.mark.parametrize("codes", ["abc", {"id": "x"}, ["not a mapping"]])
+def test_codebook_codes_that_are_not_a_list_of_mappings(codebook_dict, codes):
+    broken = {"themes": [{**codebook_dict["themes"][0], "codes": codes}]}
+    with pytest.raises(QualframeError, match=r"cb.yaml, themes\[1\]"):
+        codebook_from_dict(broken, source="cb.yaml")
+
+
+def test_cases_without_case_id_column(cases):
+    sheet = cases.rename(columns={"case_id": "participant"}).astype(str)
+    with pytest.raises(ValidationFailed) as caught:
+        load_cases(sheet, "cases.tsv", [])
+    assert str(caught.value) == "cases.tsv: 1 of 3 rows failed validation: 1 missing column"
+    assert caught.value.report[["row", "column"]].values.tolist() == [[1, "case_id"]]
+
+
+def test_cases_with_ids_that_cannot_be_ids(cases):
+    sheet = cases.astype(str)
+    sheet.loc[1, "case_id"] = "../x"
+    with pytest.raises(ValidationFailed, match="1 of 3 rows failed validation: 1 not a valid id"):
+        load_cases(sheet, "cases.tsv", [])
 
 
 def test_codebook_duplicate_ids(codebook_dict):
@@ -114,6 +141,12 @@ def test_offsets_are_checked_against_the_quote(texts, codebook):
     assert 2 not in problems.index
     assert problems[3] == "offsets do not match the quoted text"
     assert problems[4].startswith("offsets out of range")
+
+
+def test_export_without_rows(texts, codebook):
+    frame = pd.DataFrame(columns=["Document name", "Code", "Created by", "Segment"])
+    with pytest.raises(QualframeError, match="^x.csv: no coded segments: the export has a header"):
+        locate_segments(frame, "x.csv", COLUMNS, texts, codebook)
 
 
 def test_missing_mapped_column(texts, codebook):

@@ -1,10 +1,17 @@
+import zipfile
+
 import docx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from qualframe.errors import QualframeError
-from qualframe.ingest import discover_transcripts, normalise_text, read_transcript
+from qualframe.ingest import (
+    discover_transcripts,
+    normalise_text,
+    read_transcript,
+    transcript_id_of,
+)
 
 
 def test_normalise_removes_bom_and_crlf_and_composes():
@@ -63,8 +70,66 @@ def test_read_vtt_joins_cues_into_turns(tmp_path):
 def test_read_bad_vtt(tmp_path):
     path = tmp_path / "P03.vtt"
     path.write_text("not a vtt file\n", encoding="utf-8")
-    with pytest.raises(QualframeError, match="P03.vtt: not a valid WebVTT"):
+    with pytest.raises(QualframeError, match=r"P03.vtt, line 1: not a valid WebVTT"):
         read_transcript(path)
+
+
+@pytest.mark.parametrize(
+    ("cues", "line", "problem"),
+    [
+        ("1\n00:00:01.000 --> 00:00:0x.000\nHi.\n", 4, "malformed cue timing"),
+        ("00:01.000 --> 00:61.000\nHi.\n", 3, "malformed cue timing"),
+        ("00:01.000 --> 00:02.000\nHi.\n00:03.000 --> 00:04.000\nYes.\n", 5, "blank line"),
+    ],
+)
+def test_read_vtt_refuses_cues_webvtt_py_would_drop(tmp_path, cues, line, problem):
+    path = tmp_path / "P03.vtt"
+    path.write_text("WEBVTT\n\n" + cues, encoding="utf-8")
+    with pytest.raises(QualframeError, match=rf"P03.vtt, line {line}: .*{problem}"):
+        read_transcript(path)
+
+
+def test_read_vtt_accepts_hours_identifiers_and_settings(tmp_path):
+    path = tmp_path / "P03.vtt"
+    path.write_text(
+        "\ufeffWEBVTT - interview\n\nNOTE exported\n\nintro\n01:00:01.000 --> 01:00:02.500 "
+        "align:start\n<v Interviewer>Hello.</v>\n\n00:03.000 --> 00:04.000\nHi.\n",
+        encoding="utf-8",
+    )
+    assert read_transcript(path) == "Interviewer: Hello. Hi."  # no voice: same turn
+
+
+@pytest.mark.parametrize("data", [b"Hello.\n\x00binary\n", "Hi.\n".encode("utf-16-le")])
+def test_read_txt_refuses_nul_bytes(tmp_path, data):
+    path = tmp_path / "P01.txt"
+    path.write_bytes(data)
+    with pytest.raises(QualframeError, match=r"P01.txt, line \d+: binary data, not text"):
+        read_transcript(path)
+
+
+def test_read_transcript_size_limit_and_missing_file(tmp_path):
+    path = tmp_path / "P01.txt"
+    path.write_text("Hello.\n", encoding="utf-8")
+    assert read_transcript(path, max_bytes=7) == "Hello.\n"
+    with pytest.raises(QualframeError, match="is 7 bytes, over the limit of 6 bytes"):
+        read_transcript(path, max_bytes=6)
+    with pytest.raises(QualframeError, match=r"P09.txt: cannot read: No such file"):
+        read_transcript(tmp_path / "P09.txt")
+
+
+def test_read_docx_that_is_a_zip_but_not_word(tmp_path):
+    path = tmp_path / "P02.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "x")
+    with pytest.raises(QualframeError, match="a zip archive but not a Word document"):
+        read_transcript(path)
+
+
+def test_transcript_id_of_refuses_names_that_cannot_be_ids():
+    assert transcript_id_of("folder/P01.final.txt") == "P01.final"
+    for name in ("P 01.txt", "_P01.txt", "P01(2).docx"):
+        with pytest.raises(QualframeError, match="cannot serve as a transcript id"):
+            transcript_id_of(name)
 
 
 def test_discover_transcripts(tmp_path):

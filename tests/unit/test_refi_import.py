@@ -336,6 +336,71 @@ def test_missing_source_file():
         load(make_qdpx(qde, {"sources/P01.txt": b"x"}))
 
 
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE Project [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n',
+        '<!DOCTYPE Project SYSTEM "http://127.0.0.1:9/project.dtd">\n',
+        '<!DOCTYPE Project [<!ENTITY a "aa"><!ENTITY b "&a;&a;">]>\n',
+    ],
+)
+def test_doctype_is_refused(doctype):
+    qde = project(text_source("P01.txt", *STAFF)).replace("<Project ", doctype + "<Project ", 1)
+    with pytest.raises(QualframeError, match=r"^t.qdpx:project.qde, line 2: DOCTYPE .* refused"):
+        load(make_qdpx(qde, {"sources/P01.txt": TEXT.encode()}))
+
+
+def test_doctype_is_refused_in_utf16_too():
+    """Not visible to a byte search: refused after parsing."""
+    qde = project("").replace("<Project ", '<!DOCTYPE Project [<!ENTITY e "x">]>\n<Project ', 1)
+    xml = qde.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16")
+    with pytest.raises(QualframeError, match=r"^p.qde, line 1: DOCTYPE .* refused"):
+        validate_project_xml(xml, "p.qde")
+
+
+def test_doctype_text_inside_the_document_is_not_a_doctype():
+    content = "<PlainTextContent><![CDATA[<!DOCTYPE html> in a quote]]></PlainTextContent>"
+    qde = project(text_source("", 0, 5, content=content))
+    assert load(make_qdpx(qde)).sources["text"].tolist() == ["<!DOCTYPE html> in a quote"]
+
+
+def damaged(change) -> bytes:
+    """A one-member archive with `change(data)` applied to its bytes."""
+    data = bytearray(make_qdpx("<a/>" * 50))
+    change(data)
+    return bytes(data)
+
+
+def _unknown_version(data):
+    data[data.find(b"PK\x01\x02") + 6] = 64  # needs zip version 6.4 to extract
+
+
+def _bad_deflate(data):
+    start = 30 + int.from_bytes(data[26:28], "little")
+    data[start : start + 4] = b"\xff\xff\xff\xff"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (_unknown_version, r"^x.qdpx: damaged zip archive: zip file version 6.4"),
+        (_bad_deflate, r"^x.qdpx, member 'project.qde': cannot read member: Error -3"),
+    ],
+)
+def test_damaged_archives_are_clear_errors(change, expected):
+    """zipfile raises NotImplementedError and zlib.error for these (found by fuzzing)."""
+    with pytest.raises(QualframeError, match=expected):
+        read_qdpx(damaged(change), "x.qdpx")
+
+
+def test_size_limits_are_read_when_called(monkeypatch):
+    from qualframe.refi import archive
+
+    monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", 100)
+    with pytest.raises(QualframeError, match="over the limit of 100"):
+        read_qdpx(make_qdpx("<a/>", {"sources/a.txt": b"x" * 200}), "x.qdpx")
+
+
 # --- .qdc codebook -----------------------------------------------------------------------
 
 

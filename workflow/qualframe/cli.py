@@ -5,6 +5,7 @@ exit with status 1; `--debug` shows the Python traceback as well.
 """
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -26,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
+    # SIGTERM (kill, scancel, a time limit) unwinds like an error, so partial writes are
+    # removed; what a SIGKILL leaves behind is removed when the step runs again.
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    for path in written_paths(args):
+        qio.remove_partial_writes(path)
     for left_over in (args.report, args.record):  # left by an earlier failure
         if left_over:
             Path(left_over).unlink(missing_ok=True)
@@ -50,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return EXIT_INPUT_ERROR
     return 0
+
+
+def exit_on_signal(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def written_paths(args: argparse.Namespace) -> list[str]:
+    """Every file this step may write: its outputs, report, record and side files."""
+    side_files = [getattr(args, name, None) for name in ("report", "record", "key", "findings")]
+    return [*args.record_outputs, *(path for path in side_files if isinstance(path, str))]
 
 
 def step_params(args: argparse.Namespace) -> dict:

@@ -7,7 +7,8 @@ class QualframeError(Exception):
     def __init__(self, message: str, path: str | None = None, where: str | None = None):
         self.path = path
         self.where = where
-        self.detail = message
+        # one line, whatever a library's message held (pandas ends its own with "\n")
+        self.detail = " ".join(part.strip() for part in message.splitlines() if part.strip())
         super().__init__(self._format())
 
     def _format(self) -> str:

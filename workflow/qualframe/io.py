@@ -5,6 +5,7 @@ so a failed step never leaves a file that looks complete.
 """
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -18,6 +19,9 @@ import yaml
 
 from qualframe.errors import QualframeError
 
+# A text starting with one of these could be read by a spreadsheet as a formula (OWASP
+# "CSV injection"): `=HYPERLINK(...)` in a quote must reach the analyst as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RESTRICTED_DIR_MODE = stat.S_IRWXU  # 0o700: owner only
 RESTRICTED_FILE_MODE = stat.S_IRUSR | stat.S_IWUSR  # 0o600
 
@@ -39,6 +43,14 @@ def atomic_path(path: str | os.PathLike, mode: int | None = None) -> Iterator[Pa
         tmp_path.unlink(missing_ok=True)
 
 
+def remove_partial_writes(path: str | os.PathLike) -> None:
+    """Delete temporary files `atomic_path` left beside `path` when its process was killed
+    (SIGKILL, power loss) before it could clean up."""
+    target = Path(path)
+    for partial in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        partial.unlink(missing_ok=True)
+
+
 def write_text(path: str | os.PathLike, text: str, restricted: bool = False) -> None:
     """Write UTF-8 text with LF line endings, atomically."""
     mode = RESTRICTED_FILE_MODE if restricted else None
@@ -58,18 +70,38 @@ def write_json(path: str | os.PathLike, data, restricted: bool = False) -> None:
     )
 
 
+def neutralise_formula(text: str) -> str:
+    """`text`, prefixed with an apostrophe when a spreadsheet could read it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` whose text cells cannot be read as formulas (numbers untouched)."""
+    safe = df.copy()
+    for column in safe.columns:
+        if pd.api.types.is_string_dtype(safe[column]) or safe[column].dtype == object:
+            safe[column] = safe[column].map(
+                lambda value: neutralise_formula(value) if isinstance(value, str) else value
+            )
+    return safe
+
+
 def write_table(
     df: pd.DataFrame,
     parquet: str | os.PathLike,
     csv: str | os.PathLike | None = None,
     restricted: bool = False,
 ) -> None:
-    """Write one DataFrame as Parquet and, when `csv` is given, as CSV, both atomically."""
+    """Write one DataFrame as Parquet and, when `csv` is given, as CSV, both atomically.
+
+    The Parquet keeps every text exactly; in the CSV, which people open in a spreadsheet,
+    a text that could be read as a formula gets a leading apostrophe.
+    """
     mode = RESTRICTED_FILE_MODE if restricted else None
     with atomic_path(parquet, mode) as tmp:
         df.to_parquet(tmp, index=False)
     if csv is not None:
-        write_csv(df, csv, restricted)
+        write_csv(neutralise_formulas(df), csv, restricted)
 
 
 def write_csv(

@@ -49,6 +49,11 @@ def get_shards():
     return list(SHARDS)
 
 
+def get_max_transcript_bytes():
+    """The largest raw transcript file ingest accepts, in bytes (config: megabytes)."""
+    return int(config["ingest"]["max_transcript_mb"] * 1_000_000)
+
+
 def get_column_mapping():
     """The coded-segment export's column mapping as FIELD=COLUMN arguments."""
     return [
@@ -111,6 +116,19 @@ def get_workflow_files():
     return sorted({*map(str, definitions), *workflow.configfiles})
 
 
+def get_published_outputs():
+    """Every file that leaves the team: what the leak scan reads."""
+    steps = [
+        rules.import_coding.output,
+        rules.export_qdpx.output,
+        rules.agreement.output,
+        rules.chart.output,
+        rules.summarise.output,
+        rules.report.output,
+    ]
+    return [rules.pseudonymise.output.texts, *(path for step in steps for path in step)]
+
+
 def get_step_records():
     """The provenance record of every step of the run."""
     singles = [
@@ -123,6 +141,7 @@ def get_step_records():
         rules.chart.output.record,
         rules.summarise.output.record,
         rules.report.output.record,
+        rules.leak_scan.output.record,
     ]
     per_shard = [rules.ingest.output.record, rules.detect.output.record]
     return singles + expand(per_shard, shard=get_shards())

@@ -10,9 +10,11 @@ rule ingest:
         "../envs/qualframe.yaml"
     params:
         code_version=CODE_VERSION,
+        max_bytes=get_max_transcript_bytes(),
     shell:
         "qualframe ingest"
         " --input {input:q}"
         " --output {output.texts:q}"
+        " --max-bytes {params.max_bytes}"
         f"{RECORD}"
         " > {log:q} 2>&1"

@@ -1,3 +1,29 @@
+rule leak_scan:
+    input:
+        published=get_published_outputs(),
+        log=rules.pseudonymise.output.log,
+        allow_list=config["study"]["allow_list"],
+    output:
+        summary="results/provenance/leak_scan.json",
+        record="results/provenance/steps/leak_scan.json",
+    log:
+        "logs/provenance/leak_scan.log",
+    conda:
+        "../envs/qualframe.yaml"
+    params:
+        findings=f"{RESTRICTED}/leak_findings.csv",
+        code_version=CODE_VERSION,
+    shell:
+        "qualframe leak-scan"
+        " --log {input.log:q}"
+        " --allow-list {input.allow_list:q}"
+        " --scan {input.published:q}"
+        " --output {output.summary:q}"
+        " --findings {params.findings:q}"
+        f"{RECORD}"
+        " > {log:q} 2>&1"
+
+
 rule manifest:
     input:
         records=get_step_records(),

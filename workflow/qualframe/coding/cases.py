@@ -3,7 +3,12 @@
 import pandas as pd
 import pandera.pandas as pa
 
-from qualframe.coding.report import records_from_schema_errors, report_frame, summarise_failures
+from qualframe.coding.report import (
+    failure,
+    records_from_schema_errors,
+    report_frame,
+    summarise_failures,
+)
 from qualframe.errors import ValidationFailed
 from qualframe.schemas import Cases
 
@@ -43,6 +48,11 @@ def load_cases(
     allowed values (`attribute_schema`). Every problem is collected; raises
     ValidationFailed with one record each. Returns the sheet sorted by case_id."""
     rows = pd.Series(sheet.index + 2, index=sheet.index)  # header is line 1
+    if Cases.case_id not in sheet.columns:
+        problem = "missing column: a case sheet needs case_id"
+        records = [failure(source, 1, Cases.case_id, "", problem)]
+        report = report_frame(records)
+        raise ValidationFailed(summarise_failures(report, len(sheet)), report, path=source)
     records = []
     for attribute in attributes:
         if attribute not in sheet.columns:

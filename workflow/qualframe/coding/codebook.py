@@ -2,8 +2,9 @@
 with their parents."""
 
 import pandas as pd
+import pandera.pandas as pa
 
-from qualframe.coding.report import failure, report_frame, summarise_failures
+from qualframe.coding.report import CHECK_PROBLEMS, failure, report_frame, summarise_failures
 from qualframe.errors import QualframeError, ValidationFailed
 from qualframe.schemas import Codebook
 
@@ -18,12 +19,16 @@ def codebook_from_dict(data, source: str = "codebook") -> pd.DataFrame:
     """
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
         raise QualframeError("expected a mapping with a list under 'themes'", path=source)
-    rows = []
+    rows, places = [], []
     for t, theme in enumerate(data["themes"], start=1):
         where = f"themes[{t}]"
         _require_keys(theme, THEME_KEYS, source, where)
-        for c, code in enumerate(theme["codes"] or [], start=1):
-            _require_keys(code, CODE_KEYS, source, f"{where}.codes[{c}] ({code.get('id', '?')})")
+        if not isinstance(theme["codes"], list):
+            raise QualframeError("codes must be a list of codes", path=source, where=where)
+        for c, code in enumerate(theme["codes"], start=1):
+            code_id = code.get("id", "?") if isinstance(code, dict) else "?"
+            places.append(f"{where}.codes[{c}] ({code_id})")
+            _require_keys(code, CODE_KEYS, source, places[-1])
             rows.append(
                 {
                     "theme_id": str(theme["id"]),
@@ -45,8 +50,22 @@ def codebook_from_dict(data, source: str = "codebook") -> pd.DataFrame:
         raise QualframeError(f"code ids used twice: {', '.join(duplicated)}", path=source)
     try:
         return Codebook.validate(frame, lazy=True)
-    except Exception as exc:
-        raise QualframeError(f"codebook does not meet its contract:\n{exc}", path=source) from exc
+    except pa.errors.SchemaErrors as exc:
+        raise QualframeError(
+            f"codebook does not meet its contract: {contract_failures(exc, places)}", source
+        ) from exc
+
+
+def contract_failures(exc: pa.errors.SchemaErrors, places: list[str]) -> str:
+    """pandera's failure cases as one line: where in the YAML, which key, value, check."""
+    problems = []
+    for case in exc.failure_cases.itertuples(index=False):
+        known = case.index is not None and not pd.isna(case.index)
+        place = places[int(case.index)] if known else "codebook"
+        check = CHECK_PROBLEMS.get(str(case.check), str(case.check))
+        problems.append(f"{place} {case.column} {case.failure_case!r}: {check}")
+    more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+    return "; ".join(problems[:5]) + more
 
 
 def _require_keys(item, keys, source: str, where: str) -> None:

@@ -3,7 +3,17 @@
 import pandas as pd
 import pandera.pandas as pa
 
+from qualframe.schemas import ID_PATTERN
+
 REPORT_COLUMNS = ["file", "row", "column", "value", "problem"]
+# pandera's names for the checks the schemas use, as a reader of the report needs them
+CHECK_PROBLEMS = {
+    "column_in_dataframe": "missing column",
+    "field_uniqueness": "duplicate value: must be unique",
+    f"str_matches('{ID_PATTERN}')": (
+        "not a valid id: letters, digits, '_', '-', '.', starting with a letter or digit"
+    ),
+}
 
 
 def failure(file: str, row: int | None, column: str, value, problem: str) -> dict:
@@ -30,7 +40,8 @@ def records_from_schema_errors(
         index = case.index
         row = int(rows.loc[index]) if index is not None and index in rows.index else None
         column = case.column if isinstance(case.column, str) else ""
-        records.append(failure(file, row, column, case.failure_case, str(case.check)))
+        problem = CHECK_PROBLEMS.get(str(case.check), str(case.check))
+        records.append(failure(file, row, column, case.failure_case, problem))
     return list({tuple(r.values()): r for r in records}.values())
 
 
@@ -41,8 +52,11 @@ def report_frame(records: list[dict]) -> pd.DataFrame:
 
 
 def summarise_failures(report: pd.DataFrame, total_rows: int) -> str:
-    """E.g. '3 of 340 rows failed: 2 quote not found in ...; 1 unknown code ...'."""
+    """E.g. '3 of 340 rows failed: 2 quote not found in ...; 1 unknown code ...', or
+    'failed validation: 1 transcript without a case row' when no problem has a row."""
     counts = report["problem"].str.split(":").str[0].value_counts().sort_index()
     failed_rows = report.dropna(subset=["row"]).drop_duplicates(["file", "row"]).shape[0]
     reasons = "; ".join(f"{n} {problem}" for problem, n in counts.items())
+    if not failed_rows:
+        return f"failed validation: {reasons}"
     return f"{failed_rows} of {total_rows} rows failed validation: {reasons}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qualframe.coding.report import failure, report_frame, summarise_failures
-from qualframe.errors import ValidationFailed
+from qualframe.errors import QualframeError, ValidationFailed
 from qualframe.schemas import Segment
 
 TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".rtf", ".doc")
@@ -45,7 +45,8 @@ def locate_segments(
     de-identified `texts` (transcript id → text) and the `codebook`.
 
     Returns a frame validating as schemas.Segment; raises ValidationFailed with one
-    record per problem (file, row, column, value, problem) when any row fails.
+    record per problem (file, row, column, value, problem) when any row fails, and
+    QualframeError for an export without rows.
     """
     missing = [c for c in columns.required() if c not in export.columns]
     if missing:
@@ -58,6 +59,8 @@ def locate_segments(
             report_frame(records),
             path=source,
         )
+    if export.empty:
+        raise QualframeError("no coded segments: the export has a header but no rows", source)
     transcript_ids = {t.casefold(): t for t in texts}
     codes = code_lookup(codebook)
     rows, records = [], []

@@ -76,11 +76,13 @@ def read_codebook(path: str) -> pd.DataFrame:
     from qualframe.coding.codebook import codebook_from_dict, codebook_from_table
 
     suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml", ".csv", ".tsv"):
+        check_text_file(path, "codebook")
     if suffix in (".yaml", ".yml"):
         return codebook_from_dict(qio.read_yaml(path), source=path)
     if suffix in (".csv", ".tsv"):
         sheet = qio.read_csv(path) if suffix == ".csv" else qio.read_tsv(path)
-        return codebook_from_table(sheet, source=path)
+        return codebook_from_table(check_rows_fit_header(sheet, path), source=path)
     raise QualframeError("unsupported codebook; use .yaml, .csv or .tsv", path=path)
 
 
@@ -91,17 +93,59 @@ QDPX_COLUMNS = ColumnMap("document", "code", "coder", "text", start="start", end
 def read_export(path: str, columns: ColumnMap) -> tuple[pd.DataFrame, ColumnMap]:
     """A coded-segment export as text columns, and the mapping that reads it."""
     suffix = Path(path).suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        check_text_file(path, "export")
     if suffix == ".csv":
-        return qio.read_csv(path), columns
+        return check_rows_fit_header(qio.read_csv(path), path), columns
     if suffix == ".tsv":
-        return qio.read_tsv(path), columns
+        return check_rows_fit_header(qio.read_tsv(path), path), columns
     if suffix == ".xlsx":
-        return pd.read_excel(path, dtype=str, keep_default_na=False), columns
+        return read_xlsx(path), columns
     if suffix == ".qdpx":
         return segments_as_export(read_project_file(path)), QDPX_COLUMNS
     raise QualframeError(
         "unsupported coded-segment export; use .csv, .tsv, .xlsx or .qdpx", path=path
     )
+
+
+def check_text_file(path: str, kind: str) -> None:
+    """Refuse a sheet or codebook that cannot be read, is not UTF-8 text (naming the line
+    of the first bad byte) or holds nothing; `kind` names it in the message."""
+    from qualframe.ingest.readers import decode_utf8
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise QualframeError(f"cannot read: {exc.strerror}", path=path) from exc
+    if not decode_utf8(data, path, kind=kind).removeprefix("\ufeff").strip():
+        raise QualframeError(f"the {kind} is empty", path=path)
+
+
+def check_rows_fit_header(sheet: pd.DataFrame, path: str) -> pd.DataFrame:
+    """Refuse a sheet read with a row label: pandas takes the first cell of every row as a
+    label when the rows have one cell more than the header, shifting every column."""
+    if not isinstance(sheet.index, pd.RangeIndex):
+        raise QualframeError(
+            "the rows have one cell more than the header has column names "
+            "(a trailing tab or comma?), which would shift every column",
+            path=path,
+        )
+    return sheet
+
+
+def read_case_sheet(path: str) -> pd.DataFrame:
+    """The case sheet (TSV), every column as text."""
+    check_text_file(path, "case sheet")
+    return check_rows_fit_header(qio.read_tsv(path), path)
+
+
+def read_xlsx(path: str) -> pd.DataFrame:
+    """The first sheet of an Excel workbook, every cell as text."""
+    try:
+        return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as exc:  # openpyxl and zipfile raise many types for a broken workbook
+        reason = str(exc.args[0]) if exc.args else type(exc).__name__
+        raise QualframeError(f"cannot read as an Excel workbook (.xlsx): {reason}", path) from exc
 
 
 def run_import_coding(args) -> None:
@@ -115,7 +159,7 @@ def run_import_coding(args) -> None:
         rules = json.loads(args.attribute_rules)
     except json.JSONDecodeError as exc:
         raise QualframeError(f"--attribute-rules is not JSON: {exc}") from exc
-    cases = load_cases(qio.read_tsv(args.cases), args.cases, args.attributes, rules)
+    cases = load_cases(read_case_sheet(args.cases), args.cases, args.attributes, rules)
     texts = read_texts(args.transcripts)
     coded_texts = texts
     if args.raw_transcripts:

@@ -72,6 +72,18 @@ def add_parsers(steps) -> None:
     whole.add_argument("--review", help="folder for review.csv and review.html (restricted)")
     whole.set_defaults(run=run_deidentify)
 
+    leaks = steps.add_parser(
+        "leak-scan", help="fail if any replaced identifier appears in a published file"
+    )
+    leaks.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
+    leaks.add_argument("--allow-list", required=True, help="study allow-list")
+    leaks.add_argument("--scan", nargs="+", required=True, help="published files and folders")
+    leaks.add_argument("--output", required=True, help="scan summary (JSON, no identifiers)")
+    leaks.add_argument(
+        "--findings", required=True, help="what was found, originals included (CSV, restricted)"
+    )
+    leaks.set_defaults(run=run_leak_scan)
+
     evaluate = steps.add_parser("deid-eval", help="score de-identification against a gold file")
     evaluate.add_argument("--gold", required=True, help="gold spans, JSON lines")
     evaluate.add_argument(
@@ -253,6 +265,28 @@ def run_deidentify(args) -> None:
             review / "review.csv",
             review / "review.html",
         )
+
+
+def run_leak_scan(args) -> None:
+    from qualframe.deid.leaks import find_leaks, leak_terms, published_texts
+
+    Path(args.findings).unlink(missing_ok=True)
+    terms = leak_terms(qio.read_anonymisation_log(args.log), read_allow_list(args.allow_list))
+    texts = published_texts(args.scan)
+    leaks = find_leaks(terms, texts)
+    if leaks:
+        found = pd.DataFrame(leaks)
+        qio.make_restricted_dir(Path(args.findings).parent)
+        qio.write_csv(found, args.findings, restricted=True)
+        files = found["path"].value_counts().sort_index()
+        where = "; ".join(f"{path} ({count})" for path, count in files.items())
+        raise QualframeError(
+            f"{len(leaks)} replaced identifier(s) appear in published files: {where}. "
+            f"Each is listed, with the original, in {args.findings} (restricted); fix the "
+            "de-identification (register or allow-list) and run again"
+        )
+    qio.write_json(args.output, {"files_scanned": sorted(texts), "terms": len(terms), "leaks": 0})
+    print(f"leak scan: {len(terms)} replaced identifiers looked for in {len(texts)} files: none")
 
 
 def read_predicted(path: str) -> pd.DataFrame:

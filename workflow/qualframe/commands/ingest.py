@@ -5,8 +5,12 @@ from pathlib import Path
 
 from qualframe import io as qio
 from qualframe import provenance
-from qualframe.commands.paths import transcript_id_of
 from qualframe.errors import QualframeError
+
+# 50 MB: a long interview is about 100 kB of text; a bigger "transcript" is a mistake
+# (a recording, an export of a whole folder) or hostile, and would fill the memory of every
+# later step.
+DEFAULT_MAX_BYTES = 50_000_000
 
 
 def add_parsers(steps) -> None:
@@ -17,23 +21,40 @@ def add_parsers(steps) -> None:
     ingest.add_argument(
         "--output", required=True, help="normalised transcripts with their sources (Parquet)"
     )
+    ingest.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        help=f"refuse a transcript file larger than this (default {DEFAULT_MAX_BYTES:,})",
+    )
     ingest.set_defaults(run=run_ingest)
 
 
 def run_ingest(args) -> None:
     import pandas as pd
 
-    from qualframe.ingest import normalise_text, read_transcript
+    from qualframe.ingest import normalise_text, read_transcript, transcript_id_of
     from qualframe.schemas import IngestedTranscript
 
-    rows = []
+    if args.max_bytes < 1:
+        raise QualframeError(f"--max-bytes must be a positive number, not {args.max_bytes}")
+    rows, seen = [], {}
     for path in args.input:
-        text = normalise_text(read_transcript(path))
+        transcript_id = transcript_id_of(path)
+        if transcript_id in seen:
+            raise QualframeError(
+                f"two raw files give the transcript id {transcript_id!r}: {seen[transcript_id]}",
+                path=path,
+            )
+        seen[transcript_id] = path
+        text = normalise_text(read_transcript(path, max_bytes=args.max_bytes))
         if not text.strip():
-            raise QualframeError("the transcript is empty", path=path)
+            raise QualframeError(
+                "the transcript is empty (no text, or only white space and a BOM)", path=path
+            )
         rows.append(
             {
-                "transcript_id": transcript_id_of(path),
+                "transcript_id": transcript_id,
                 "source_file": provenance.as_posix(path),
                 "source_format": Path(path).suffix.lower().lstrip("."),
                 "source_bytes": Path(path).stat().st_size,
@@ -44,10 +65,6 @@ def run_ingest(args) -> None:
             }
         )
         print(f"{rows[-1]['transcript_id']}: {len(text)} characters from {path}")
-    table = pd.DataFrame(rows)
-    duplicates = table["transcript_id"][table["transcript_id"].duplicated()]
-    if not duplicates.empty:
-        raise QualframeError(f"two raw files give the transcript id {duplicates.iloc[0]!r}")
-    table = IngestedTranscript.validate(table)
+    table = IngestedTranscript.validate(pd.DataFrame(rows))
     qio.make_restricted_dir(Path(args.output).parent)
     qio.write_table(table, args.output, restricted=True)

@@ -36,11 +36,15 @@ def read_project_file(path: str):
     from qualframe.refi.archive import read_qdpx
     from qualframe.refi.read import read_project
 
+    return read_project(read_qdpx(read_file(path), path))
+
+
+def read_file(path: str) -> bytes:
+    """The bytes of a file the user named; a missing or unreadable one is a QualframeError."""
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise QualframeError(f"cannot read: {exc.strerror}", path=path) from exc
-    return read_project(read_qdpx(data, path))
 
 
 def run_import_qdpx(args) -> None:
@@ -48,7 +52,7 @@ def run_import_qdpx(args) -> None:
 
     out = Path(args.output)
     if Path(args.file).suffix.lower() == ".qdc":
-        codebook = read_codebook_qdc(Path(args.file).read_bytes(), args.file)
+        codebook = read_codebook_qdc(read_file(args.file), args.file)
         qio.write_table(codebook, out / "codebook.parquet", out / "codebook.csv")
         print(f"{args.file}: {len(codebook)} codes")
         return

@@ -9,6 +9,22 @@ from qualframe.ingest.readers import SUPPORTED_SUFFIXES
 TRANSCRIPT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
+def transcript_id_of(path: str | Path) -> str:
+    """The transcript id of a raw file: its name without the extension.
+
+    Raises QualframeError when that cannot be an id (a Snakemake wildcard, a file name in
+    every later step): letters, digits, '_', '-' and '.', not starting with '_', '-', '.'.
+    """
+    transcript_id = Path(path).stem
+    if not TRANSCRIPT_ID.match(transcript_id):
+        raise QualframeError(
+            f"file name cannot serve as a transcript id ({transcript_id!r}): use letters, "
+            "digits, '_', '-', '.', starting with a letter or digit",
+            path=str(path),
+        )
+    return transcript_id
+
+
 def discover_transcripts(folder: str | Path) -> dict[str, str]:
     """Map transcript id → path for every supported file in `folder` (not recursive),
     sorted by id. Hidden files and editor lock files (`~$…`) are ignored.
@@ -23,12 +39,7 @@ def discover_transcripts(folder: str | Path) -> dict[str, str]:
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "~$")) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
-        transcript_id = path.stem
-        if not TRANSCRIPT_ID.match(transcript_id):
-            raise QualframeError(
-                "file name cannot serve as a transcript id: use letters, digits, '_', '-', '.'",
-                path=str(path),
-            )
+        transcript_id = transcript_id_of(path)
         if transcript_id in found:
             raise QualframeError(
                 f"two transcripts share the id {transcript_id!r}: {found[transcript_id]}",

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qualframe.io import FORMULA_STARTS
 from qualframe.matrix.chart import COVERAGE, RATING, trim
 from qualframe.schemas import Codebook, MatrixCell
 
@@ -25,8 +26,6 @@ FIXED_TIME = datetime.datetime(2000, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Characters Excel refuses in a sheet name.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-# A text starting with one of these could be read as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COUNTS_SHEET = "Counts"
 CODEBOOK_SHEET = "Codebook"
 SUMMARY_SHEET = "Theme summary"

@@ -10,6 +10,7 @@ import io
 import posixpath
 import stat
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -57,15 +58,18 @@ class QdpxArchive:
 def read_qdpx(
     data: bytes,
     name: str,
-    max_total_bytes: int = MAX_TOTAL_BYTES,
-    max_ratio: int = MAX_RATIO,
+    max_total_bytes: int | None = None,
+    max_ratio: int | None = None,
 ) -> QdpxArchive:
     """Read a `.qdpx` held in `data` (named `name` in messages) into a QdpxArchive.
 
     Raises QualframeError when the bytes are not a zip, hold no `.qde` or several, hold an
     unsafe member (`..`, absolute path, symbolic link), or would inflate beyond
-    `max_total_bytes` or by more than `max_ratio` for a member over 1 MB.
+    `max_total_bytes` or by more than `max_ratio` for a member over 1 MB (by default the
+    module's MAX_TOTAL_BYTES and MAX_RATIO, read at call time so a test can lower them).
     """
+    max_total_bytes = MAX_TOTAL_BYTES if max_total_bytes is None else max_total_bytes
+    max_ratio = MAX_RATIO if max_ratio is None else max_ratio
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -73,6 +77,8 @@ def read_qdpx(
             "not a REFI-QDA project archive (.qdpx is a zip file and this is not one)",
             path=name,
         ) from exc
+    except (NotImplementedError, ValueError, OSError, EOFError) as exc:  # damaged directory
+        raise QualframeError(f"damaged zip archive: {exc}", path=name) from exc
     with archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
         for info in infos:
@@ -135,7 +141,15 @@ def _read_member(archive: zipfile.ZipFile, info, name: str, budget: list[int]) -
     try:
         with archive.open(info) as handle:
             data = handle.read(budget[0] + 1)
-    except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,  # damaged deflate data
+        EOFError,  # compressed data cut short
+        ValueError,  # a member offset pointing outside the archive
+        OSError,
+        NotImplementedError,  # compression method zipfile does not know
+        RuntimeError,  # encrypted member
+    ) as exc:
         raise QualframeError(f"cannot read member: {exc}", path=name, where=where) from exc
     if len(data) > budget[0]:
         raise QualframeError(

@@ -11,6 +11,11 @@ from qualframe.errors import QualframeError
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_XSD = "Project-mrt2019.xsd"
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:]")
+DOCTYPE_REFUSED = (
+    "DOCTYPE declaration refused: REFI-QDA XML needs no DTD, and one can define entities "
+    "that read local files or the network (XXE) or expand without end (billion laughs)"
+)
 
 
 def safe_parser() -> etree.XMLParser:
@@ -26,13 +31,27 @@ def safe_parser() -> etree.XMLParser:
 
 
 def parse_xml(xml: bytes, name: str) -> etree._Element:
-    """Parse XML bytes safely; malformed XML raises QualframeError with its line number."""
+    """Parse XML bytes safely; malformed XML raises QualframeError with its line number.
+
+    A document with a DOCTYPE is refused outright, before parsing when it is visible in
+    the bytes (ASCII-compatible encodings) and after parsing otherwise (UTF-16): the
+    parser resolves no entities, but an entity left unresolved breaks schema validation.
+    """
+    doctype = xml.find(b"<!DOCTYPE")
+    first_element = _FIRST_ELEMENT.search(xml)
+    if doctype != -1 and (first_element is None or doctype < first_element.start()):
+        line = xml[:doctype].count(b"\n") + 1
+        raise QualframeError(DOCTYPE_REFUSED, path=name, where=f"line {line}")
     try:
-        return etree.fromstring(xml, parser=safe_parser())
+        root = etree.fromstring(xml, parser=safe_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else "?"
         message = exc.msg if getattr(exc, "msg", None) else str(exc)
         raise QualframeError(f"malformed XML: {message}", path=name, where=f"line {line}") from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise QualframeError(DOCTYPE_REFUSED, path=name, where="line 1")
+    return root
 
 
 @lru_cache(maxsize=1)
@@ -64,8 +83,15 @@ def validate_tree(root: etree._Element, name: str) -> None:
         )
     drop_empty_sets(root)
     schema = project_schema()
-    if schema.validate(root):
-        return
+    try:
+        if schema.validate(root):
+            return
+    except etree.XMLSchemaValidateError as exc:  # libxml2 gives up on odd trees
+        raise QualframeError(
+            f"cannot be checked against the REFI-QDA Project schema: {exc}",
+            name,
+            f"line {root.sourceline}",
+        ) from exc
     errors = list(schema.error_log)
     first = errors[0]
     where = f"line {first.line}, element {describe(_element_at(root, first.path))}"

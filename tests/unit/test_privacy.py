@@ -1,0 +1,105 @@
+"""The leak scan over published files, and formulas kept as text in published CSV."""
+
+import zipfile
+
+import pandas as pd
+
+from qualframe import io as qio
+from qualframe.cli import main
+from qualframe.deid.leaks import find_leaks, leak_terms, published_texts
+
+
+def log_of(*rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["original", "entity_type", "replacement"])
+
+
+def test_terms_are_originals_and_name_parts_minus_allowed_short_and_ages():
+    log = log_of(
+        ("Dr Priya Raman", "PERSON", "[PERSON_1]"),
+        ("Leeds", "LOCATION", "[LOCATION_1]"),
+        ("16", "AGE", "[AGE_1]"),
+        ("Jo", "PERSON", "[PERSON_2]"),
+        ("NHS England", "ORG", "[ORG_1]"),
+        ("rose", "PERSON", "[PERSON_3]"),
+    )
+    terms = {t.text for t in leak_terms(log, ["NHS England"])}
+    assert terms == {"Dr Priya Raman", "Priya", "Raman", "Leeds"}
+
+
+def test_leaks_are_whole_words_and_english_words_keep_their_case():
+    log = log_of(("Rose Hill", "PERSON", "[PERSON_1]"), ("Skelmersdale", "LOCATION", "[L_1]"))
+    terms = leak_terms(log, [])
+    texts = {
+        "a.csv": "The numbers rose; skelmersdale was busy.",
+        "b.txt": "Rose Hill said so. Skelmersdales is not a place.",
+    }
+    leaks = find_leaks(terms, texts)
+    assert [(leak.path, leak.replacement) for leak in leaks] == [
+        ("a.csv", "[L_1]"),
+        ("b.txt", "[PERSON_1]"),
+    ]
+
+
+def test_published_texts_read_inside_zips_and_unescape_html(tmp_path):
+    with zipfile.ZipFile(tmp_path / "project.qdpx", "w") as archive:
+        archive.writestr("project.qde", "<Source name='O&apos;Neill'/>")
+    (tmp_path / "page.html").write_text("<p>O&#x27;Neill</p>", encoding="utf-8")
+    texts = published_texts([tmp_path])
+    assert all("O'Neill" in text for text in texts.values())
+
+
+def test_leak_scan_command_fails_naming_files_not_originals(tmp_path, capsys):
+    log = tmp_path / "restricted" / "anonymisation_log.csv"
+    log.parent.mkdir()
+    pd.DataFrame(
+        {
+            "transcript_id": ["P01"],
+            "start": [0],
+            "end": [5],
+            "deid_start": [0],
+            "deid_end": [10],
+            "entity_type": ["LOCATION"],
+            "original": ["Wigan"],
+            "replacement": ["[LOCATION_1]"],
+        }
+    ).to_csv(log, index=False)
+    (tmp_path / "allow.txt").write_text("", encoding="utf-8")
+    published = tmp_path / "results"
+    published.mkdir()
+    (published / "matrix.csv").write_text("case,text\nP01,back in Wigan\n", encoding="utf-8")
+    args = [
+        "leak-scan",
+        "--log", str(log),
+        "--allow-list", str(tmp_path / "allow.txt"),
+        "--scan", str(published),
+        "--output", str(tmp_path / "summary.json"),
+        "--findings", str(tmp_path / "restricted" / "findings.csv"),
+    ]  # fmt: skip
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "1 replaced identifier(s) appear in published files" in err
+    assert "matrix.csv (1)" in err and "Wigan" not in err
+    assert not (tmp_path / "summary.json").exists()
+    findings = pd.read_csv(tmp_path / "restricted" / "findings.csv")
+    assert findings[["original", "replacement"]].values.tolist() == [["Wigan", "[LOCATION_1]"]]
+    (published / "matrix.csv").write_text("case,text\nP01,back in [LOCATION_1]\n")
+    assert main(args) == 0
+    assert '"leaks": 0' in (tmp_path / "summary.json").read_text(encoding="utf-8")
+
+
+def test_published_csv_keeps_formulas_as_text_and_parquet_keeps_them_exact(tmp_path):
+    table = pd.DataFrame(
+        {"quote": ['=HYPERLINK("x")', "+1", "-so", "@sum", "\tx", "plain"], "n": range(6)}
+    )
+    qio.write_table(table, tmp_path / "t.parquet", tmp_path / "t.csv")
+    assert pd.read_parquet(tmp_path / "t.parquet")["quote"].tolist() == table["quote"].tolist()
+    written = pd.read_csv(tmp_path / "t.csv", keep_default_na=False)
+    assert written["quote"].tolist() == [
+        '\'=HYPERLINK("x")',
+        "'+1",
+        "'-so",
+        "'@sum",
+        "'\tx",
+        "plain",
+    ]
+    assert written["n"].tolist() == list(range(6))
