@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.e2e.helpers import REPO
+from tests.e2e.helpers import snakemake_command
 
 # The data files compared between runs. The step records under results/provenance hold
 # times, so they differ between any two runs.
@@ -53,22 +53,6 @@ def pausing_atomic_path(path, mode=None):
 qio.atomic_path = pausing_atomic_path
 sys.exit(main())
 """
-
-
-def snakemake_command(folder: Path, *extra: str) -> list[str]:
-    """The command `tests.e2e.helpers.run_snakemake` runs, as a list."""
-    return [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--directory",
-        str(folder),
-        "--cores",
-        "2",
-        *extra,
-    ]
 
 
 def run_environment(bin_dir: Path | None = None, **variables: str) -> dict[str, str]:

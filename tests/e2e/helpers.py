@@ -22,11 +22,9 @@ def write_config(folder: Path, config: dict) -> Path:
     return path
 
 
-def run_snakemake(folder: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Run the repository's Snakefile with `folder` as working directory."""
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    command = [
+def snakemake_command(folder: Path, *extra: str) -> list[str]:
+    """The command that runs the repository's Snakefile with `folder` as working directory."""
+    return [
         sys.executable,
         "-m",
         "snakemake",
@@ -38,6 +36,13 @@ def run_snakemake(folder: Path, *extra: str) -> subprocess.CompletedProcess:
         "2",
         *extra,
     ]
+
+
+def run_snakemake(folder: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run the repository's Snakefile with `folder` as working directory."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    command = snakemake_command(folder, *extra)
     return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=900)
 
 

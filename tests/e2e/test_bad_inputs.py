@@ -20,7 +20,7 @@ from qualframe.errors import QualframeError
 from qualframe.ingest import discover_transcripts
 from qualframe.refi import archive
 from tests.conftest import CODEBOOK, TEXTS
-from tests.e2e.helpers import REPO
+from tests.e2e.helpers import REPO, run_snakemake
 
 BAD = Path(__file__).resolve().parents[1] / "bad_inputs"
 TRANSCRIPTS = BAD / "transcripts"
@@ -490,27 +490,7 @@ def test_formula_injection_is_neutralised_in_csv_only(tmp_path, capsys):
 
 
 def dry_run(folder: Path, configfile: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--snakefile",
-            str(REPO / "Snakefile"),
-            "--directory",
-            str(folder),
-            "--configfile",
-            str(configfile),
-            "-n",
-        ],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_snakemake(folder, "--configfile", str(configfile), "-n")
 
 
 @pytest.mark.parametrize(
