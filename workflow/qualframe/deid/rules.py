@@ -276,26 +276,30 @@ def find_spoken_phones(text: str) -> list[Hit]:
     return hits
 
 
+# The shortest possible international number (country code included) has 7 digits.
+MIN_PHONE_DIGITS = 7
+# Where a written number can be: a run of digits and the separators phonenumbers accepts
+# between them (its own list: spaces, dashes, dots, slashes, brackets, tildes...).
+PHONE_PUNCTUATION = re.escape(phonenumbers.phonenumberutil._VALID_PUNCTUATION)
+DIGIT_CLUSTER = re.compile(rf"[+{PHONE_PUNCTUATION}]?\d[\d\s{PHONE_PUNCTUATION}]*")
+
+
 def is_plausible_phone(raw: str, number: phonenumbers.PhoneNumber) -> bool:
     """Return whether a POSSIBLE-leniency match looks like a phone number, not any digits.
 
     POSSIBLE is needed because phonenumbers rejects Ofcom drama numbers (07700 900xxx,
-    01632 960xxx) under VALID; it also matches years and bare digit runs, so a national
-    number must be 10-11 digits from a single 0, and an international one must start
-    with + or 00.
+    01632 960xxx) under VALID; it also matches years and bare digit runs, so a number
+    needs at least 7 digits, a national one 10-11 from a single 0, and an international
+    one must start with + or 00.
     """
     digits = re.sub(r"\D", "", raw)
+    if len(digits) < MIN_PHONE_DIGITS:
+        return False
     national = raw.lstrip("( ")
     if national.startswith("0") and not digits.startswith("00"):
         return len(digits) in (10, 11)
     is_international = national.startswith("+") or digits.startswith("00")
     return is_international and phonenumbers.is_possible_number(number)
-
-
-# Where a written number can be: a run of digits with the separators phone numbers use.
-DIGIT_CLUSTER = re.compile(r"[+(]?\d[\d\s().-]*")
-# The shortest possible international number (country code included) has 7 digits.
-MIN_PHONE_DIGITS = 7
 
 
 def find_written_phones(text: str) -> list[Hit]:
