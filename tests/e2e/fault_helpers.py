@@ -4,7 +4,6 @@ marked incomplete, its locks)."""
 
 import base64
 import contextlib
-import hashlib
 import os
 import signal
 import subprocess
@@ -17,9 +16,7 @@ from tests.e2e.helpers import snakemake_command
 
 # The data files compared between runs. The step records under results/provenance hold
 # times, so they differ between any two runs.
-DATA_SUFFIXES = frozenset({".parquet", ".csv", ".xlsx", ".qdpx", ".txt"})
 DATA_ZONES = ("results", "restricted")
-TIMED = "results/provenance"
 # How Snakemake 9.27.1 refuses a folder another run holds (snakemake.exceptions.LockException).
 LOCKED_MESSAGE = "Directory cannot be locked"
 
@@ -120,10 +117,6 @@ class BackgroundRun:
         return self.transcript.read_text(encoding="utf-8", errors="replace")
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def present_paths(folder: Path) -> set[str]:
     """Every file and non-empty folder under the run's output folders, relative to
     `folder`: a folder output (results/deid/transcripts) counts as written once it holds
@@ -133,18 +126,6 @@ def present_paths(folder: Path) -> set[str]:
         for path in (folder / zone).rglob("*"):
             if path.is_file() or (path.is_dir() and any(path.iterdir())):
                 found.add(path.relative_to(folder).as_posix())
-    return found
-
-
-def data_files(folder: Path) -> dict[str, str]:
-    """{path relative to `folder`: sha256} of the data files a run has under its final names:
-    results (without the step records, which hold times) and restricted."""
-    found = {}
-    for zone in DATA_ZONES:
-        for path in sorted((folder / zone).rglob("*")):
-            relative = path.relative_to(folder).as_posix()
-            if path.is_file() and path.suffix in DATA_SUFFIXES and not relative.startswith(TIMED):
-                found[relative] = sha256(path)
     return found
 
 

@@ -1,16 +1,14 @@
 """Running the workflow in a temporary study folder, as a user would from a shell."""
 
 import os
-import re
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
-from qualframe.deid.words import is_english_word
+from qualframe import provenance
+from qualframe.deid.leaks import Term, find_leaks, readable_text
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,30 +44,38 @@ def run_snakemake(folder: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=900)
 
 
+DATA_SUFFIXES = frozenset({".parquet", ".csv", ".xlsx", ".qdpx", ".txt"})
+
+
+def data_files(folder: Path, zones: tuple[str, ...] = ("results",)) -> dict[str, str]:
+    """{path relative to `folder`: SHA-256} of the data files (tables, workbook, project,
+    texts) a run has under `zones`, without results/provenance, whose records hold times."""
+    found = {}
+    for zone in zones:
+        for path in sorted((folder / zone).rglob("*")):
+            relative = path.relative_to(folder).as_posix()
+            if path.is_file() and path.suffix in DATA_SUFFIXES:
+                if not relative.startswith("results/provenance/"):
+                    found[relative] = provenance.sha256_file(path)
+    return found
+
+
 TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".json", ".html", ".log", ".md", ".parquet", ".qdpx"}
 
 
 def leaked_terms(terms: set[str], folders: list[Path]) -> dict[str, list[str]]:
-    """Terms found as whole words in any text or table file under `folders`.
-
-    Case is ignored, except for terms that are also English words ("Met" the police force,
-    not "met"), which must match as written.
-    """
-    patterns = {
-        t: re.compile(rf"(?<!\w){re.escape(t)}(?!\w)", 0 if is_english_word(t) else re.IGNORECASE)
-        for t in terms
-    }
+    """Terms found as whole words in any text or table file under `folders`, read as the
+    leak scan reads them (`qualframe.deid.leaks`): case is ignored, except for terms that
+    are also English words ("Met" the police force, not "met")."""
+    searched = [Term(term, "", "") for term in sorted(terms)]
     found: dict[str, list[str]] = {}
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.suffix in TEXT_SUFFIXES):
-            if path.suffix == ".parquet":
-                text = pd.read_parquet(path).to_csv(index=False)
-            elif path.suffix == ".qdpx":  # a zip: read what it holds, not compressed bytes
-                with zipfile.ZipFile(path) as archive:
-                    text = "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist())
-            else:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            for term, pattern in patterns.items():
-                if pattern.search(text):
-                    found.setdefault(str(path.relative_to(folder.parent)), []).append(term)
+        texts = {
+            str(path.relative_to(folder.parent)): readable_text(path)
+            for path in sorted(folder.rglob("*"))
+            if path.suffix in TEXT_SUFFIXES
+        }
+        for leak in find_leaks(searched, texts):
+            if leak.original not in found.setdefault(leak.path, []):
+                found[leak.path].append(leak.original)
     return found

@@ -1,6 +1,5 @@
 """Running the workflow through the SLURM executor on the test cluster (tests/slurm)."""
 
-import hashlib
 import importlib.util
 import json
 import subprocess
@@ -18,7 +17,6 @@ SLURM_PROFILE_ARGS = (
     "--workflow-profile",
     "none",
 )
-DATA_SUFFIXES = {".parquet", ".csv", ".xlsx", ".qdpx", ".txt"}
 
 
 def slurm_plugin_missing() -> str | None:
@@ -32,18 +30,6 @@ def slurm_plugin_missing() -> str | None:
 def run_snakemake_on_slurm(folder: Path, *extra: str) -> subprocess.CompletedProcess:
     """Run the repository's Snakefile in `folder`, each job submitted with sbatch."""
     return run_snakemake(folder, *SLURM_PROFILE_ARGS, *extra)
-
-
-def data_outputs(folder: Path) -> dict[str, str]:
-    """SHA-256 of every data file under results/ except provenance, by relative path."""
-    results = folder / "results"
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(results.rglob("*"))
-        if path.suffix in DATA_SUFFIXES
-        and path.is_file()
-        and not path.is_relative_to(results / "provenance")
-    }
 
 
 def step_records(folder: Path) -> dict[str, dict]:

@@ -5,7 +5,7 @@ import pytest
 
 from qualframe.evaluate import read_gold_jsonl, score
 from tests.e2e.conftest import make_demo_run
-from tests.e2e.helpers import REPO, leaked_terms, run_snakemake
+from tests.e2e.helpers import REPO, data_files, leaked_terms, run_snakemake
 
 pytestmark = pytest.mark.e2e
 
@@ -112,19 +112,9 @@ def test_html_report_shows_heatmap_and_summaries(demo_run):
         assert theme in page
 
 
-def data_outputs(folder) -> dict[str, bytes]:
-    """Every data file the run publishes: tables, workbook, project, de-identified texts."""
-    suffixes = (".parquet", ".csv", ".xlsx", ".qdpx", ".txt")
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted((folder / "results").rglob("*"))
-        if p.suffix in suffixes and "provenance" not in p.parts
-    }
-
-
 def test_two_clean_runs_give_identical_data(demo_run, tmp_path_factory):
     second = make_demo_run(tmp_path_factory.mktemp("demo-again"))
-    first_data, second_data = data_outputs(demo_run), data_outputs(second)
+    first_data, second_data = data_files(demo_run), data_files(second)
     assert len(first_data) > 40
     assert sorted(first_data) == sorted(second_data)
     assert [name for name, data in first_data.items() if second_data[name] != data] == []

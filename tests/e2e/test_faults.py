@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.fault_helpers import (
+    DATA_ZONES,
     LOCKED_MESSAGE,
     BackgroundRun,
-    data_files,
     incomplete_marks,
     install_pausing_qualframe,
     lock_files,
@@ -27,7 +27,7 @@ from tests.e2e.fault_helpers import (
     run_environment,
     temporary_files,
 )
-from tests.e2e.helpers import run_snakemake
+from tests.e2e.helpers import data_files, run_snakemake
 
 pytestmark = pytest.mark.e2e
 
@@ -132,7 +132,7 @@ def interrupted(request, demo_run, tmp_path_factory) -> Interrupted:
         point=point,
         folder=folder,
         files=present_paths(folder),
-        data=data_files(folder),
+        data=data_files(folder, DATA_ZONES),
         temporary=temporary_files(folder),
         paused_write=paused.read_text() if paused.exists() else None,
         incomplete=incomplete_marks(folder),
@@ -159,7 +159,7 @@ def test_the_kill_lands_in_the_middle_of_the_step(interrupted):
 def test_no_file_looks_complete_that_is_not(interrupted, demo_run):
     """Every data file under its final name is the uninterrupted run's, byte for byte. (A
     folder output may hold only some of its files: Snakemake has it marked incomplete.)"""
-    uninterrupted = data_files(demo_run)
+    uninterrupted = data_files(demo_run, DATA_ZONES)
     assert {p for p, digest in interrupted.data.items() if uninterrupted.get(p) != digest} == set()
 
 
@@ -202,7 +202,7 @@ def test_restart_redoes_the_killed_step(interrupted):
 
 
 def test_restart_finishes_with_the_outputs_of_an_uninterrupted_run(interrupted, demo_run):
-    assert data_files(interrupted.folder) == data_files(demo_run)
+    assert data_files(interrupted.folder, DATA_ZONES) == data_files(demo_run, DATA_ZONES)
 
 
 def test_restart_leaves_no_temporary_file_and_verifies(interrupted):
@@ -245,7 +245,7 @@ def test_terminated_run_releases_its_lock_and_restarts(terminated, demo_run):
     assert terminated.ended != 0
     assert terminated.locks == []  # Snakemake ended cleanly: no --unlock needed
     assert terminated.restart.returncode == 0, terminated.restart.stderr[-3000:]
-    assert data_files(terminated.folder) == data_files(demo_run)
+    assert data_files(terminated.folder, DATA_ZONES) == data_files(demo_run, DATA_ZONES)
 
 
 def test_terminated_run_leaves_no_temporary_file(terminated):
@@ -272,7 +272,7 @@ def test_second_run_in_the_same_folder_is_refused_and_harms_nothing(demo_run, tm
     assert LOCKED_MESSAGE in second.stdout + second.stderr
     assert first_was_running
     assert locks_kept
-    assert data_files(folder) == data_files(demo_run)
+    assert data_files(folder, DATA_ZONES) == data_files(demo_run, DATA_ZONES)
     verified = qualframe(folder, "verify")
     assert verified.returncode == 0, verified.stdout
     assert "verify OK" in verified.stdout

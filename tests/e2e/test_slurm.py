@@ -9,8 +9,8 @@ import time
 
 import pytest
 
+from tests.e2e.helpers import data_files
 from tests.e2e.slurm_helpers import (
-    data_outputs,
     run_snakemake_on_slurm,
     slurm_plugin_missing,
     step_records,
@@ -53,7 +53,7 @@ def test_slurm_run_succeeds(slurm_run):
 def test_slurm_run_writes_the_same_data_as_a_local_run(slurm_run, demo_run):
     folder, run, _ = slurm_run
     assert run.returncode == 0, run.stderr[-3000:]
-    local, remote = data_outputs(demo_run), data_outputs(folder)
+    local, remote = data_files(demo_run), data_files(folder)
     assert local, "the local run wrote no data outputs"
     assert sorted(remote) == sorted(local)
     differing = [path for path in local if remote[path] != local[path]]

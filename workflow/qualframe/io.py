@@ -22,6 +22,8 @@ from qualframe.errors import QualframeError
 # A text starting with one of these could be read by a spreadsheet as a formula (OWASP
 # "CSV injection"): `=HYPERLINK(...)` in a quote must reach the analyst as text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# `atomic_path` writes `.<name>.<random>.tmp` beside the target, then renames it.
+PARTIAL_SUFFIX = ".tmp"
 RESTRICTED_DIR_MODE = stat.S_IRWXU  # 0o700: owner only
 RESTRICTED_FILE_MODE = stat.S_IRUSR | stat.S_IWUSR  # 0o600
 
@@ -31,7 +33,7 @@ def atomic_path(path: str | os.PathLike, mode: int | None = None) -> Iterator[Pa
     """Yield a temporary path beside `path`; rename it onto `path` only on success."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=PARTIAL_SUFFIX, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -47,7 +49,7 @@ def remove_partial_writes(path: str | os.PathLike) -> None:
     """Delete temporary files `atomic_path` left beside `path` when its process was killed
     (SIGKILL, power loss) before it could clean up."""
     target = Path(path)
-    for partial in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+    for partial in target.parent.glob(f".{glob.escape(target.name)}.*{PARTIAL_SUFFIX}"):
         partial.unlink(missing_ok=True)
 
 

@@ -130,18 +130,8 @@ def get_published_outputs():
 
 
 def get_step_records():
-    """The provenance record of every step of the run."""
-    singles = [
-        rules.pseudonymise.output.record,
-        rules.review.output.record,
-        rules.import_coding.output.record,
-        rules.export_qdpx.output.record,
-        rules.agreement.output.record,
-        rules.check_quality.output.record,
-        rules.chart.output.record,
-        rules.summarise.output.record,
-        rules.report.output.record,
-        rules.leak_scan.output.record,
-    ]
-    per_shard = [rules.ingest.output.record, rules.detect.output.record]
-    return singles + expand(per_shard, shard=get_shards())
+    """The provenance record of every step of the run: each rule's `record` output, per
+    shard for the per-shard rules."""
+    steps = [getattr(rules, rule.name).output for rule in workflow.rules]
+    patterns = [output.record for output in steps if "record" in output.keys()]
+    return sorted(set(expand(patterns, shard=get_shards())))

@@ -39,9 +39,12 @@ def zone_of(
     return "study"
 
 
-def check_record_files(record_path: str, record: Mapping) -> dict[str, dict]:
+def check_record_files(
+    record_path: str, record: Mapping, hashed: dict[str, dict]
+) -> dict[str, dict]:
     """Re-hash the files a record names; return {path: entry}. Raises QualframeError when
-    a file is missing or differs from the checksum the step recorded."""
+    a file is missing or differs from the checksum the step recorded. `hashed` keeps the
+    entries of files already hashed, which many records name (the de-identified texts)."""
     entries = {}
     for entry in [*record["inputs"], *record["outputs"]]:
         path = entry["path"]
@@ -50,7 +53,9 @@ def check_record_files(record_path: str, record: Mapping) -> dict[str, dict]:
                 f"{path} is named by the step record but no longer exists: re-run the workflow",
                 path=record_path,
             )
-        current = provenance.file_entry(path)
+        if path not in hashed:
+            hashed[path] = provenance.file_entry(path)
+        current = hashed[path]
         if current["sha256"] != entry["sha256"]:
             raise QualframeError(
                 f"{path} changed after the {record['step']} step wrote this record "
@@ -80,10 +85,10 @@ def build_manifest(
     workflow_entries = provenance.describe_files(workflow_files)
     workflow_paths = {entry["path"] for entry in workflow_entries}
     files: dict[str, dict] = {entry["path"]: dict(entry) for entry in workflow_entries}
-    steps = []
+    steps, hashed = [], {}
     for record_path, record in sorted(records.items()):
         record_path = provenance.as_posix(record_path)
-        for path, entry in check_record_files(record_path, record).items():
+        for path, entry in check_record_files(record_path, record, hashed).items():
             files.setdefault(path, dict(entry))
         for entry in record["inputs"]:
             files[entry["path"]].setdefault("read_by", []).append(record_path)

@@ -35,6 +35,13 @@ class Run:
         self.results = Path(manifest["results_dir"])
         self.files = {entry["path"]: entry for entry in manifest["files"]}
         self.steps = {step["path"]: step for step in manifest["steps"]}
+        self.loaded: dict[str, object] = {}
+
+    def load(self, path: str, reader):
+        """`reader(path)`, read once however many segments a trace follows through it."""
+        if path not in self.loaded:
+            self.loaded[path] = reader(path)
+        return self.loaded[path]
 
     def path(self, relative: str) -> str:
         return (self.results / relative).as_posix()
@@ -54,7 +61,7 @@ class Run:
         return {key: step[key] for key in ("step", "path", "sha256", "started", "ended", "host")}
 
     def record(self, record_path: str) -> dict:
-        return json.loads(Path(record_path).read_text(encoding="utf-8"))
+        return self.load(record_path, lambda path: json.loads(qio.read_text(path)))
 
     def output_of(self, step: str, suffix: str) -> str | None:
         """The path ending in `suffix` that a `step` step wrote, if any."""
@@ -105,7 +112,7 @@ def segments_of_summary_row(
             f"row {row_number} does not exist: the theme summary has {len(summary)} rows", path=path
         )
     row = summary.iloc[row_number - 1]
-    segments = qio.read_parquet(run.path(SEGMENTS))
+    segments = run.load(run.path(SEGMENTS), qio.read_parquet)
     codebook = qio.read_parquet(run.path(CODEBOOK))
     if row["level"] == "code":
         codes = {row["code_id"]}
@@ -158,7 +165,7 @@ def raw_location(run: Run, transcript_id: str, start: int, end: int, show_raw: b
     if log_path is None or not os.access(log_path, os.R_OK):
         located["raw_offsets"] = "restricted: needs read access to the anonymisation log"
         return located
-    log = qio.read_anonymisation_log(log_path)
+    log = run.load(log_path, qio.read_anonymisation_log)
     rows = log[log["transcript_id"] == transcript_id]
     raw_start = map_offset_to_raw(rows, start, side="start")
     raw_end = map_offset_to_raw(rows, end, side="end")
@@ -168,7 +175,7 @@ def raw_location(run: Run, transcript_id: str, start: int, end: int, show_raw: b
             raise QualframeError(
                 "showing raw text needs read access to the restricted folder", path=table
             )
-        shard = qio.read_ingested(table).set_index("transcript_id")
+        shard = run.load(table, qio.read_ingested).set_index("transcript_id")
         located["raw_text"] = shard.loc[transcript_id, "text"][raw_start:raw_end]
     return located
 
@@ -178,7 +185,7 @@ def trace_segment(run: Run, segment: pd.Series, show_raw: bool) -> dict:
     transcript_id = segment[Segment.transcript_id]
     start, end = int(segment[Segment.start]), int(segment[Segment.end])
     deid_path = run.path(f"{DEID_TRANSCRIPTS}/{transcript_id}.txt")
-    deid_text = qio.read_text(deid_path)[start:end]
+    deid_text = run.load(deid_path, qio.read_text)[start:end]
     return {
         "segment_id": segment[Segment.segment_id],
         "case_id": segment[Segment.case_id],
@@ -217,7 +224,8 @@ def trace(
         origin, ids = segments_of_cell(run, case_id, code_id)
     else:
         raise QualframeError("say what to trace: --case and --code, --summary-row or --segment")
-    segments = qio.read_parquet(run.path(SEGMENTS)).set_index(Segment.segment_id, drop=False)
+    segments = run.load(run.path(SEGMENTS), qio.read_parquet)
+    segments = segments.set_index(Segment.segment_id, drop=False)
     unknown = [i for i in ids if i not in segments.index]
     if unknown:
         raise QualframeError(f"no coded segment {unknown[0]!r}", path=run.path(SEGMENTS))
