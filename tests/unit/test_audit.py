@@ -62,7 +62,8 @@ def test_a_step_writes_its_record(step_run):
     # the record does not list itself
     assert [e["path"] for e in record["outputs"]] == ["restricted/ingest/0001.parquet"]
     assert record["params"] == {"max_bytes": 50_000_000}  # the default size limit
-    assert record["code_version"] == provenance.code_version()
+    assert record["code_version"] == provenance.code_version("ingest")
+    assert "qualframe.ingest.normalise" in record["modules"]
 
 
 def test_a_failed_step_leaves_no_record(tmp_path, monkeypatch):

@@ -97,6 +97,12 @@ def write_step_record(args: argparse.Namespace, argv: list[str], started: str) -
     qio.write_json(args.record, record)
 
 
+def command_function(step: str):
+    """The function that runs `qualframe <step>`; a KeyError names an unknown step."""
+    (steps,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return steps.choices[step].get_default("run")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qualframe", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"qualframe {__version__}")

@@ -1,7 +1,8 @@
 """Provenance: what each step read and wrote, with which code, where and when.
 
-The code version is a digest of the package source, so Snakemake re-runs a rule when the
-code it calls changes (Snakemake tracks neither imported packages nor console scripts).
+A step's code version is a digest of the package modules its command loads
+(`qualframe.codebase`), so Snakemake re-runs a rule when the code it calls changes, and
+only then (Snakemake tracks neither imported packages nor console scripts).
 A step record names every input and output file with its size and SHA-256, the step's
 parameters, the configuration's digest, the code version, the versions of Python and
 the key packages, host, user, SLURM job id, the command, and four times: when the process
@@ -18,15 +19,16 @@ import json
 import os
 import platform
 import socket
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import psutil
 
 import qualframe
+from qualframe import codebase
 from qualframe.io import sha256_file
 
-PACKAGE_DIR = Path(qualframe.__file__).parent
 RECORD_FORMAT = "qualframe-step-record/1"
 MANIFEST_FORMAT = "qualframe-run-manifest/1"
 # Set by the workflow for every job: the digest of the configuration in force. Passed
@@ -50,19 +52,20 @@ KEY_PACKAGES = (
 )
 
 
-def code_digest(package_dir: Path = PACKAGE_DIR) -> str:
-    """SHA-256 over the relative paths and bytes of every .py file of the package."""
-    digest = hashlib.sha256()
-    for path in sorted(package_dir.rglob("*.py")):
-        digest.update(path.relative_to(package_dir).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def code_digest(step: str | None = None) -> str:
+    """SHA-256 of the source of the modules `qualframe <step>` loads (with no step: of
+    every module of the package)."""
+    return codebase.command_digest(step) if step else codebase.package_digest()
 
 
-def code_version() -> str:
-    """`<package version>+<first 12 hex digits of the source digest>`."""
-    return f"{qualframe.__version__}+{code_digest()[:12]}"
+def code_version(step: str | None = None) -> str:
+    """`<package version>+<first 12 hex digits of code_digest(step)>`."""
+    return f"{qualframe.__version__}+{code_digest(step)[:12]}"
+
+
+def loaded_modules() -> list[str]:
+    """The package modules this process has loaded, sorted: the code a step ran."""
+    return sorted(name for name in sys.modules if name.split(".")[0] == "qualframe")
 
 
 def config_digest(config: Mapping) -> str:
@@ -161,8 +164,9 @@ def step_record(
         "outputs": describe_files(outputs),
         "params": dict(params),
         "config_digest": os.environ.get(CONFIG_DIGEST_VARIABLE),
-        "code_version": code_version(),
-        "code_digest": code_digest(),
+        "code_version": code_version(step),
+        "code_digest": code_digest(step),
+        "modules": loaded_modules(),
         "process_started": process_started(),
         "started": started,
         "ended": ended,

@@ -20,7 +20,6 @@ validate(config, "../schemas/config.schema.yaml")
 RESTRICTED = config["restricted_dir"]
 TRANSCRIPTS = discover_transcripts(config["study"]["transcripts"])
 SHARDS = assign_shards(list(TRANSCRIPTS), config["shards"]["transcripts_per_shard"])
-CODE_VERSION = code_version()
 # Every step records the digest of the configuration in force. It reaches the steps
 # through the environment: as a param it would re-run every step on any config change.
 os.environ[CONFIG_DIGEST_VARIABLE] = config_digest(config)
@@ -38,6 +37,12 @@ onstart:
 
 wildcard_constraints:
     shard="[0-9]+",
+
+
+def get_code_version(step):
+    """The code version of `qualframe <step>`: a digest of the modules it loads, so a rule
+    re-runs when its own code changes and not when another step's does."""
+    return code_version(step)
 
 
 def get_shard_raw_files(wildcards):

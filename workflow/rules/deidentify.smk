@@ -12,7 +12,7 @@ rule detect:
         "../envs/qualframe.yaml"
     params:
         ner=get_ner_arguments(),
-        code_version=CODE_VERSION,
+        code_version=get_code_version("detect"),
     shell:
         "qualframe detect"
         " --input {input.texts:q}"
@@ -43,7 +43,7 @@ rule pseudonymise:
         # (Snakemake deletes outputs before a job), so replacements stay stable as
         # transcripts and register entries are added
         key=f"{RESTRICTED}/pseudonym_key.csv",
-        code_version=CODE_VERSION,
+        code_version=get_code_version("pseudonymise"),
     shell:
         "qualframe pseudonymise"
         " --texts {input.texts:q}"
@@ -73,7 +73,7 @@ rule review:
         "../envs/qualframe.yaml"
     params:
         confidence=config["deid"]["review_confidence"],
-        code_version=CODE_VERSION,
+        code_version=get_code_version("review"),
     shell:
         "qualframe review"
         " --texts {input.texts:q}"

@@ -12,7 +12,7 @@ rule leak_scan:
         "../envs/qualframe.yaml"
     params:
         findings=f"{RESTRICTED}/leak_findings.csv",
-        code_version=CODE_VERSION,
+        code_version=get_code_version("leak-scan"),
     shell:
         "qualframe leak-scan"
         " --log {input.log:q}"
@@ -43,7 +43,7 @@ rule manifest:
             config["study"]["transcripts"],
             config["study"]["identifiers"],
         ],
-        code_version=CODE_VERSION,
+        code_version=get_code_version("manifest"),
     shell:
         "qualframe manifest"
         " --records {input.records:q}"

@@ -61,7 +61,7 @@ def run_report(args) -> None:
         "transcripts": int(segments["transcript_id"].nunique()),
         "coded segments": len(segments),
         "coders": int(segments["coder"].nunique()),
-        "qualframe version": code_version(),
+        "qualframe version": code_version("report"),
         "config": json.loads(args.config_json),
     }
     page = render_report(
