@@ -24,9 +24,11 @@ SHARDS = assign_shards(list(TRANSCRIPTS), config["shards"]["transcripts_per_shar
 # through the environment: as a param it would re-run every step on any config change.
 os.environ[CONFIG_DIGEST_VARIABLE] = config_digest(config)
 # Ends every step's command: the step writes its provenance record, naming exactly the
-# files Snakemake gave it. Formatted by Snakemake for each job, like the rest of the command.
+# files Snakemake gave it, and reuses the checksums the records of earlier steps hold for
+# the files they wrote. Formatted by Snakemake for each job, like the rest of the command.
 RECORD = (
     " --record {output.record:q} --record-inputs {input:q} --record-outputs {output:q}"
+    " --record-checksums results/provenance/steps"
 )
 
 
