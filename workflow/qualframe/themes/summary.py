@@ -3,6 +3,7 @@ group of cases (service type, region…), with segment counts and valence."""
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from qualframe.schemas import CodeProfile, MatrixCell, ThemeSummary
 
@@ -18,12 +19,9 @@ def summarise_themes(matrix: pd.DataFrame, attributes: list[str]) -> pd.DataFram
     """
     frame = matrix.assign(**{ALL: ALL})
     frame["_coded"] = frame[MatrixCell.n_segments] > 0
-    frame["_theme_order"] = frame[MatrixCell.theme_id].map(
-        {t: i for i, t in enumerate(dict.fromkeys(frame[MatrixCell.theme_id]))}
-    )
-    frame["_code_order"] = frame[MatrixCell.code_id].map(
-        {c: i for i, c in enumerate(dict.fromkeys(frame[MatrixCell.code_id]))}
-    )
+    # order of first appearance: codebook order, as chart_matrix sorts the matrix
+    frame["_theme_order"] = pd.factorize(frame[MatrixCell.theme_id])[0]
+    frame["_code_order"] = pd.factorize(frame[MatrixCell.code_id])[0]
     parts = []
     for attribute in [ALL, *attributes]:
         parts.append(code_rows(frame, attribute))
@@ -75,19 +73,21 @@ def theme_rows(frame: pd.DataFrame, attribute: str) -> pd.DataFrame:
     )
     themes = frame.groupby(MatrixCell.theme_id, sort=False).agg(
         theme=(MatrixCell.theme, "first"),
-        valence=(MatrixCell.valence, theme_valence),
         _theme_order=("_theme_order", "first"),
     )
+    themes["valence"] = theme_valences(frame)
     rows = rows.reset_index().merge(themes, left_on=MatrixCell.theme_id, right_index=True)
     return rows.assign(
         level="theme", _level=0, code_id="", code="", _code_order=-1, group_attribute=attribute
     ).rename(columns={attribute: ThemeSummary.group_value})
 
 
-def theme_valence(valences: pd.Series) -> str:
-    """A theme's valence: its codes' common valence, or 'mixed' when they differ."""
-    distinct = set(valences)
-    return distinct.pop() if len(distinct) == 1 else "mixed"
+def theme_valences(frame: pd.DataFrame) -> pd.Series:
+    """Each theme's valence (indexed by theme id): its codes' common valence, or 'mixed'
+    when they differ."""
+    distinct = frame[[MatrixCell.theme_id, MatrixCell.valence]].drop_duplicates()
+    grouped = distinct.groupby(MatrixCell.theme_id, sort=False)[MatrixCell.valence]
+    return grouped.first().where(grouped.size() == 1, "mixed")
 
 
 PROFILE_SEPARATOR = "\n\n"  # between exemplar quotes, as between excerpts in the matrix
@@ -116,10 +116,11 @@ def code_profiles(
     come before their codes, in codebook order. Validates as CodeProfile.
     """
     frame = matrix.assign(_coded=matrix[MatrixCell.n_segments] > 0)
-    codes = list(dict.fromkeys(frame[MatrixCell.code_id]))
+    first_rows = frame.drop_duplicates(MatrixCell.code_id).set_index(MatrixCell.code_id)
+    codes = list(first_rows.index)
     code_rank = {c: i for i, c in enumerate(codes)}
-    names = frame.groupby(MatrixCell.code_id, sort=False)[MatrixCell.code].first()
-    theme_of = frame.groupby(MatrixCell.code_id, sort=False)[MatrixCell.theme_id].first()
+    names = first_rows[MatrixCell.code]
+    theme_of = first_rows[MatrixCell.theme_id]
     total_cases = frame[MatrixCell.case_id].nunique()
 
     summary = summarise_themes(matrix, [])
@@ -176,24 +177,43 @@ def theme_cooccurrence(
 ) -> pd.DataFrame:
     """Per theme and code of another theme: cases where both occur, and segment pairs
     overlapping (summed over the theme's codes: each pair has one segment of the theme)."""
-    coded = frame[frame["_coded"]]
-    theme_cases = coded[[MatrixCell.theme_id, MatrixCell.case_id]].drop_duplicates()
-    code_cases = coded[[MatrixCell.code_id, MatrixCell.case_id]].drop_duplicates()
+    coded = frame[frame["_coded"].to_numpy()]
+    themes = pd.Index(pd.unique(theme_of.to_numpy()))
+    codes = theme_of.index
+    cases = pd.factorize(coded[MatrixCell.case_id])[0]
+    n_cases = cases.max(initial=-1) + 1
+
+    def cases_of(index: pd.Index, keys: pd.Series) -> sparse.csr_matrix:
+        """index × cases: 1 where the key is coded in the case."""
+        rows = index.get_indexer(keys)
+        found = sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, cases)), shape=(len(index), n_cases)
+        )
+        found.data[:] = 1
+        return found
+
     both = (
-        theme_cases.merge(code_cases, on=MatrixCell.case_id)
-        .groupby([MatrixCell.theme_id, MatrixCell.code_id])
-        .size()
-        .rename("cases_both")
+        cases_of(themes, coded[MatrixCell.theme_id]) @ cases_of(codes, coded[MatrixCell.code_id]).T
+    ).toarray()
+    overlap = np.zeros((len(themes), len(codes)))
+    np.add.at(
+        overlap,
+        (
+            themes.get_indexer(pairs["code_id"].map(theme_of)),
+            codes.get_indexer(pairs["other"]),
+        ),
+        pairs["segments_overlapping"].to_numpy(),
     )
-    overlap = (
-        pairs.assign(theme_id=pairs["code_id"].map(theme_of))
-        .groupby(["theme_id", "other"])["segments_overlapping"]
-        .sum()
+    theme_index, code_index = np.nonzero((both > 0) | (overlap > 0))
+    table = pd.DataFrame(
+        {
+            "theme_id": themes.to_numpy()[theme_index],
+            "other": codes.to_numpy()[code_index],
+            "cases_both": both[theme_index, code_index].astype("int64"),
+            "segments_overlapping": overlap[theme_index, code_index].astype("int64"),
+        }
     )
-    overlap.index = overlap.index.set_names(["theme_id", "code_id"])
-    table = pd.concat([both, overlap], axis=1).fillna(0).astype("int64").reset_index()
-    table = table[table["code_id"].map(theme_of) != table["theme_id"]]
-    return table.rename(columns={"code_id": "other"})
+    return table[table["other"].map(theme_of) != table["theme_id"]]
 
 
 def top_codes(candidates: pd.DataFrame, names: pd.Series, code_rank: dict[str, int]) -> str:
