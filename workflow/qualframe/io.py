@@ -11,10 +11,11 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import yaml
 
 from qualframe.errors import QualframeError
@@ -115,8 +116,12 @@ def write_csv(
         df.to_csv(tmp, index=False, lineterminator="\n", sep=sep)
 
 
-def read_parquet(path: str | os.PathLike) -> pd.DataFrame:
-    return pd.read_parquet(path)
+def read_parquet(path: str | os.PathLike, without: Iterable[str] = ()) -> pd.DataFrame:
+    """Read a Parquet table, leaving the columns named in `without` unread."""
+    if not without:
+        return pd.read_parquet(path)
+    names = pq.read_schema(path).names
+    return pd.read_parquet(path, columns=[name for name in names if name not in set(without)])
 
 
 def read_tsv(path: str | os.PathLike) -> pd.DataFrame:

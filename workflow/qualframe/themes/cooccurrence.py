@@ -18,7 +18,7 @@ COVERAGE = "coverage"
 
 def code_order(matrix: pd.DataFrame) -> list[str]:
     """Code ids of the long matrix in codebook order (order of first appearance)."""
-    return list(dict.fromkeys(matrix[MatrixCell.code_id]))
+    return list(pd.unique(matrix[MatrixCell.code_id]))
 
 
 def presence_table(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -31,13 +31,11 @@ def presence_table(matrix: pd.DataFrame) -> pd.DataFrame:
     columns = [MatrixCell.case_id, MatrixCell.code_id, MatrixCell.n_segments]
     if COVERAGE in matrix.columns:
         columns.append(COVERAGE)
-    case_rank = {case: i for i, case in enumerate(dict.fromkeys(matrix[MatrixCell.case_id]))}
-    code_rank = {code: i for i, code in enumerate(code_order(matrix))}
     table = matrix[columns].copy()
     table.insert(2, CodePresence.present, table[MatrixCell.n_segments] > 0)
-    table = table.assign(
-        _case=table[MatrixCell.case_id].map(case_rank),
-        _code=table[MatrixCell.code_id].map(code_rank),
+    table = table.assign(  # ranks: order of first appearance
+        _case=pd.factorize(table[MatrixCell.case_id])[0],
+        _code=pd.factorize(table[MatrixCell.code_id])[0],
     ).sort_values(["_case", "_code"], kind="stable")
     return CodePresence.validate(table.drop(columns=["_case", "_code"]).reset_index(drop=True))
 

@@ -100,11 +100,14 @@ def code_profiles(
     cooccurrence: pd.DataFrame,
     exemplars: pd.DataFrame,
     agreement: pd.DataFrame | None = None,
+    summary: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per theme and per code of the long matrix (schemas.MatrixCell), study-wide.
 
     `cooccurrence` is cooccurrence.code_cooccurrence's table, `exemplars`
-    exemplars.exemplar_quotes's, `agreement` coding.agreement's (optional). Columns:
+    exemplars.exemplar_quotes's, `agreement` coding.agreement's (optional), `summary`
+    summarise_themes's for the same matrix (optional: saves computing its study-wide
+    rows again). Columns:
     cases coded, share_cases, segments, valence (a theme's is its codes' common valence
     or "mixed"); top_cooccurring: up to 3 other codes as "Code name (cases_both)" joined
     by "; ", most cases_both first, then most segments_overlapping, then codebook order,
@@ -123,7 +126,9 @@ def code_profiles(
     theme_of = first_rows[MatrixCell.theme_id]
     total_cases = frame[MatrixCell.case_id].nunique()
 
-    summary = summarise_themes(matrix, [])
+    if summary is None:
+        summary = summarise_themes(matrix, [])
+    summary = summary[summary[ThemeSummary.group_attribute] == ALL].reset_index(drop=True)
     summary = summary.rename(columns={ThemeSummary.cases_coded: CodeProfile.cases})
 
     pairs = symmetric_pairs(cooccurrence)
@@ -133,28 +138,33 @@ def code_profiles(
         _cited=exemplars["quote"] + " " + exemplars["reference"],
         _order=exemplars["code_id"].map(code_rank),
     ).sort_values(["_order", "rank"], kind="stable")
-
-    top, alpha, cited = [], [], []
-    for row in summary.itertuples(index=False):
-        if row.level == "code":
-            candidates = pairs[pairs["code_id"] == row.code_id]
-            cited.append(
-                PROFILE_SEPARATOR.join(quotes.loc[quotes["code_id"] == row.code_id, "_cited"])
+    best = (
+        quotes[quotes["rank"] == 1]
+        .assign(_theme=lambda q: q["code_id"].map(theme_of))
+        .sort_values(
+            ["centrality", "_order"], ascending=[False, True], na_position="last", kind="stable"
+        )
+    )
+    is_code = (summary[ThemeSummary.level] == "code").to_numpy()
+    by_code, by_theme = summary[ThemeSummary.code_id], summary[ThemeSummary.theme_id]
+    top = by_code.map(top_codes(pairs, "code_id", names, code_rank)).where(
+        is_code, by_theme.map(top_codes(theme_pairs, "theme_id", names, code_rank))
+    )
+    cited = by_code.map(
+        quotes.groupby("code_id", sort=False)["_cited"].agg(PROFILE_SEPARATOR.join)
+    ).where(
+        is_code,
+        by_theme.map(
+            best.groupby("_theme", sort=False)["_cited"].agg(
+                lambda quoted: PROFILE_SEPARATOR.join(quoted.head(MAX_THEME_EXEMPLARS))
             )
-            alpha.append(alphas.get(row.code_id, np.nan))
-        else:
-            candidates = theme_pairs[theme_pairs["theme_id"] == row.theme_id]
-            best = quotes[(quotes["rank"] == 1) & quotes["code_id"].map(theme_of).eq(row.theme_id)]
-            best = best.sort_values(
-                ["centrality", "_order"], ascending=[False, True], na_position="last", kind="stable"
-            )
-            cited.append(PROFILE_SEPARATOR.join(best["_cited"].head(MAX_THEME_EXEMPLARS)))
-            alpha.append(np.nan)
-        top.append(top_codes(candidates, names, code_rank))
+        ),
+    )
+    alpha = by_code.map(pd.Series(alphas, dtype=float)).where(is_code, np.nan)
     profiles = summary.assign(
-        top_cooccurring=top,
-        krippendorff_alpha=pd.Series(alpha, index=summary.index, dtype=float),
-        exemplars=cited,
+        top_cooccurring=top.fillna("").astype(str),
+        krippendorff_alpha=alpha.astype(float),
+        exemplars=cited.fillna("").astype(str),
     )
     profiles[CodeProfile.share_cases] = (profiles[CodeProfile.cases] / max(total_cases, 1)).round(4)
     columns = list(CodeProfile.to_schema().columns)
@@ -216,19 +226,20 @@ def theme_cooccurrence(
     return table[table["other"].map(theme_of) != table["theme_id"]]
 
 
-def top_codes(candidates: pd.DataFrame, names: pd.Series, code_rank: dict[str, int]) -> str:
-    """'Code (n); Code (n)…' for the codes co-occurring most, n being cases_both."""
-    found = candidates[(candidates["cases_both"] > 0) | (candidates["segments_overlapping"] > 0)]
+def top_codes(
+    table: pd.DataFrame, key: str, names: pd.Series, code_rank: dict[str, int]
+) -> pd.Series:
+    """{key value: 'Code (n); Code (n)…'}: per `key` of `table` (columns key, other,
+    cases_both, segments_overlapping), the codes co-occurring most, n being cases_both."""
+    found = table[(table["cases_both"] > 0) | (table["segments_overlapping"] > 0)]
     found = found.assign(_order=found["other"].map(code_rank)).sort_values(
         ["cases_both", "segments_overlapping", "_order"],
         ascending=[False, False, True],
         kind="stable",
     )
-    found = found.head(TOP_COOCCURRING)
-    return "; ".join(
-        f"{names[other]} ({n})"
-        for other, n in zip(found["other"], found["cases_both"], strict=True)
-    )
+    found = found.groupby(key, sort=False).head(TOP_COOCCURRING)
+    cited = found["other"].map(names) + " (" + found["cases_both"].astype(str) + ")"
+    return cited.groupby(found[key], sort=False).agg("; ".join)
 
 
 def pooled_alpha(agreement: pd.DataFrame | None) -> dict[str, float]:
