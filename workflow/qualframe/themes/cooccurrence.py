@@ -108,7 +108,7 @@ def overlapping_pairs(segments: pd.DataFrame, codes: list[str]) -> np.ndarray:
     left = np.repeat(np.arange(len(keys)), runs)
     right = np.repeat(first - np.cumsum(runs) + runs, runs) + np.arange(runs.sum())
     pair_a, pair_b = code_index[left], code_index[right]
-    differ = pair_a != pair_b
+    pair_a, pair_b = pair_a[pair_a != pair_b], pair_b[pair_a != pair_b]
     n = len(codes)
-    cells = np.concatenate([pair_a[differ] * n + pair_b[differ], pair_b[differ] * n + pair_a[differ]])
+    cells = np.concatenate([pair_a * n + pair_b, pair_b * n + pair_a])  # both triangles
     return np.bincount(cells, minlength=n * n).reshape(n, n).astype(np.int64)

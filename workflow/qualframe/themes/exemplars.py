@@ -10,7 +10,6 @@ The vectors are the rows of one sparse matrix (scipy.sparse), built from words s
 by Arrow compute kernels: a million segments are scored without a Python call per segment.
 """
 
-import math
 import re
 
 import numpy as np
@@ -185,9 +184,7 @@ def exemplar_quotes(segments: pd.DataFrame, codebook: pd.DataFrame, k: int = 3) 
             "_segment": segments[Segment.segment_id].to_numpy()[by_code],
             "_row": by_code,
         }
-    ).sort_values(
-        ["_code", "centrality", "_segment"], ascending=[True, False, True], kind="stable"
-    )
+    ).sort_values(["_code", "centrality", "_segment"], ascending=[True, False, True], kind="stable")
     chosen = pick(ranked, segments[Segment.case_id].to_numpy(), k)
     rows = segments.iloc[chosen["_row"].to_numpy()]
     columns = list(ExemplarQuote.to_schema().columns)

@@ -196,9 +196,7 @@ def theme_cooccurrence(
     def cases_of(index: pd.Index, keys: pd.Series) -> sparse.csr_matrix:
         """index × cases: 1 where the key is coded in the case."""
         rows = index.get_indexer(keys)
-        found = sparse.csr_matrix(
-            (np.ones(len(rows)), (rows, cases)), shape=(len(index), n_cases)
-        )
+        found = sparse.csr_matrix((np.ones(len(rows)), (rows, cases)), shape=(len(index), n_cases))
         found.data[:] = 1
         return found
 
