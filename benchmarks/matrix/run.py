@@ -124,8 +124,10 @@ def write_study(folder: Path, cases, codebook, texts, segments, settings: dict) 
     (folder / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
 
 
-def run_measured(command: list[str]) -> tuple[float, float]:
-    """Run `command`; (wall seconds, peak resident MB of its process). Fails loudly."""
+def run_measured(command: list[str]) -> tuple[float, float, float]:
+    """Run `command`; (wall seconds, CPU seconds, peak resident MB of its process): on a
+    shared machine the CPU time shows what the wall time would be without other load.
+    Fails loudly."""
     start = time.perf_counter()
     process = subprocess.Popen(command)
     _, status, usage = os.wait4(process.pid, 0)
@@ -133,7 +135,7 @@ def run_measured(command: list[str]) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.exit(f"failed ({process.returncode}): {' '.join(command)}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def run_commands(folder: Path) -> None:
@@ -169,10 +171,14 @@ def run_commands(folder: Path) -> None:
         "--exemplars", str(out / "exemplar_quotes.parquet"),
     ]  # fmt: skip
     measured = {"chart": run_measured(chart), "summarise": run_measured(summarise)}
-    for step, (seconds, peak) in measured.items():
-        print(f"{step}: {seconds:.1f} s, peak {peak:.0f} MB")
-    total = sum(seconds for seconds, _ in measured.values())
-    peak = max(peak for _, peak in measured.values())
+    for step, (seconds, cpu, peak) in measured.items():
+        print(f"{step}: {seconds:.1f} s (CPU {cpu:.1f} s), peak {peak:.0f} MB")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} at the end; "
+        f"CPU time of both {sum(cpu for _, cpu, _ in measured.values()):.1f} s"
+    )
+    total = sum(seconds for seconds, _, _ in measured.values())
+    peak = max(peak for _, _, peak in measured.values())
     print(f"chart+summarise: {total:.1f} s, peak {peak:.0f} MB")
 
 

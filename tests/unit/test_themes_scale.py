@@ -152,3 +152,13 @@ def test_exemplars_match_the_per_segment_computation(rows):
     new = exemplar_quotes(segments, codebook, k=2)
     old = old_exemplars.exemplar_quotes(segments, codebook, k=2)
     pd.testing.assert_frame_equal(new, old)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="=+-@\t\rab'", max_size=4)), min_size=1))
+def test_formulas_are_neutralised_cell_by_cell_and_column_by_column_alike(values):
+    frame = pd.DataFrame({"text": pd.Series(values, dtype="str"), "n": range(len(values))})
+    safe = qio.neutralise_formulas(frame)
+    expected = [None if v is None else qio.neutralise_formula(v) for v in values]
+    assert [None if pd.isna(v) else v for v in safe["text"]] == expected
+    assert safe["n"].tolist() == list(range(len(values)))

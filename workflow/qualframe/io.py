@@ -82,10 +82,15 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of `df` whose text cells cannot be read as formulas (numbers untouched)."""
     safe = df.copy()
     for column in safe.columns:
-        if pd.api.types.is_string_dtype(safe[column]) or safe[column].dtype == object:
-            safe[column] = safe[column].map(
+        values = safe[column]
+        if values.dtype == object:
+            safe[column] = values.map(
                 lambda value: neutralise_formula(value) if isinstance(value, str) else value
             )
+        elif pd.api.types.is_string_dtype(values):  # every cell a string or missing
+            risky = values.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+            if risky.any():
+                safe[column] = values.where(~risky, "'" + values)
     return safe
 
 
