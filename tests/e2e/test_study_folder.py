@@ -19,17 +19,23 @@ pytestmark = pytest.mark.e2e
 def test_configfile_names_a_study_config(tmp_path, codebook_dict):
     """`snakemake --configfile my_study.yaml` runs the study that config describes. A
     config at config/config.yaml (in the checkout: the demo's) is not merged into it: the
-    one planted here would stop the run, its region not being an integer."""
+    one planted here would stop the run, its region not being an integer. With
+    primary_coder "" every coder's coding is charted."""
     folder = make_study(tmp_path, codebook_dict)
     own = folder / "my_study.yaml"
-    (folder / "config" / "config.yaml").rename(own)
+    config = yaml.safe_load((folder / "config" / "config.yaml").read_text(encoding="utf-8"))
+    config["coding"]["primary_coder"] = ""  # every coder charted: S03 was coded by two
+    own.write_text(yaml.safe_dump(config), encoding="utf-8")
     planted = {"study": {"case_attributes": {"region": {"type": "integer"}}}}
     (folder / "config" / "config.yaml").write_text(yaml.safe_dump(planted), encoding="utf-8")
 
     run = run_snakemake(folder, "--configfile", str(own))
     assert run.returncode == 0, run.stderr[-3000:]
     matrix = pd.read_parquet(folder / "results/matrix/framework_matrix.parquet")
-    assert matrix.groupby("case_id")["n_segments"].sum().to_dict() == {"S01": 2, "S02": 1, "S03": 1}
+    assert matrix.groupby("case_id")["n_segments"].sum().to_dict() == {"S01": 2, "S02": 1, "S03": 2}
+    summary = pd.read_parquet(folder / "results/themes/theme_summary.parquet")
+    workforce = summary.query("group_attribute == 'all' and code_id == 'workforce'")
+    assert workforce["segments"].tolist() == [3]
     manifest = (folder / "results/provenance/manifest.json").read_text(encoding="utf-8")
     assert "my_study.yaml" in manifest
 
