@@ -22,7 +22,18 @@ def add_parsers(steps) -> None:
         metavar="FIELD=COLUMN",
         help="column mapping: transcript=, code=, coder=, text= [start=, end=]",
     )
-    coding.add_argument("--codebook", required=True, help="codebook YAML")
+    coding.add_argument(
+        "--code-separator",
+        default="",
+        help="separator between several codes in one cell, e.g. ';' (default: one code a cell)",
+    )
+    coding.add_argument("--codebook", required=True, help="codebook YAML, CSV or TSV")
+    coding.add_argument(
+        "--theme-level",
+        type=int,
+        default=1,
+        help="depth of the codebook's themes (1: its top-level codes)",
+    )
     coding.add_argument("--cases", required=True, help="case sheet TSV")
     coding.add_argument("--attributes", nargs="*", default=[], help="case attributes to check")
     coding.add_argument(
@@ -71,18 +82,19 @@ def parse_columns(pairs: list[str]) -> ColumnMap:
         raise QualframeError(f"bad column mapping: {exc}") from exc
 
 
-def read_codebook(path: str) -> pd.DataFrame:
-    """The codebook from YAML (themes holding codes) or a CSV/TSV sheet of codes."""
+def read_codebook(path: str, theme_level: int = 1) -> pd.DataFrame:
+    """The codebook (schemas.Codebook) from YAML (themes holding codes, any depth) or a
+    CSV/TSV sheet of codes with their parents; themes at depth `theme_level`."""
     from qualframe.coding.codebook import codebook_from_dict, codebook_from_table
 
     suffix = Path(path).suffix.lower()
     if suffix in (".yaml", ".yml", ".csv", ".tsv"):
         check_text_file(path, "codebook")
     if suffix in (".yaml", ".yml"):
-        return codebook_from_dict(qio.read_yaml(path), source=path)
+        return codebook_from_dict(qio.read_yaml(path), source=path, theme_level=theme_level)
     if suffix in (".csv", ".tsv"):
         sheet = qio.read_csv(path) if suffix == ".csv" else qio.read_tsv(path)
-        return codebook_from_table(check_rows_fit_header(sheet, path), source=path)
+        return codebook_from_table(check_rows_fit_header(sheet, path), path, theme_level)
     raise QualframeError("unsupported codebook; use .yaml, .csv or .tsv", path=path)
 
 
@@ -154,7 +166,7 @@ def run_import_coding(args) -> None:
     from qualframe.coding.segments import assign_segment_ids
 
     columns = parse_columns(args.columns)
-    codebook = read_codebook(args.codebook)
+    codebook = read_codebook(args.codebook, args.theme_level)
     try:
         rules = json.loads(args.attribute_rules)
     except json.JSONDecodeError as exc:
@@ -184,7 +196,10 @@ def run_import_coding(args) -> None:
     for export in args.exports:
         try:
             frame, mapping = read_export(export, columns)
-            segments.append(locate_segments(frame, export, mapping, coded_texts, codebook))
+            separator = args.code_separator if mapping is columns else None
+            segments.append(
+                locate_segments(frame, export, mapping, coded_texts, codebook, separator)
+            )
         except ValidationFailed as exc:
             failures.append(exc)
     if failures:
