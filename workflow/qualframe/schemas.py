@@ -47,6 +47,14 @@ class IngestedTranscript(pa.DataFrameModel):
     normalised_characters: Series[int] = pa.Field(ge=1)
     normalised_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     text: Series[str]
+    # how `text` came from the text as read (ingest.normalise.IngestMaps): its length,
+    # the edits turning it into LF text (BOM, line endings), the LF text's length and the
+    # edits normalising that (JSON lists of [source_start, source_end, derived_start,
+    # derived_end])
+    read_characters: Series[int] = pa.Field(ge=0)
+    line_ending_edits: Series[str]
+    lf_characters: Series[int] = pa.Field(ge=0)
+    normalise_edits: Series[str]
 
     class Config:
         strict = True

@@ -145,6 +145,27 @@ def check_rows_fit_header(sheet: pd.DataFrame, path: str) -> pd.DataFrame:
     return sheet
 
 
+def read_ingest_maps(paths: list[str]) -> dict:
+    """{transcript id: IngestMaps} from ingest shard tables (.parquet); other paths (plain
+    normalised texts) have none."""
+    from qualframe.ingest.normalise import IngestMaps
+
+    maps = {}
+    for path in paths:
+        if Path(path).suffix.lower() != ".parquet":
+            continue
+        shard = qio.read_ingested(path)
+        if "normalise_edits" not in shard.columns:
+            raise QualframeError(
+                "the ingested transcripts hold no offset maps (written by an older "
+                "qualframe): run ingest again",
+                path=path,
+            )
+        for row in shard.to_dict("records"):
+            maps[row["transcript_id"]] = IngestMaps.from_row(row)
+    return maps
+
+
 def read_case_sheet(path: str) -> pd.DataFrame:
     """The case sheet (TSV), every column as text."""
     check_text_file(path, "case sheet")
@@ -192,10 +213,18 @@ def run_import_coding(args) -> None:
         ]
         report = report_frame(records)
         raise ValidationFailed(summarise_failures(report, len(cases)), report, path=args.cases)
+    maps = read_ingest_maps(args.raw_transcripts) if args.raw_transcripts else {}
     segments, failures = [], []
     for export in args.exports:
         try:
             frame, mapping = read_export(export, columns)
+            if maps:
+                from qualframe.coding.raw import raw_offsets_to_normalised
+
+                frame, readings = raw_offsets_to_normalised(frame, mapping, maps, coded_texts)
+                counted = sorted(set(readings.values()))
+                if counted:
+                    print(f"{export}: raw offsets counted {' and '.join(counted)}")
             separator = args.code_separator if mapping is columns else None
             segments.append(
                 locate_segments(frame, export, mapping, coded_texts, codebook, separator)
@@ -210,7 +239,7 @@ def run_import_coding(args) -> None:
         from qualframe.coding.raw import map_segments_to_deidentified
 
         log = qio.read_anonymisation_log(args.anonymisation_log)
-        segments = map_segments_to_deidentified(segments, texts, log)
+        segments = map_segments_to_deidentified(segments, texts, log, coded_texts)
     # numbered once over every export, by position in the de-identified text
     segments = assign_segment_ids(segments.drop(columns="segment_id"), codebook)
     qio.write_table(segments, args.segments_out, csv_beside(args.segments_out))
