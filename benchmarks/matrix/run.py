@@ -231,6 +231,7 @@ def main() -> None:
         "temporary folder)",
     )
     parser.add_argument("--steps", action="store_true", help="also time each step in-process")
+    parser.add_argument("--write-only", action="store_true", help="write the study folder and stop")
     parser.add_argument(
         "--no-warm-up", action="store_true", help="time the first call (for large studies)"
     )
@@ -252,6 +253,9 @@ def main() -> None:
         written.unlink(missing_ok=True)
         generated = study(args.cases, args.codes, args.segments_per_case, args.seed)
         write_study(folder, *generated, settings)
+    if args.write_only:
+        print(f"study written to {folder}")
+        return
     segments = qio.read_parquet(folder / "segments.parquet")
     print(
         f"study: {folder} ({args.cases:,} cases × {args.codes} codes, {len(segments):,} "

@@ -162,3 +162,12 @@ def test_formulas_are_neutralised_cell_by_cell_and_column_by_column_alike(values
     expected = [None if v is None else qio.neutralise_formula(v) for v in values]
     assert [None if pd.isna(v) else v for v in safe["text"]] == expected
     assert safe["n"].tolist() == list(range(len(values)))
+
+
+def test_themes_whose_codes_state_no_valence_match_the_per_row_summary(benchmark_study):
+    matrix, codebook, charted = benchmark_study
+    blank = matrix["code_id"].isin(["c0_0", "c0_1", "c1_0"]) | (matrix["theme_id"] == "t2")
+    matrix = matrix.assign(valence=matrix["valence"].where(~blank, ""))
+    pd.testing.assert_frame_equal(
+        summarise_themes(matrix, ATTRIBUTES), old_summary.summarise_themes(matrix, ATTRIBUTES)
+    )

@@ -83,11 +83,14 @@ def theme_rows(frame: pd.DataFrame, attribute: str) -> pd.DataFrame:
 
 
 def theme_valences(frame: pd.DataFrame) -> pd.Series:
-    """Each theme's valence (indexed by theme id): its codes' common valence, or 'mixed'
-    when they differ."""
+    """Each theme's valence (indexed by theme id): the common valence of its codes that
+    have one, 'mixed' when they differ, empty when none has one."""
     distinct = frame[[MatrixCell.theme_id, MatrixCell.valence]].drop_duplicates()
-    grouped = distinct.groupby(MatrixCell.theme_id, sort=False)[MatrixCell.valence]
-    return grouped.first().where(grouped.size() == 1, "mixed")
+    stated = distinct[distinct[MatrixCell.valence] != ""]
+    grouped = stated.groupby(MatrixCell.theme_id, sort=False)[MatrixCell.valence]
+    valence = grouped.first().where(grouped.size() == 1, "mixed")
+    themes = pd.unique(frame[MatrixCell.theme_id])
+    return valence.reindex(themes).fillna("").astype(str)
 
 
 PROFILE_SEPARATOR = "\n\n"  # between exemplar quotes, as between excerpts in the matrix
