@@ -13,8 +13,8 @@ rule's code version while it loads:
   (an import inside a function counts as if the function ran);
 - importing `a.b.c` loads the packages `a` and `a.b` too.
 
-A module's files are its .py file, and for a package, the data files in its folders that
-are not packages themselves (e.g. `refi/schemas/*.xsd`).
+A module's files are its .py file, and for a package, the data files beside it and in its
+folders that are not packages themselves (e.g. `refi/schemas/*.xsd`).
 """
 
 import ast
@@ -207,13 +207,16 @@ def module_files(modules, package_dir: Path = PACKAGE_DIR) -> list[Path]:
 
 
 def package_data(folder: Path) -> list[Path]:
-    """Files other than Python source in `folder`'s subfolders that are not packages."""
+    """Files other than Python source in package `folder` and in its subfolders that are
+    not packages (e.g. `refi/schemas/*.xsd`, `study/config.template.yaml`)."""
     found = []
-    for sub in folder.iterdir():
-        if sub.is_dir() and sub.name != "__pycache__" and not (sub / "__init__.py").exists():
+    for path in folder.iterdir():
+        if path.is_file() and path.suffix not in (".py", ".pyc"):
+            found.append(path)
+        elif path.is_dir() and path.name != "__pycache__" and not (path / "__init__.py").exists():
             found.extend(
                 p
-                for p in sub.rglob("*")
+                for p in path.rglob("*")
                 if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
             )
     return found

@@ -44,6 +44,7 @@ KEY_PACKAGES = (
     "great-expectations",
     "spacy",
     "numpy",
+    "scipy",
     "openpyxl",
     "lxml",
     "phonenumbers",
