@@ -57,6 +57,11 @@ def add_parsers(steps) -> None:
     review.add_argument("--low-confidence", type=float, default=0.6)
     review.add_argument("--table", required=True, help="review list CSV (restricted)")
     review.add_argument("--page", required=True, help="review page HTML (restricted)")
+    review.add_argument(
+        "--evidence",
+        required=True,
+        help="propagation evidence CSV: each term searched for corpus-wide, why (restricted)",
+    )
     review.set_defaults(run=run_review)
 
     whole = steps.add_parser(
@@ -197,16 +202,29 @@ def run_pseudonymise(args) -> None:
     write_pseudonymised(result, texts, outputs, args.log, args.key)
 
 
-def write_review(raw_texts, log, detections, allow, low_confidence, table, page) -> None:
+def write_review(
+    raw_texts, log, detections, allow, low_confidence, table, page, evidence_path, evidence=None
+) -> None:
+    """Write the review list (CSV), the propagation evidence beside it and the review page."""
     from qualframe.deid import review_candidates, review_html
+    from qualframe.deid.allow import normalise_allow_list
+    from qualframe.deid.mentions import with_confidence
+    from qualframe.deid.propagate import find_mentions
 
     candidates = review_candidates(
         raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow
     )
+    if evidence is None:
+        allowed = normalise_allow_list(allow)
+        evidence = find_mentions(raw_texts, with_confidence(detections), allowed)[1]
     qio.make_restricted_dir(Path(table).parent)
     qio.write_csv(candidates, table, restricted=True)
+    qio.make_restricted_dir(Path(evidence_path).parent)
+    qio.write_csv(evidence, evidence_path, restricted=True)
     qio.make_restricted_dir(Path(page).parent)
-    html = review_html(raw_texts, log, candidates, title="De-identification review")
+    html = review_html(
+        raw_texts, log, candidates, title="De-identification review", evidence=evidence
+    )
     qio.write_text(page, html, restricted=True)
     print(f"review: {len(candidates)} places to check in {len(raw_texts)} transcripts")
 
@@ -216,7 +234,9 @@ def run_review(args) -> None:
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
-    write_review(texts, log, detections, allow, args.low_confidence, args.table, args.page)
+    write_review(
+        texts, log, detections, allow, args.low_confidence, args.table, args.page, args.evidence
+    )
 
 
 def deid_settings(config_path: str | None) -> dict:
@@ -264,6 +284,8 @@ def run_deidentify(args) -> None:
             settings["review_confidence"],
             review / "review.csv",
             review / "review.html",
+            review / "propagation.csv",
+            evidence=result.evidence,
         )
 
 
