@@ -20,6 +20,7 @@ from qualframe.deid.rules import (
     find_suffixed_names_uncased,
     find_unfamiliar_words,
 )
+from qualframe.deid.speakers import find_speaker_names, role_label_spans
 from qualframe.deid.words import is_mostly_lower_case, restore_case
 from qualframe.schemas import Detection
 
@@ -116,6 +117,7 @@ def find_candidates(text: str, register: Register, ner: NerModel | None) -> list
     lower_case_text = is_mostly_lower_case(text)
     view = restore_case(text) if lower_case_text else text
     hits = find_structured(text) + find_name_patterns(view) + find_register_terms(register, text)
+    hits += find_speaker_names(text)
     if lower_case_text:
         hits += find_suffixed_names_uncased(text)
     if ner is not None:
@@ -142,9 +144,10 @@ def detect_transcript(
     allow-list terms and optionally a `load_ner` model (None: rules and register only).
     Runs the rules, the name patterns, the register and the model; drops mentions on or
     inside an allow-list term and mentions inside an existing placeholder such as
-    "[PERSON_3]". Every row has a confidence in [0, 1]: validated rules 0.95-1, the
-    register 1, the model by label, weak heuristics lower. Overlapping detections are
-    kept; `pseudonymise_corpus` resolves them.
+    "[PERSON_3]" or on a role speaker label ("Interviewer:", "INT:"); a speaker label
+    that is a name is a PERSON ("rule:speaker"). Every row has a confidence in [0, 1]:
+    validated rules 0.95-1, the register 1, the model by label, weak heuristics lower.
+    Overlapping detections are kept; `pseudonymise_corpus` resolves them.
 
     The frame is built to the Detection model but not validated here: pandera's
     per-call cost would halve the speed of rules-only detection on interview-length
@@ -152,7 +155,7 @@ def detect_transcript(
     """
     allow_list = list(allow_list)
     allowed = normalise_allow_list(allow_list)
-    skip = placeholder_spans(text)
+    skip = placeholder_spans(text) + role_label_spans(text)
     inside_allowed = allowed_spans(text, allow_list)
     hits = {
         hit

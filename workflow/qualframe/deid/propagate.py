@@ -36,6 +36,7 @@ from qualframe.deid.mentions import (
 )
 from qualframe.deid.register import build_matcher, find_terms, fold_case
 from qualframe.deid.rules import PLACE_PREPOSITIONS, previous_word
+from qualframe.deid.speakers import role_label_spans
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, is_sentence_start
 
 PART_PUNCTUATION = ".,;:!?\"'’‘“”()"
@@ -185,8 +186,9 @@ def occurrences_in(
     transcript_id: str, text: str, matcher, detected: list[Mention]
 ) -> list[Occurrence]:
     """Return every whole-word, case-insensitive occurrence of the matcher's terms in `text`,
-    outside existing placeholders, each marked when a detection overlaps it."""
-    placeholders = placeholder_spans(text)
+    outside existing placeholders and role speaker labels, each marked when a detection
+    overlaps it."""
+    placeholders = placeholder_spans(text) + role_label_spans(text)
     covered = bytearray(len(text))
     for mention in detected:
         covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
@@ -314,6 +316,7 @@ def find_mentions(
             mention
             for mention in resolve_overlaps(map(trim_to_name, raw[tid]))
             if keeps_single_tag(mention, texts[tid], languages[tid])
+            and not inside_any(mention.start, mention.end, role_label_spans(texts[tid]))
         ]
         for tid in order
     }
