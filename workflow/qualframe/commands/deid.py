@@ -151,6 +151,19 @@ def count_by_type(frame: pd.DataFrame) -> str:
     return ", ".join(f"{n} {t}" for t, n in counts.items()) or "none"
 
 
+def language_notes(texts: dict, ner_enabled: bool) -> list[str]:
+    """Sentences naming the transcripts in a language without a named-entity pipeline."""
+    from qualframe.deid.language import language_notes as notes
+    from qualframe.deid.ner import pipeline_installed
+
+    return notes(texts, pipeline_installed) if ner_enabled else []
+
+
+def print_notes(notes: list[str]) -> None:
+    for note in notes:
+        print(f"note: {note}")
+
+
 def run_detect(args) -> None:
     from qualframe.deid import detect_transcript
     from qualframe.schemas import Detection
@@ -159,7 +172,9 @@ def run_detect(args) -> None:
     ner = load_ner_model(args.ner_model, args.batch_size, enabled=not args.no_ner)
     allow = read_allow_list(args.allow_list)
     found = []
-    for transcript_id, text in read_texts(args.input).items():
+    texts = read_texts(args.input)
+    print_notes(language_notes(texts, ner is not None))
+    for transcript_id, text in texts.items():
         found.append(detect_transcript(transcript_id, text, register, allow, ner=ner))
         print(
             f"{transcript_id}: {len(found[-1])} candidate identifiers ({count_by_type(found[-1])})"
@@ -203,7 +218,16 @@ def run_pseudonymise(args) -> None:
 
 
 def write_review(
-    raw_texts, log, detections, allow, low_confidence, table, page, evidence_path, evidence=None
+    raw_texts,
+    log,
+    detections,
+    allow,
+    low_confidence,
+    table,
+    page,
+    evidence_path,
+    evidence=None,
+    notes=None,
 ) -> None:
     """Write the review list (CSV), the propagation evidence beside it and the review page."""
     from qualframe.deid import review_candidates, review_html
@@ -222,8 +246,15 @@ def write_review(
     qio.make_restricted_dir(Path(evidence_path).parent)
     qio.write_csv(evidence, evidence_path, restricted=True)
     qio.make_restricted_dir(Path(page).parent)
+    if notes is None:
+        notes = language_notes(raw_texts, ner_enabled=True)
     html = review_html(
-        raw_texts, log, candidates, title="De-identification review", evidence=evidence
+        raw_texts,
+        log,
+        candidates,
+        title="De-identification review",
+        evidence=evidence,
+        notes=notes,
     )
     qio.write_text(page, html, restricted=True)
     print(f"review: {len(candidates)} places to check in {len(raw_texts)} transcripts")
@@ -266,6 +297,8 @@ def run_deidentify(args) -> None:
     ner = load_ner_model(
         settings["ner"]["model"], settings["ner"]["batch_size"], settings["ner"]["enabled"]
     )
+    notes = language_notes(texts, ner is not None)
+    print_notes(notes)
     detections = pd.concat(
         [detect_transcript(tid, text, register, allow, ner=ner) for tid, text in texts.items()],
         ignore_index=True,
@@ -286,6 +319,7 @@ def run_deidentify(args) -> None:
             review / "review.html",
             review / "propagation.csv",
             evidence=result.evidence,
+            notes=notes,
         )
 
 

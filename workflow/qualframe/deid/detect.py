@@ -10,6 +10,8 @@ import pyarrow as pa
 from pandera.typing import DataFrame
 
 from qualframe.deid.allow import is_allowed, normalise_allow_list
+from qualframe.deid.language import language_at, text_language
+from qualframe.deid.lexicon import is_common_word, is_function_phrase
 from qualframe.deid.ner import NerModel, find_entities
 from qualframe.deid.register import Register, build_matcher, find_register_terms, find_terms
 from qualframe.deid.rules import (
@@ -115,7 +117,9 @@ def find_candidates(text: str, register: Register, ner: NerModel | None) -> list
     else found anything.
     """
     lower_case_text = is_mostly_lower_case(text)
-    view = restore_case(text) if lower_case_text else text
+    # case restoration knows English words only
+    restore = lower_case_text and text_language(text) == "en"
+    view = restore_case(text) if restore else text
     hits = find_structured(text) + find_name_patterns(view) + find_register_terms(register, text)
     hits += find_speaker_names(text)
     if lower_case_text:
@@ -127,8 +131,21 @@ def find_candidates(text: str, register: Register, ner: NerModel | None) -> list
     unfamiliar = find_unfamiliar_words(view)
     if lower_case_text:  # "unfamiliar" is only "not in the dictionary": trust it less
         unfamiliar = [hit._replace(confidence=0.3) for hit in unfamiliar]
-    hits += [hit for hit in unfamiliar if 1 not in covered[hit.start : hit.end]]
+    hits += [
+        hit
+        for hit in unfamiliar
+        if 1 not in covered[hit.start : hit.end] and is_unfamiliar_here(text, hit)
+    ]
     return [hit._replace(text=text[hit.start : hit.end]) for hit in hits]
+
+
+def is_unfamiliar_here(text: str, hit: Hit) -> bool:
+    """Return whether an unfamiliar (non-English) word is also no common word of the
+    language of its paragraph: in French, "Donc" and "Alors" are no names."""
+    language = language_at(text, hit.start)
+    return language == "en" or not (
+        is_common_word(hit.text, (language,)) or is_function_phrase(hit.text, (language,))
+    )
 
 
 def detect_transcript(

@@ -5,6 +5,8 @@ the language; paragraphs too short to judge take the transcript's language.
 """
 
 import re
+from collections import Counter
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -42,8 +44,27 @@ def guess(text: str) -> tuple[str, float]:
 
 
 @lru_cache(maxsize=1024)
+def paragraph_languages(text: str) -> tuple[tuple[int, int, str | None], ...]:
+    """Return (start, end, language) per line; None for a line too short to judge."""
+    found = []
+    for match in PARAGRAPH.finditer(text[:SAMPLE] if len(text) > 50 * SAMPLE else text):
+        words = len(WORD.findall(match.group()))
+        language = guess(match.group())[0] if words >= MIN_PARAGRAPH_WORDS else None
+        found.append((match.start(), match.end(), language))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1024)
 def text_language(text: str) -> str:
-    """Return the main language of a transcript ("en" when it has too few words to judge)."""
+    """Return the main language of a transcript: the language of most of its judged
+    paragraphs' words; of its first SAMPLE characters when no paragraph is long enough;
+    "en" when it has too few words to judge."""
+    votes: Counter[str] = Counter()
+    for start, end, language in paragraph_languages(text):
+        if language is not None:
+            votes[language] += len(WORD.findall(text, start, end))
+    if votes:
+        return votes.most_common(1)[0][0]
     sample = text[:SAMPLE]
     if len(WORD.findall(sample)) < MIN_PARAGRAPH_WORDS:
         return DEFAULT_LANGUAGE
@@ -54,23 +75,17 @@ def text_language(text: str) -> str:
 def language_stretches(text: str) -> tuple[Stretch, ...]:
     """Return the text cut into runs of one language, covering it from 0 to len(text).
 
-    Each paragraph (line) long enough to judge whose language is sure (probability over
-    0.9) and differs from the transcript's starts a run of its own; others belong to the
-    run they are in.
+    A paragraph (line) long enough to judge takes its own language; shorter ones ("Yes.",
+    "Okay, go on.") belong to the run they are in, the first ones to the main language.
     """
     main = text_language(text)
     stretches: list[Stretch] = []
-    for match in PARAGRAPH.finditer(text):
-        language = main
-        if len(WORD.findall(match.group())) >= MIN_PARAGRAPH_WORDS:
-            guessed, probability = guess(match.group())
-            if guessed != main and probability > 0.9:
-                language = guessed
+    for _, end, guessed in paragraph_languages(text):
+        language = guessed or (stretches[-1].language if stretches else main)
         if stretches and stretches[-1].language == language:
-            stretches[-1] = stretches[-1]._replace(end=match.end())
+            stretches[-1] = stretches[-1]._replace(end=end)
         else:
-            start = stretches[-1].end if stretches else 0
-            stretches.append(Stretch(start, match.end(), language))
+            stretches.append(Stretch(stretches[-1].end if stretches else 0, end, language))
     if not stretches:
         return (Stretch(0, len(text), main),)
     stretches[-1] = stretches[-1]._replace(end=len(text))
@@ -92,6 +107,18 @@ def language_at(text: str, offset: int) -> str:
     return text_language(text)
 
 
-def has_pipeline(language: str) -> bool:
-    """Return whether qualframe knows a spaCy pipeline for a language."""
-    return language in PIPELINES
+def language_notes(texts: Mapping[str, str], has_pipeline: Callable[[str], bool]) -> list[str]:
+    """Return one sentence per language without a pipeline, naming its transcripts.
+
+    Takes {transcript id: text} and whether a language has an installed pipeline.
+    """
+    without: dict[str, list[str]] = {}
+    for tid in sorted(texts):
+        for language in text_languages(texts[tid]):
+            if not has_pipeline(language):
+                without.setdefault(language, []).append(tid)
+    return [
+        f"language {language!r} has no named-entity pipeline: transcript(s) "
+        f"{', '.join(tids)} were de-identified there by rules and the register only"
+        for language, tids in sorted(without.items())
+    ]

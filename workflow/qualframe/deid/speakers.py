@@ -36,6 +36,9 @@ ROLE_WORDS = frozenset(
     interviewer interviewee respondent participant moderator facilitator speaker int iv
     resp res researcher observer notetaker note-taker chair host guest caller unknown
     unidentified audience member male female man woman voice question answer q a i r p
+    intervieweur intervieweuse interviewé interviewée enquêteur enquêtrice répondant
+    répondante participante animateur animatrice chercheur chercheuse
+    befragte befragter interviewerin teilnehmer teilnehmerin
     """.split()
 )
 ROLE_CODE = re.compile(r"[A-Za-z]{1,4}[ _-]?[0-9]{1,4}[A-Za-z]?")  # P07, R12, INT01, Speaker_3
