@@ -65,7 +65,7 @@ rule review:
         allow_list=config["study"]["allow_list"],
     output:
         table=f"{RESTRICTED}/review/review.csv",
-        page=f"{RESTRICTED}/review/review.html",
+        pages=directory(f"{RESTRICTED}/review/pages"),
         evidence=f"{RESTRICTED}/review/propagation.csv",
         record="results/provenance/steps/review.json",
     log:
@@ -83,7 +83,7 @@ rule review:
         " --allow-list {input.allow_list:q}"
         " --low-confidence {params.confidence}"
         " --table {output.table:q}"
-        " --page {output.page:q}"
+        " --pages {output.pages:q}"
         " --evidence {output.evidence:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"
