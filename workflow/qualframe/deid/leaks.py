@@ -113,24 +113,8 @@ def readable_text(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             members = [archive.read(name) for name in archive.namelist()]
         return "\n".join(html.unescape(m.decode("utf-8", "replace")) for m in members)
-    data = path.read_bytes()
-    if is_binary(data):
-        return ""
-    text = data.decode("utf-8", errors="replace")
+    text = path.read_text(encoding="utf-8", errors="replace")
     return html.unescape(text) if suffix in (".html", ".htm", ".xml") else text
-
-
-def is_binary(data: bytes) -> bool:
-    """Whether a file is not text (an image or font of a report's pages): it holds a NUL
-    byte, or its first 8 kB are not UTF-8 (a character cut at the 8 kB edge excepted)."""
-    head = data[:8192]
-    if b"\x00" in head:
-        return True
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return exc.start < len(head) - 3
-    return False
 
 
 def published_texts(paths: Iterable[str]) -> dict[str, str]:
