@@ -2,7 +2,7 @@
 segments onto the de-identified text."""
 
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualframe.coding import ColumnMap, locate_segments
@@ -91,6 +91,7 @@ def test_vectorised_mapping_equals_the_log_offset_map(data):
     assert mapped.at[0, "text"] == deid[expected[0] : expected[1]]
 
 
+@settings(deadline=None, max_examples=60)
 @given(st.data())
 def test_all_transcripts_at_once_equal_one_offset_map_per_transcript(data):
     raw = "Intro. Ann Lee met Bob at Leeds on Monday; then Ann left.\n"
