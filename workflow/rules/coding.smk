@@ -19,7 +19,7 @@ rule import_coding:
         "../envs/qualframe.yaml"
     params:
         columns=get_column_mapping(),
-        code_separator=config["coding"]["code_separator"],
+        code_separator=get_code_separator_arguments(),
         theme_level=config["study"]["theme_level"],
         attributes=config["matrix"]["case_attributes"],
         report="logs/coding/validation_report.csv",
@@ -30,7 +30,7 @@ rule import_coding:
         "qualframe import-coding"
         " --exports {input.exports:q}"
         " --columns {params.columns:q}"
-        " --code-separator {params.code_separator:q}"
+        " {params.code_separator:q}"
         " --codebook {input.codebook:q}"
         " --theme-level {params.theme_level}"
         " --cases {input.cases:q}"

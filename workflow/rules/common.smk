@@ -61,6 +61,13 @@ def get_column_mapping():
     ]
 
 
+def get_code_separator_arguments():
+    """The separator between several codes in one cell, as arguments (none when empty:
+    an empty argument would vanish from the shell command)."""
+    separator = config["coding"]["code_separator"]
+    return ["--code-separator", separator] if separator else []
+
+
 def get_ner_arguments():
     """Command-line arguments choosing the NER pipeline, or turning NER off."""
     ner = config["deid"]["ner"]
