@@ -72,8 +72,8 @@ def find_all(text: str, needle: str) -> list[int]:
 def coded_rows(rng, transcript_id: str, raw: str, n: int) -> list[tuple]:
     """Segments with offsets counted in the raw file as written (after the BOM)."""
     view = raw[1:]
-    rows = []
-    for _ in range(n):
+    rows, seen = [], set()
+    while len(rows) < n:
         start = int(rng.integers(0, len(view) - 200))
         while not view[start].isalpha() or (start and view[start - 1].isalpha()):
             start += 1
@@ -81,7 +81,9 @@ def coded_rows(rng, transcript_id: str, raw: str, n: int) -> list[tuple]:
         # a coder selects whole characters: never between a letter and its accent
         while end < len(view) and (view[end - 1].isspace() or unicodedata.combining(view[end])):
             end += 1
-        rows.append((transcript_id, "c", "ES", view[start:end], str(start), str(end)))
+        if (start, end) not in seen:  # the same span coded twice is a duplicate
+            seen.add((start, end))
+            rows.append((transcript_id, "c", "ES", view[start:end], str(start), str(end)))
     return rows
 
 

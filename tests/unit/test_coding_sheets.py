@@ -107,3 +107,10 @@ def test_every_row_of_an_utterance_sheet_lands_on_its_own_utterance(turns, data)
     segments = locate_segments(sheet(rows), "s.csv", COLUMNS, {"T1": text}, codebook, ";")
     expected = [p for p, keep in zip(positions, coded, strict=True) if keep]
     assert segments.sort_values("source_row")["start"].tolist() == expected
+
+
+@given(st.text())
+def test_canonical_text_is_the_canonical_view(text):
+    from qualframe.coding.segments import canonical, canonical_text
+
+    assert canonical_text(text) == canonical(text)[0]

@@ -246,7 +246,12 @@ def same_quote(located: str, quote: str) -> bool:
     """Whether a located text is the quoted one, ignoring whitespace, quote style and
     Unicode composition."""
     nfc = unicodedata.normalize("NFC", quote)
-    return canonical(located)[0].strip() == canonical(nfc)[0].strip()
+    return canonical_text(located).strip() == canonical_text(nfc).strip()
+
+
+def canonical_text(text: str) -> str:
+    """canonical(text)'s text alone, without the positions (one regex pass)."""
+    return _WHITESPACE.sub(" ", text.translate(_QUOTE_STYLES))
 
 
 def spans_of_quote(
@@ -260,7 +265,7 @@ def spans_of_quote(
     if exact:
         return [(at, at + len(quote)) for at in exact], ""
     canon_text, positions = view or canonical(text)
-    canon_quote = canonical(quote)[0].strip()
+    canon_quote = canonical_text(quote).strip()
     loose = find_all(canon_text, canon_quote)
     if not loose:
         return [], "quote not found in the de-identified transcript"
