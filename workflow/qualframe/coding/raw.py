@@ -62,9 +62,11 @@ def raw_offsets_to_normalised(
             mapped[0, inside], mapped[1, inside] = offsets.derived_spans(
                 begin[inside] + shift, finish[inside] + shift
             )
-            score = quote_matches(texts[transcript], mapped, quotes)
+            score, checked = quote_matches(texts[transcript], mapped, quotes)
             if best is None or score > best[0]:
                 best = (score, name, inside, mapped)
+            if score == checked:
+                break  # every quote matches: no other reading can do better
         _, chosen[transcript], inside, mapped = best
         positions = export.index.get_indexer(rows.index[inside])
         new_starts[positions] = mapped[0, inside].astype(str)
@@ -73,9 +75,10 @@ def raw_offsets_to_normalised(
     return moved, chosen
 
 
-def quote_matches(text: str, spans: np.ndarray, quotes: list[str]) -> int:
+def quote_matches(text: str, spans: np.ndarray, quotes: list[str]) -> tuple[int, int]:
     """How many of the first READING_SAMPLE rows with a quote and a mapped span
-    (`spans`: starts and ends, -1 where unmapped) quote the text at that span."""
+    (`spans`: starts and ends, -1 where unmapped) quote the text at that span, and how
+    many such rows there were."""
     matches = checked = 0
     for start, end, quote in zip(spans[0], spans[1], quotes, strict=True):
         if start < 0 or not quote.strip():
@@ -84,7 +87,7 @@ def quote_matches(text: str, spans: np.ndarray, quotes: list[str]) -> int:
         checked += 1
         if checked == READING_SAMPLE:
             break
-    return matches
+    return matches, checked
 
 
 def log_offset_map(entries: pd.DataFrame, raw_length: int, deid_length: int) -> OffsetMap:

@@ -74,7 +74,8 @@ def locate_segments(
     codes = code_lookup(codebook)
     records, located = [], []
     views: dict[str, tuple[str, list[int]]] = {}  # per transcript: its canonical view
-    for index, row in export.iterrows():
+    # rows as dicts: a pandas Series per row would cost more than locating its quote
+    for index, row in zip(export.index, export.to_dict("records"), strict=True):
         line = int(index) + 2  # header is line 1
         problems_before = len(records)
         transcript = resolve_transcript(row[columns.transcript], transcript_ids)
@@ -217,7 +218,7 @@ def resolve_transcript(name: str, transcript_ids: Mapping[str, str]) -> str | No
 
 
 def find_spans(
-    text: str, row: pd.Series, columns: ColumnMap, view: tuple[str, list[int]] | None = None
+    text: str, row: Mapping, columns: ColumnMap, view: tuple[str, list[int]] | None = None
 ) -> tuple[list[tuple[int, int]], str]:
     """Every place one segment may be: its offsets when the export gives them, else each
     occurrence of its quote (see spans_of_quote). Returns (spans, "") or ([], problem)."""
