@@ -12,7 +12,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from qualframe.coding.segments import ColumnMap, resolve_transcript, same_quote
+from qualframe.coding.segments import (
+    ColumnMap,
+    resolve_transcript,
+    same_quote,
+    transcript_lookup,
+)
 from qualframe.ingest.normalise import IngestMaps
 from qualframe.schemas import Segment
 from qualframe.text.offsets import EDIT_COLUMNS, OffsetMap
@@ -39,7 +44,7 @@ def raw_offsets_to_normalised(
     """
     if not (columns.start and columns.end) or export.empty:
         return export, {}
-    ids = {t.casefold(): t for t in texts}
+    ids = transcript_lookup(texts)
     names = export[columns.transcript]
     known = {name: resolve_transcript(name, ids) for name in names.unique()}
     transcripts = names.map(known)
