@@ -1,11 +1,12 @@
 """`qualframe new-study` then `qualframe run`: a study folder made from a folder of
 transcripts (before any coding) and from a REFI-QDA project coded on the raw text."""
 
+import pandas as pd
 import pytest
 
 from qualframe.refi.archive import read_qdpx
 from qualframe.refi.read import read_project
-from tests.e2e.helpers import leaked_terms
+from tests.e2e.helpers import REPO, leaked_terms
 from tests.e2e.test_study_folder import qualframe
 
 pytestmark = pytest.mark.e2e
@@ -49,3 +50,43 @@ def test_first_run_of_a_new_study_deidentifies_and_writes_the_project(tmp_path):
     assert leaked_terms({"Orla Penhallow", "Penhallow"}, [study / "results", study / "logs"]) == {}
     verify = qualframe("verify", cwd=study)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+QC_DEMO = REPO.parent / "shared" / "data" / "refi" / "qc-demo.qdpx"
+
+
+@pytest.mark.skipif(not QC_DEMO.exists(), reason="../shared/data/refi/qc-demo.qdpx is absent")
+def test_a_study_from_a_qdpx_project_charts_every_coding(tmp_path):
+    """The qc demo project (2 sources, 262 codes nested 7 deep, 205 codings by one coder,
+    63 of them on parent codes, no cases): every coding is charted with its case, located
+    by the project's own offsets in the raw text. The targets stop before the leak scan,
+    which reads the workbook's markup as text."""
+    study = tmp_path / "qc"
+    made = qualframe("new-study", str(study), "--from-qdpx", str(QC_DEMO), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "2 transcripts, 2 cases, 262 codes, 205 codings from qc-demo.qdpx" in made.stdout
+    without_ner(study)
+
+    run = qualframe("run", str(study), "--cores", "2", "chart", "summarise", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    segments = pd.read_parquet(study / "results/coding/segments.parquet")
+    assert len(segments) == 205
+    matrix = pd.read_parquet(study / "results/matrix/framework_matrix.parquet")
+    assert matrix.groupby("case_id")["n_segments"].sum().to_dict() == {
+        "admin-1": 0,
+        "board_2017": 205,
+    }
+    codebook = pd.read_parquet(study / "results/coding/codebook.parquet")
+    assert codebook["depth"].max() == 7
+    parents = set(codebook["parent_id"])
+    on_parents = segments[segments["code_id"].isin(parents)]
+    assert len(on_parents) == 63
+    # each charted quote is the project's, de-identified: the same words unless a
+    # placeholder replaced some (rows of the coded data follow the project's codings)
+    project = read_project(read_qdpx(QC_DEMO.read_bytes(), "qc"))
+    charted = segments.sort_values("source_row")["text"].map(str.split).map(" ".join)
+    quotes = project.segments["text"].map(str.split).map(" ".join)
+    same = [a == b for a, b in zip(charted, quotes, strict=True)]
+    replaced = ["[" in a for a in charted]
+    assert all(s or r for s, r in zip(same, replaced, strict=True))
+    assert sum(same) >= 170
