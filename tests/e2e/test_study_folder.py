@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from tests.e2e.helpers import REPO, run_snakemake
-from tests.e2e.test_small_study import make_study
+from tests.e2e.test_small_study import CODED, make_study
 
 pytestmark = pytest.mark.e2e
 
@@ -94,3 +94,32 @@ def test_qualframe_run_names_a_folder_without_config(tmp_path):
         run.stderr.strip() == f"error: {tmp_path}: no config.yaml in the study folder "
         "(make one with qualframe new-study)"
     )
+
+
+def test_verify_passes_after_a_transcript_is_removed(tmp_path, codebook_dict):
+    """One transcript a shard: removing S03 removes shard 0003; the next run removes that
+    shard's step records, so verify finds nothing added to the results folder."""
+    coded = [row for row in CODED if row[0] != "S03"]
+    folder = make_study(tmp_path, codebook_dict)
+    config_path = folder / "config" / "config.yaml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["shards"] = {"transcripts_per_shard": 1}
+    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    first = run_snakemake(folder)
+    assert first.returncode == 0, first.stderr[-3000:]
+    steps = folder / "results/provenance/steps"
+    assert (steps / "ingest/0003.json").is_file() and (steps / "detect/0003.json").is_file()
+
+    (folder / "study/transcripts/S03.vtt").unlink()
+    pd.DataFrame(coded, columns=["Document name", "Code", "Created by", "Segment"]).to_csv(
+        folder / "study/coded.csv", index=False
+    )
+    second = run_snakemake(folder)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert not (steps / "ingest/0003.json").exists()
+    assert not (steps / "detect/0003.json").exists()
+    assert "removed 2 step record(s) of steps no longer in the run" in (
+        folder / "logs/provenance/manifest.log"
+    ).read_text(encoding="utf-8")
+    verify = qualframe("verify", cwd=folder)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
