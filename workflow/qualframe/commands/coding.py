@@ -152,6 +152,15 @@ def check_rows_fit_header(sheet: pd.DataFrame, path: str) -> pd.DataFrame:
     return sheet
 
 
+def count_uncoded(frame: pd.DataFrame, columns: ColumnMap, separator: str | None) -> int:
+    """Rows of an export whose code cell names no code (a sheet of every utterance)."""
+    from qualframe.coding.codes import split_codes
+
+    if columns.code not in frame.columns:
+        return 0
+    return int(sum(not split_codes(cell, separator) for cell in frame[columns.code]))
+
+
 def read_ingest_maps(paths: list[str]) -> dict:
     """{transcript id: IngestMaps} from ingest shard tables (.parquet); other paths (plain
     normalised texts) have none."""
@@ -238,6 +247,9 @@ def run_import_coding(args) -> None:
                 if counted:
                     print(f"{export}: raw offsets counted {' and '.join(counted)}")
             separator = args.code_separator if mapping is columns else None
+            uncoded = count_uncoded(frame, mapping, separator)
+            if uncoded:
+                print(f"{export}: {uncoded} rows without a code, located only to keep the order")
             segments.append(
                 locate_segments(frame, export, mapping, coded_texts, codebook, separator)
             )
