@@ -90,3 +90,54 @@ def test_a_study_from_a_qdpx_project_charts_every_coding(tmp_path):
     replaced = ["[" in a for a in charted]
     assert all(s or r for s, r in zip(same, replaced, strict=True))
     assert sum(same) >= 170
+
+
+SHEET_TRANSCRIPTS = {
+    "A01.txt": "Interviewer: Did you always want to teach?\n\nRespondent: Yeah.\n\n"
+    "Respondent: I wanted to teach since I was small, in Penhallow Road.\n\n"
+    "Interviewer: And the money?\n\nRespondent: Yeah.\n\n"
+    "Respondent: Money was tight back then, honestly.\n",
+    "B02.txt": "Interviewer: Tell me about your first school.\n\n"
+    "Respondent: My first school was a tiny village school with two classrooms.\n",
+}
+# one row per utterance, several codes a cell, "Yeah." twice in A01 (placed by row order)
+SHEET = (
+    "Interview,Codes,Coder,Utterance\n"
+    "A01,,ann,Did you always want to teach?\n"
+    "A01,career,ann,Yeah.\n"
+    'A01,career;teaching,ann,"I wanted to teach since I was small, in Penhallow Road."\n'
+    "A01,money,ann,Yeah.\n"
+    'A01,money;career,ann,"Money was tight back then, honestly."\n'
+    "B02,teaching;schools,bob,My first school was a tiny village school with two classrooms.\n"
+)
+
+
+def test_a_study_coded_in_a_spreadsheet_charts_every_coding(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name, text in SHEET_TRANSCRIPTS.items():
+        (raw / name).write_text(text, encoding="utf-8")
+    (tmp_path / "coded.csv").write_text(SHEET, encoding="utf-8")
+    study = tmp_path / "study"
+    made = qualframe(
+        "new-study", str(study), "--transcripts", str(raw), "--coding", "coded.csv", cwd=tmp_path
+    )
+    assert made.returncode == 0, made.stderr
+    assert "codes separated by ';'; a flat codebook of the 4 codes it uses" in made.stdout
+    config = (study / "config.yaml").read_text(encoding="utf-8")
+    assert "# GUESSED from coded.csv's headers and contents: check each column" in config
+    (study / "identifiers.tsv").write_text("term\tentity_type\nPenhallow Road\tLOCATION\n")
+    without_ner(study)
+
+    run = qualframe("run", str(study), "--cores", "2", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    segments = pd.read_parquet(study / "results/coding/segments.parquet")
+    assert len(segments) == 8
+    yeahs = segments[segments["text"] == "Yeah."].sort_values("start")
+    assert yeahs["code_id"].tolist() == ["career", "money"]
+    assert yeahs["start"].iloc[0] < yeahs["start"].iloc[1]
+    quote = segments.loc[segments["text"].str.startswith("I wanted"), "text"].iloc[0]
+    assert quote.endswith("in [LOCATION_1].")
+    matrix = pd.read_parquet(study / "results/matrix/framework_matrix.parquet")
+    assert matrix.groupby("case_id")["n_segments"].sum().to_dict() == {"A01": 6, "B02": 2}
+    assert leaked_terms({"Penhallow Road", "Penhallow"}, [study / "results", study / "logs"]) == {}
