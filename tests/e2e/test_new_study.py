@@ -4,8 +4,11 @@ transcripts (before any coding) and from a REFI-QDA project coded on the raw tex
 import pandas as pd
 import pytest
 
+from qualframe.coding.codebook import codebook_from_dict
+from qualframe.commands.paths import read_texts
 from qualframe.refi.archive import read_qdpx
 from qualframe.refi.read import read_project
+from qualframe.refi.write import build_qdpx
 from tests.e2e.helpers import REPO, leaked_terms
 from tests.e2e.test_study_folder import qualframe
 
@@ -26,7 +29,7 @@ def without_ner(study) -> None:
     config.write_text(text.replace("enabled: true", "enabled: false"), encoding="utf-8")
 
 
-def test_first_run_of_a_new_study_deidentifies_and_writes_the_project(tmp_path):
+def test_a_study_from_transcripts_deidentified_then_coded_in_a_caqdas(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "B02.txt").write_text(RAW["B02.txt"], encoding="utf-8")
@@ -50,6 +53,67 @@ def test_first_run_of_a_new_study_deidentifies_and_writes_the_project(tmp_path):
     assert leaked_terms({"Orla Penhallow", "Penhallow"}, [study / "results", study / "logs"]) == {}
     verify = qualframe("verify", cwd=study)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+    # coded in a CAQDAS on the de-identified project, exported, listed as the coded data
+    # and as the codebook: the next run charts it
+    code_in_a_caqdas(study, "coding/coded.qdpx")
+    config = (study / "config.yaml").read_text(encoding="utf-8")
+    config = config.replace('codebook: ""', 'codebook: "coding/coded.qdpx"')
+    config = config.replace("exports: []", 'exports: ["coding/coded.qdpx"]')
+    (study / "config.yaml").write_text(config, encoding="utf-8")
+    again = qualframe("run", str(study), "--cores", "2", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "No coded data yet" not in again.stderr
+    matrix = pd.read_parquet(study / "results/matrix/framework_matrix.parquet")
+    assert matrix.groupby("case_id")["n_segments"].sum().to_dict() == {"A01": 1, "B02": 2}
+    assert (study / "results/report/study_report.html").is_file()
+    verify = qualframe("verify", cwd=study)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def code_in_a_caqdas(study, exported: str) -> None:
+    """What a team does in its CAQDAS: open results/coding/project.qdpx, make codes (one
+    nested under a parent, one on the parent itself), code the de-identified text, export
+    the project."""
+    texts = read_texts([str(study / "results/deid/transcripts")])
+    codebook = codebook_from_dict(
+        {
+            "themes": [
+                {
+                    "id": "service",
+                    "name": "Service",
+                    "codes": [
+                        {
+                            "id": "opening",
+                            "name": "Opening",
+                            "codes": [{"id": "money", "name": "Money"}],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    quotes = [
+        ("A01", "opening", "The café opened in March"),
+        ("B02", "money", "for a year"),
+        ("B02", "opening", "Who funded it?"),
+    ]
+    rows = []
+    for n, (transcript, code, quote) in enumerate(quotes):
+        start = texts[transcript].index(quote)
+        rows.append(
+            {
+                "segment_id": f"S{n}",
+                "transcript_id": transcript,
+                "start": start,
+                "end": start + len(quote),
+                "code_id": code,
+                "coder": "ann",
+            }
+        )
+    cases = pd.read_parquet(study / "results/coding/cases.parquet")
+    data = build_qdpx(texts, codebook, cases, pd.DataFrame(rows), project_name="coded")
+    (study / exported).write_bytes(data)
 
 
 QC_DEMO = REPO.parent / "shared" / "data" / "refi" / "qc-demo.qdpx"
