@@ -161,6 +161,11 @@ def get_published_outputs():
     ]
 
 
+def get_steps_dir(wildcards, input):
+    """The folder holding every step record: the records' common parent folder."""
+    return os.path.commonpath(input.records)
+
+
 def get_step_records():
     """The provenance record of every step of the run: each rule's `record` output, per
     shard for the per-shard rules; the steps that need coded data only once there is some.
