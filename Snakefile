@@ -1,6 +1,6 @@
 # qualframe: framework analysis of an interview study, from raw transcripts to a
 # framework matrix and theme summaries. Stages, in pipeline order:
-#   ingest -> deidentify -> coding -> matrix -> themes -> provenance
+#   ingest -> deidentify -> coding -> charting -> matrix -> themes -> provenance
 
 
 configfile: "config/config.yaml"
@@ -10,6 +10,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/deidentify.smk"
 include: "workflow/rules/coding.smk"
+include: "workflow/rules/charting.smk"
 include: "workflow/rules/matrix.smk"
 include: "workflow/rules/themes.smk"
 include: "workflow/rules/provenance.smk"
@@ -19,6 +20,7 @@ rule all:
     default_target: True
     input:
         rules.chart.output,
+        rules.charting_template.output,
         rules.summarise.output,
         rules.report.output,
         rules.review.output,

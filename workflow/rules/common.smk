@@ -126,7 +126,8 @@ def get_published_outputs():
         rules.summarise.output,
         rules.report.output,
     ]
-    return [rules.pseudonymise.output.texts, *(path for step in steps for path in step)]
+    published = [path for step in steps for path in step]
+    return [rules.pseudonymise.output.texts, *published, *get_charting_outputs()]
 
 
 def get_step_records():
