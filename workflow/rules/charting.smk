@@ -41,11 +41,6 @@ def get_cell_summaries():
     return [rules.import_charting.output.summaries] if is_charting_imported() else []
 
 
-def get_charting_log():
-    """What de-identification replaced in the summaries (restricted), when there are any."""
-    return [rules.import_charting.output.log] if is_charting_imported() else []
-
-
 def get_charting_outputs():
     """The published files of the charting steps (the import's only when it runs)."""
     if not is_charting_imported():

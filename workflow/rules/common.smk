@@ -136,3 +136,10 @@ def get_step_records():
     steps = [getattr(rules, rule.name).output for rule in workflow.rules]
     patterns = [output.record for output in steps if "record" in output.keys()]
     return sorted(set(expand(patterns, shard=get_shards())))
+
+
+def get_charting_log(wildcards):
+    """What de-identification replaced in the analysts' charting summaries (restricted),
+    when the study imports charting workbooks (rules/charting.smk); an input function, as
+    the review and leak scan rules that read it are defined before the import rule."""
+    return [rules.import_charting.output.log] if is_charting_imported() else []
