@@ -29,6 +29,15 @@ from qualframe.schemas import CellSummary
 
 KEY_DETECTOR = "pseudonym key"
 PLACE_COLUMNS = ["workbook", "sheet", "cell"]
+DETECTION_COLUMNS = [
+    "transcript_id",
+    "start",
+    "end",
+    "entity_type",
+    "text",
+    "detector",
+    "confidence",
+]
 
 
 def summary_ids(summaries: pd.DataFrame) -> list[str]:
@@ -77,13 +86,16 @@ def deidentify_summaries(
     allow_list = list(allow_list)
     allowed = normalise_allow_list(allow_list)
     key = checked_key(key)
+    summaries = summaries.astype(str)
     ids = summary_ids(summaries)
     texts = dict(zip(ids, summaries["summary"], strict=True))
     found = [detect_transcript(tid, text, register, allow_list, ner) for tid, text in texts.items()]
-    found.append(pd.DataFrame(key_detections(texts, key, allowed)))
-    detections = pd.concat([frame for frame in found if len(frame)], ignore_index=True)
-    if detections.empty:
-        detections = found[0].assign(confidence=[])
+    found.append(pd.DataFrame(key_detections(texts, key, allowed), columns=DETECTION_COLUMNS))
+    detections = pd.concat(
+        [frame[DETECTION_COLUMNS] for frame in found if len(frame)]
+        or [pd.DataFrame(columns=DETECTION_COLUMNS)],
+        ignore_index=True,
+    )
     mentions = find_mentions(texts, detections.astype({"confidence": "float64"}), allowed)
     style = key["style"].iloc[0] if len(key) else "numbered"
     known = by_entity_key(key, "replacement")
