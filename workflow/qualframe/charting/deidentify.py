@@ -112,7 +112,9 @@ def deidentify_summaries(
     log = log.join(places, on="transcript_id")
     counts = log["transcript_id"].value_counts()
     out = summaries.assign(
-        summary=new_texts,
-        replacements=[int(counts.get(tid, 0)) for tid in ids],
+        summary=pd.Series(new_texts, index=summaries.index, dtype=object).astype(str),
+        replacements=pd.Series(
+            [int(counts.get(tid, 0)) for tid in ids], index=summaries.index, dtype="int64"
+        ),
     )
     return CellSummary.validate(out[list(CellSummary.to_schema().columns)]), log
