@@ -168,6 +168,7 @@ def test_a_formula_stops_the_run_with_one_error_line(charted):
         f"error: {WORKBOOK}, sheet {sheet.title}, cell G3: a formula: summaries must be typed text"
     ]
     assert "Traceback" not in log
-    assert not (folder / "results/charting/cell_summaries.parquet").exists() or (
-        folder / "results/charting/cell_summaries.parquet"
-    ).read_bytes() == before
+    assert (
+        not (folder / "results/charting/cell_summaries.parquet").exists()
+        or (folder / "results/charting/cell_summaries.parquet").read_bytes() == before
+    )

@@ -97,7 +97,9 @@ def test_only_summary_cells_are_unlocked(template):
         assert book[name].protection.sheet
     sheet = book["People"]
     unlocked = {
-        c.coordinate for row in sheet.iter_rows(max_row=5, max_col=4) for c in row
+        c.coordinate
+        for row in sheet.iter_rows(max_row=5, max_col=4)
+        for c in row
         if not c.protection.locked
     }
     assert unlocked == {"C3", "D3", "C4", "D4", "C5", "D5"}
@@ -290,7 +292,10 @@ def test_key_entities_get_the_transcripts_placeholder():
     published, log = deidentify_summaries(
         summaries_of("Raman and priya both said so.", "Nobody named."), NO_REGISTER, [], KEY
     )
-    assert list(published["summary"]) == ["[PERSON_3] and [PERSON_3] both said so.", "Nobody named."]
+    assert list(published["summary"]) == [
+        "[PERSON_3] and [PERSON_3] both said so.",
+        "Nobody named.",
+    ]
     assert list(published["replacements"]) == [2, 0]
     assert set(log["cell"]) == {"C3"}
 

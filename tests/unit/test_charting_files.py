@@ -76,7 +76,7 @@ def test_import_writes_the_summaries(study, capsys):
 def test_a_broken_workbook_gives_one_line_per_problem_and_writes_nothing(study, capsys):
     folder, paths, template = study
     book = openpyxl.load_workbook(template)
-    book["People"]["C3"] = "=CONCAT(\"Priya\", \" Raman\")"
+    book["People"]["C3"] = '=CONCAT("Priya", " Raman")'
     book["Money"]["C4"] = "Priya Raman " * 200
     book.save(folder / "filled.xlsx")
     status = main(import_args(folder, paths, folder / "filled.xlsx"))

@@ -101,7 +101,10 @@ def deidentify_summaries(
     known = by_entity_key(key, "replacement")
     new_texts, rows = [], []
     for tid in ids:
-        values = [known.get(entity_key(m), placeholder(m.entity_type, 0, "category")) for m in mentions[tid]]
+        values = [
+            known.get(entity_key(m), placeholder(m.entity_type, 0, "category"))
+            for m in mentions[tid]
+        ]
         if style == "surrogate":
             values = [match_case(v, m.text) for v, m in zip(values, mentions[tid], strict=True)]
         text, replaced = replace_spans(tid, texts[tid], mentions[tid], values)

@@ -103,7 +103,10 @@ def is_empty(value) -> bool:
 
 
 def is_formula(cell) -> bool:
-    return cell.data_type == "f" or type(cell.value).__name__ in ("ArrayFormula", "DataTableFormula")
+    return cell.data_type == "f" or type(cell.value).__name__ in (
+        "ArrayFormula",
+        "DataTableFormula",
+    )
 
 
 def as_text(value) -> str:
@@ -196,7 +199,9 @@ def sheet_cells(
         if cell.row not in case_of or cell.column not in code_of:
             rows.append(fact_row(cell, inside_matrix=False))
             continue
-        row = fact_row(cell, case_id=case_of[cell.row], code_id=code_of[cell.column], is_summary=True)
+        row = fact_row(
+            cell, case_id=case_of[cell.row], code_id=code_of[cell.column], is_summary=True
+        )
         row["not_formula"] = not is_formula(cell)
         row["within_limit"] = row["length"] <= limit
         rows.append(row)
@@ -232,7 +237,9 @@ def failures(cells: pd.DataFrame, limit: int) -> list[str]:
         for index, fact in zip(cases["index"], cases["column"], strict=True):
             cell = cells.loc[int(index)]
             where = cell_place(cell["workbook"], cell["sheet"], cell["cell"])
-            lines.append(((int(index), str(fact)), f"{where}: {failure_message(fact, cell, limit)}"))
+            lines.append(
+                ((int(index), str(fact)), f"{where}: {failure_message(fact, cell, limit)}")
+            )
         return [line for _, line in sorted(lines)]
     return []
 
@@ -273,7 +280,9 @@ def read_summaries(
     workbooks = list(workbooks)
     rows = []
     for workbook in workbooks:
-        rows += workbook_cells(workbook, attributes, frozenset(code_ids), frozenset(case_ids), limit)
+        rows += workbook_cells(
+            workbook, attributes, frozenset(code_ids), frozenset(case_ids), limit
+        )
     cells = pd.DataFrame(rows, columns=list(WorkbookCell.to_schema().columns))
     cells = cells.astype({"row": "int64", "column": "int64", "length": "int64"})
     errors = failures(cells, limit)

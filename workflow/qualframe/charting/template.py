@@ -180,7 +180,9 @@ def add_notes(
                 continue
             text = trim(excerpts, NOTE_CHARS)
             if text != excerpts:
-                text += f"\n\n(in full: {EXCERPTS_SHEET} sheet, row {excerpt_row[(case_id, code_id)]})"
+                text += (
+                    f"\n\n(in full: {EXCERPTS_SHEET} sheet, row {excerpt_row[(case_id, code_id)]})"
+                )
             note = Comment(text, NOTE_AUTHOR, width=NOTE_WIDTH, height=NOTE_HEIGHT)
             sheet.cell(row=FIRST_CASE_ROW + offset, column=first_code_column + index).comment = note
 
@@ -217,9 +219,16 @@ def excerpt_table(matrix: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
     case_rank = {case: i for i, case in enumerate(dict.fromkeys(matrix[MatrixCell.case_id]))}
     code_rank = dict(zip(codebook[Codebook.code_id], range(len(codebook)), strict=True))
     ordered = coded.assign(
-        _case=coded[MatrixCell.case_id].map(case_rank), _code=coded[MatrixCell.code_id].map(code_rank)
+        _case=coded[MatrixCell.case_id].map(case_rank),
+        _code=coded[MatrixCell.code_id].map(code_rank),
     ).sort_values(["_case", "_code"], kind="stable")
-    columns = [MatrixCell.case_id, MatrixCell.code_id, MatrixCell.code, MatrixCell.references, EXCERPTS]
+    columns = [
+        MatrixCell.case_id,
+        MatrixCell.code_id,
+        MatrixCell.code,
+        MatrixCell.references,
+        EXCERPTS,
+    ]
     return ordered[columns].reset_index(drop=True)
 
 

@@ -72,7 +72,9 @@ def run_template(args) -> None:
     except ValueError as exc:
         raise QualframeError(str(exc), path=args.segments) from exc
     with qio.atomic_path(args.output) as tmp:
-        tmp.write_bytes(charting_template(matrix, codebook, args.attributes, args.max_summary_chars))
+        tmp.write_bytes(
+            charting_template(matrix, codebook, args.attributes, args.max_summary_chars)
+        )
     print(
         f"charting template: {matrix['case_id'].nunique()} cases × "
         f"{matrix['code_id'].nunique()} codes in {codebook['theme_id'].nunique()} theme sheets"
@@ -130,8 +132,9 @@ def run_import(args) -> None:
     qio.write_csv(log, args.log, restricted=True)
     qio.write_table(published, args.output, csv_beside(args.output))
     per_workbook = pd.Series([Path(p).name for p in summaries["workbook"]]).value_counts()
+    counts = ", ".join(f"{name}: {n}" for name, n in per_workbook.sort_index().items())
     print(
         f"charting: {len(published)} cell summaries from {len(workbooks)} workbook(s) "
-        f"({', '.join(f'{name}: {n}' for name, n in per_workbook.sort_index().items()) or 'none'}); "
-        f"{len(log)} replacement(s) in {int((published['replacements'] > 0).sum())} summaries"
+        f"({counts or 'none'}); {len(log)} replacement(s) in "
+        f"{int((published['replacements'] > 0).sum())} summaries"
     )

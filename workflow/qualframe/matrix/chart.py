@@ -279,7 +279,9 @@ def attach_summaries(matrix: pd.DataFrame, summaries: pd.DataFrame | None) -> pd
         matrix[column] = matrix[column].fillna("").astype(str)
     summarised = matrix[MatrixCell.summary] != ""
     refs = matrix[MatrixCell.references]
-    with_refs = matrix[MatrixCell.summary].where(refs == "", matrix[MatrixCell.summary] + " " + refs)
+    with_refs = matrix[MatrixCell.summary].where(
+        refs == "", matrix[MatrixCell.summary] + " " + refs
+    )
     matrix[MatrixCell.charted_text] = with_refs.where(summarised, matrix[MatrixCell.charted_text])
     return matrix
 
