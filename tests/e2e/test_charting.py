@@ -84,7 +84,8 @@ def test_nine_summaries_reach_the_matrix(charted):
     assert name not in with_name and re.match(r"\[PERSON_\d+\] pushed", with_name)
     sources = {s.split(" ", 1)[1] for s in summarised["summary_source"]}
     assert sources == {"'" + sheet + "'!" + cell for sheet, cell in places}
-    assert all(summarised["charted_text"].str.startswith(summarised["summary"]))
+    pairs = zip(summarised["charted_text"], summarised["summary"], strict=True)
+    assert all(charted.startswith(summary) for charted, summary in pairs)
     table = pd.read_parquet(folder / "results/charting/cell_summaries.parquet")
     assert set(table["analyst"]) == {"AR"} and table["replacements"].sum() >= 1
 
