@@ -3,8 +3,8 @@ participant by the real name de-identification replaced), point charting.workboo
 filled workbook, run again; then an unchanged, an edited and a broken workbook."""
 
 import re
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -113,7 +113,7 @@ def test_trace_names_the_workbook_cell(charted):
     cell = matrix[matrix["summary"] == SUMMARY_TEXTS[1]].iloc[0]
     trace = subprocess.run(
         [
-            str(Path(shutil.which("qualframe") or "qualframe")),
+            str(Path(sys.executable).parent / "qualframe"),
             "trace",
             "--case",
             cell["case_id"],

@@ -2,54 +2,6 @@
 # filled workbooks the config names (charting.workbook) into the framework matrix.
 
 
-def get_charting_workbooks():
-    """The filled charting workbooks the config names: a path, or a list of paths and
-    {path, analyst, sheets} entries ([] when the study charts no summaries)."""
-    named = config.get("charting", {}).get("workbook") or []
-    entries = [named] if isinstance(named, str) else named
-    return [entry if isinstance(entry, str) else entry["path"] for entry in entries]
-
-
-def get_charting_analysts():
-    """Who charted each workbook and, where named, each sheet, as JSON for the command."""
-    named = config.get("charting", {}).get("workbook") or []
-    entries = [] if isinstance(named, str) else named
-    analysts = {
-        entry["path"]: {
-            "analyst": entry.get("analyst", ""),
-            "sheets": entry.get("sheets", {}),
-        }
-        for entry in entries
-        if not isinstance(entry, str)
-    }
-    return json.dumps(analysts, sort_keys=True)
-
-
-def get_charting_setting(name):
-    """One charting setting, with the schema's default when the config leaves it out."""
-    defaults = {"max_summary_chars": 2000, "several_per_cell": False}
-    return config.get("charting", {}).get(name, defaults[name])
-
-
-def is_charting_imported():
-    """Whether the study names filled charting workbooks to import."""
-    return bool(get_charting_workbooks())
-
-
-def get_cell_summaries():
-    """The imported cell summaries when the study charts summaries, else nothing."""
-    return [rules.import_charting.output.summaries] if is_charting_imported() else []
-
-
-def get_charting_outputs():
-    """The published files of the charting steps (the import's only when it runs)."""
-    if not is_charting_imported():
-        return [*rules.charting_template.output]
-    imported = rules.import_charting.output
-    summaries = [imported.summaries, imported.summaries_csv, imported.record]
-    return [*rules.charting_template.output, *summaries]
-
-
 rule charting_template:
     input:
         segments=rules.import_coding.output.segments,

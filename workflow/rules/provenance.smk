@@ -43,6 +43,7 @@ rule manifest:
             RESTRICTED,
             config["study"]["transcripts"],
             config["study"]["identifiers"],
+            *get_charting_workbooks(),
         ],
         code_version=CODE_VERSION,
     shell:
