@@ -1,10 +1,13 @@
 """The charting template, the import of filled workbooks, and summaries in the matrix."""
 
 import io
+import unicodedata
 
+import hypothesis.strategies as st
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from qualframe.charting.deidentify import deidentify_summaries
 from qualframe.charting.layout import EXCERPTS_SHEET, HOW_TO_SHEET
@@ -356,3 +359,28 @@ def test_report_section_counts_and_shows_summaries(summarised, codebook):
     assert "1 of 9 cells summarised" in html
     assert "<td>People</td><td>6</td><td>2</td><td>1</td>" in html
     assert "Backed by the director." in html and "&#x27;People&#x27;!C3" in html
+
+
+# --- free-form text -----------------------------------------------------------------------
+
+TYPED = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=260
+).filter(lambda text: text.strip() and not text.lstrip().startswith("="))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=TYPED)
+def test_any_typed_text_comes_back_or_is_refused_without_being_shown(template, text):
+    book = load(template)
+    book["Money"]["C5"] = text
+    summaries, errors = read(filled(book))
+    typed = unicodedata.normalize("NFC", text).strip()
+    if len(typed) <= LIMIT:
+        assert errors == [] and list(summaries["summary"]) == [typed]
+    else:
+        assert errors == [
+            f"charting/anna.xlsx, sheet Money, cell C5: text of {len(typed):,} "
+            f"characters, over the limit of {LIMIT}"
+        ]

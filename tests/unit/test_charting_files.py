@@ -130,3 +130,31 @@ def test_libreoffice_opens_the_template_and_keeps_its_parts(study, tmp_path):
     assert people.protection.sheet
     assert people["C3"].comment is not None and not people["C3"].protection.locked
     assert people["A3"].protection.locked
+
+
+def test_leak_scan_looks_for_names_only_a_summary_held(tmp_path, capsys):
+    columns = "transcript_id,start,end,entity_type,original,replacement,deid_start,deid_end"
+    (tmp_path / "log.csv").write_text(f"{columns},detector,confidence\n", encoding="utf-8")
+    (tmp_path / "summary_log.csv").write_text(
+        f"{columns},detector,confidence,workbook,sheet,cell\n"
+        "summary-1,0,14,PERSON,Zedekiah Quill,[PERSON],0,8,register,1.0,w.xlsx,People,C3\n",
+        encoding="utf-8",
+    )
+    allow_list = tmp_path / "allow_list.txt"
+    allow_list.write_text("", encoding="utf-8")
+    published = tmp_path / "results/matrix.csv"
+    published.parent.mkdir()
+    published.write_text("case_id,summary\nA1,Zedekiah Quill said so\n", encoding="utf-8")
+    status = main(
+        [
+            "leak-scan",
+            "--log", str(tmp_path / "log.csv"), str(tmp_path / "summary_log.csv"),
+            "--allow-list", str(allow_list),
+            "--scan", str(published),
+            "--output", str(tmp_path / "results/leak_scan.json"),
+            "--findings", str(tmp_path / "restricted/leak_findings.csv"),
+        ]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 1 and "1 replaced identifier(s) appear in published files" in err
+    assert "Zedekiah" not in err
