@@ -31,7 +31,7 @@ rule charting_template:
         " --cases {input.cases:q}"
         " --attributes {params.attributes:q}"
         " --sort-by {params.sort_by:q}"
-        " --primary-coder {params.primary_coder:q}"
+        " --primary-coder={params.primary_coder:q}"
         " --max-summary-chars {params.max_summary_chars}"
         " --output {output.template:q}"
         f"{RECORD}"
