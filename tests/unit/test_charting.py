@@ -384,3 +384,29 @@ def test_any_typed_text_comes_back_or_is_refused_without_being_shown(template, t
             f"charting/anna.xlsx, sheet Money, cell C5: text of {len(typed):,} "
             f"characters, over the limit of {LIMIT}"
         ]
+
+
+def test_nested_codes_are_labelled_by_their_path_below_the_theme(segments, cases):
+    from qualframe.coding import codebook_from_dict
+
+    nested = codebook_from_dict(
+        {
+            "themes": [
+                {
+                    "id": "people",
+                    "name": "People",
+                    "codes": [
+                        {
+                            "id": "leadership",
+                            "name": "Leadership",
+                            "codes": [{"id": "workforce", "name": "Workforce"}],
+                        }
+                    ],
+                },
+                {"id": "money", "name": "Money", "codes": [{"id": "funding", "name": "Funding"}]},
+            ]
+        }
+    )
+    matrix = chart_matrix(segments, nested, cases, ATTRIBUTES)
+    sheet = load(charting_template(matrix, nested, ATTRIBUTES, LIMIT))["People"]
+    assert [c.value for c in sheet[2]][2:] == ["Leadership", "Leadership › Workforce"]

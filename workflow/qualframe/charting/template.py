@@ -141,7 +141,7 @@ def theme_sheet(
     labels = ["Case", *(a.replace("_", " ").capitalize() for a in attributes)]
     ids = [*fixed, *codes[Codebook.code_id]]
     for column, (code_id, label) in enumerate(
-        zip(ids, [*labels, *codes[Codebook.code]], strict=True), start=1
+        zip(ids, [*labels, *code_labels(codes)], strict=True), start=1
     ):
         put(sheet, ID_ROW, column, code_id).font = ID_FONT
         header = put(sheet, LABEL_ROW, column, label)
@@ -161,6 +161,20 @@ def theme_sheet(
     for column in range(len(fixed) + 1, len(ids) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = SUMMARY_WIDTH
     sheet.freeze_panes = sheet.cell(row=FIRST_CASE_ROW, column=len(fixed) + 1)
+
+
+def code_labels(codes: pd.DataFrame) -> list[str]:
+    """Each code's label: its path below the theme ("Parent › Child" for a nested code),
+    or its name where the codebook gives no path."""
+    if Codebook.path not in codes.columns:
+        return list(codes[Codebook.code])
+    labels = []
+    for theme, code, path in zip(
+        codes[Codebook.theme], codes[Codebook.code], codes[Codebook.path], strict=True
+    ):
+        below = path.removeprefix(theme + "\\") if path != theme else code
+        labels.append(below.replace("\\", " › ") or code)
+    return labels
 
 
 def add_notes(
