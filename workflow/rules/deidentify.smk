@@ -63,6 +63,7 @@ rule review:
         detections=rules.pseudonymise.input.detections,
         log=rules.pseudonymise.output.log,
         allow_list=config["study"]["allow_list"],
+        summary_log=get_charting_log,
     output:
         table=f"{RESTRICTED}/review/review.csv",
         page=f"{RESTRICTED}/review/review.html",
@@ -83,5 +84,6 @@ rule review:
         " --low-confidence {params.confidence}"
         " --table {output.table:q}"
         " --page {output.page:q}"
+        " --summary-log {input.summary_log:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"

@@ -2,6 +2,7 @@ rule leak_scan:
     input:
         published=get_published_outputs(),
         log=rules.pseudonymise.output.log,
+        summary_log=get_charting_log,
         allow_list=config["study"]["allow_list"],
     output:
         summary="results/provenance/leak_scan.json",
@@ -15,7 +16,7 @@ rule leak_scan:
         code_version=CODE_VERSION,
     shell:
         "qualframe leak-scan"
-        " --log {input.log:q}"
+        " --log {input.log:q} {input.summary_log:q}"
         " --allow-list {input.allow_list:q}"
         " --scan {input.published:q}"
         " --output {output.summary:q}"
@@ -44,6 +45,7 @@ rule manifest:
             RESTRICTED,
             config["study"]["transcripts"],
             config["study"]["identifiers"],
+            *get_charting_workbooks(),
         ],
         code_version=CODE_VERSION,
     shell:

@@ -57,6 +57,12 @@ def add_parsers(steps) -> None:
     review.add_argument("--low-confidence", type=float, default=0.6)
     review.add_argument("--table", required=True, help="review list CSV (restricted)")
     review.add_argument("--page", required=True, help="review page HTML (restricted)")
+    review.add_argument(
+        "--summary-log",
+        nargs="*",
+        default=[],
+        help="what de-identification replaced in the charting summaries (restricted)",
+    )
     review.set_defaults(run=run_review)
 
     whole = steps.add_parser(
@@ -75,7 +81,9 @@ def add_parsers(steps) -> None:
     leaks = steps.add_parser(
         "leak-scan", help="fail if any replaced identifier appears in a published file"
     )
-    leaks.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
+    leaks.add_argument(
+        "--log", nargs="+", required=True, help="anonymisation log CSVs (restricted)"
+    )
     leaks.add_argument("--allow-list", required=True, help="study allow-list")
     leaks.add_argument("--scan", nargs="+", required=True, help="published files and folders")
     leaks.add_argument("--output", required=True, help="scan summary (JSON, no identifiers)")
@@ -197,7 +205,9 @@ def run_pseudonymise(args) -> None:
     write_pseudonymised(result, texts, outputs, args.log, args.key)
 
 
-def write_review(raw_texts, log, detections, allow, low_confidence, table, page) -> None:
+def write_review(
+    raw_texts, log, detections, allow, low_confidence, table, page, appendix=""
+) -> None:
     from qualframe.deid import review_candidates, review_html
 
     candidates = review_candidates(
@@ -206,7 +216,9 @@ def write_review(raw_texts, log, detections, allow, low_confidence, table, page)
     qio.make_restricted_dir(Path(table).parent)
     qio.write_csv(candidates, table, restricted=True)
     qio.make_restricted_dir(Path(page).parent)
-    html = review_html(raw_texts, log, candidates, title="De-identification review")
+    html = review_html(
+        raw_texts, log, candidates, title="De-identification review", appendix=appendix
+    )
     qio.write_text(page, html, restricted=True)
     print(f"review: {len(candidates)} places to check in {len(raw_texts)} transcripts")
 
@@ -216,7 +228,15 @@ def run_review(args) -> None:
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
-    write_review(texts, log, detections, allow, args.low_confidence, args.table, args.page)
+    appendix = ""
+    if args.summary_log:
+        from qualframe.charting.review import replacements_section
+
+        summary_logs = [qio.read_csv(path) for path in args.summary_log]
+        appendix = replacements_section(pd.concat(summary_logs, ignore_index=True))
+    write_review(
+        texts, log, detections, allow, args.low_confidence, args.table, args.page, appendix
+    )
 
 
 def deid_settings(config_path: str | None) -> dict:
@@ -271,7 +291,9 @@ def run_leak_scan(args) -> None:
     from qualframe.deid.leaks import find_leaks, leak_terms, published_texts
 
     Path(args.findings).unlink(missing_ok=True)
-    terms = leak_terms(qio.read_anonymisation_log(args.log), read_allow_list(args.allow_list))
+    # the transcripts' log, and the charting summaries' logs: names only a summary held
+    logs = pd.concat([qio.read_anonymisation_log(path) for path in args.log], ignore_index=True)
+    terms = leak_terms(logs, read_allow_list(args.allow_list))
     texts = published_texts(args.scan)
     leaks = find_leaks(terms, texts)
     if leaks:

@@ -401,7 +401,11 @@ def legend() -> str:
 
 
 def review_html(
-    raw_texts: Mapping[str, str], log: pd.DataFrame, candidates: pd.DataFrame, title: str
+    raw_texts: Mapping[str, str],
+    log: pd.DataFrame,
+    candidates: pd.DataFrame,
+    title: str,
+    appendix: str = "",
 ) -> str:
     """Return one self-contained HTML page for reviewing a de-identified corpus.
 
@@ -411,7 +415,8 @@ def review_html(
     every replacement shown as the struck original beside its replacement, and every
     candidate marked in another colour; tooltips say why. All text is escaped; the page
     uses inline CSS only, no scripts and no outside resources. It holds raw text, so it
-    belongs in the restricted folder.
+    belongs in the restricted folder. `appendix` (HTML) ends the page, e.g. the
+    replacements made in the analysts' charting summaries.
     """
     ids = sorted(raw_texts)
     logs, candidates_of = by_transcript(log), by_transcript(candidates)
@@ -431,5 +436,6 @@ def review_html(
         "<p class='warning'>This page shows the raw transcripts. Keep it in the restricted "
         "folder and do not share it. Add what should have been replaced to the identifier "
         "register, and what should not to the allow-list, then run again.</p>"
-        f"{legend()}{summary_table(ids, log, candidates)}{''.join(sections)}</body></html>\n"
+        f"{legend()}{summary_table(ids, log, candidates)}{''.join(sections)}{appendix}"
+        "</body></html>\n"
     )
