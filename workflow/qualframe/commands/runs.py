@@ -98,7 +98,7 @@ def run_schedule(args) -> None:
         slurm_only = [args.time_limit, args.partition, args.account, args.mail_user, args.cpus]
         if any(slurm_only):
             raise QualframeError(
-                "--time-limit, --partition, --account, --mail-user and --cpus are scrontab options: "
+                "--time-limit, --partition, --account, --mail-user and --cpus are for scrontab: "
                 "drop them, or drop --cron"
             )
         print(schedule.crontab_entry(plan, study))
