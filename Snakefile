@@ -3,7 +3,11 @@
 #   ingest -> deidentify -> coding -> matrix -> themes -> provenance
 
 
-configfile: "config/config.yaml"
+# The bundled demo study's config, unless the command line names one: a study's own
+# config (--configfile) then stands alone instead of being merged over the demo's.
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"

@@ -113,7 +113,8 @@ def get_workflow_files():
         *base.glob("workflow/rules/*.smk"),
         *base.glob("workflow/schemas/*.yaml"),
     ]
-    return sorted({*map(str, definitions), *workflow.configfiles})
+    # Snakemake holds the --configfile paths as Path objects and the Snakefile's as str
+    return sorted({str(path) for path in [*definitions, *workflow.configfiles]})
 
 
 def get_published_outputs():
