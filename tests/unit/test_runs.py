@@ -62,7 +62,7 @@ def manifest(transcripts, coded, outputs, started="2026-03-03T02:00:05.000+00:00
         "config_digests": [DIGEST],
         "steps": [
             step(INGEST, "ingest", "2026-03-02T02:00:05.000+00:00"),
-            step(IMPORT, "import_coding", started, job),
+            step(IMPORT, "import-coding", started, job),
             step(CHART, "chart", started, job),
         ],
         "files": files,
@@ -264,8 +264,8 @@ def test_a_stale_lock_is_removed_and_the_dead_run_recorded(tmp_path):
         "started": "2026-03-03T02:00:00.000+00:00",
     }
     (tmp_path / liveness.RUN_STATE).write_text(json.dumps(state), encoding="utf-8")
-    unlock = python_command("import shutil; shutil.rmtree('.snakemake/locks')")
-    check = python_command("import os, sys; sys.exit(os.path.exists('.snakemake/locks'))")
+    unlock = python_command(f"import shutil; shutil.rmtree({str(locks)!r})")
+    check = python_command(f"import os, sys; sys.exit(os.path.exists({str(locks)!r}))")
     assert runner.run_study(tmp_path, check, unlock, True) == 0
     interrupted, completed = history.read_history(tmp_path)
     assert interrupted["run_id"] == "20260303T020000Z-abcdef"
@@ -321,6 +321,7 @@ def test_scrontab_entry_has_scron_options_and_a_profile(tmp_path, capsys):
     entry_line = lines[-1]
     words = check_entry(entry_line, tmp_path, dt.datetime(2026, 3, 2, 2, 0))
     assert words[4] == "--profile" and Path(words[5]).is_absolute()
+    assert words[6:] == ["--workflow-profile", "none"]
     assert (Path(words[5]) / "profile.yaml").is_file()
     assert (tmp_path / "logs" / "runs").is_dir()  # where SLURM writes the job's output
 

@@ -82,8 +82,13 @@ def _checksums(manifest: Mapping) -> dict[str, str]:
     return listed
 
 
-def _zone(manifest: Mapping, path: str) -> str | None:
-    return next((e["zone"] for e in manifest["files"] if e["path"] == path), None)
+def _is_input(manifest: Mapping, path: str) -> bool:
+    """Whether the run only read `path`: no step of it wrote the file, and it is no step's
+    record."""
+    if any(step["path"] == path for step in manifest["steps"]):
+        return False
+    entry = next((e for e in manifest["files"] if e["path"] == path), None)
+    return entry is not None and not entry.get("written_by")
 
 
 def explain(finding: Finding, later: Sequence[tuple[str, Mapping]]) -> Explained:
@@ -99,17 +104,16 @@ def explain(finding: Finding, later: Sequence[tuple[str, Mapping]]) -> Explained
                 remover = label
         if remover:
             return Explained(finding, remover, f"removed by {remover}")
-        return Explained(finding, None, "missing, and no later run removed it")
+        return Explained(finding, None, "missing: no later run removed it")
     if not os.path.isfile(finding.path):
-        return Explained(finding, None, finding.detail)
+        return Explained(finding, None, f"{finding.problem}: {finding.detail}")
     current = provenance.sha256_file(finding.path)
     for label, listed, manifest in listings:
         if listed.get(finding.path) == current:
-            if _zone(manifest, finding.path) in ("results", None):
-                return Explained(finding, label, f"written by {label}")
-            return Explained(finding, label, f"changed before {label}, which read it")
-    what = "added" if finding.problem == "added" else "changed"
-    return Explained(finding, None, f"{what} outside the workflow ({finding.detail})")
+            if _is_input(manifest, finding.path):
+                return Explained(finding, label, f"changed before {label}, which read it")
+            return Explained(finding, label, f"written by {label}")
+    return Explained(finding, None, f"{finding.problem}: {finding.detail}")
 
 
 def verify_against_run(study: Path, run_id: str) -> RunVerification:

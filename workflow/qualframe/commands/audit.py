@@ -35,6 +35,7 @@ def add_parsers(steps) -> None:
     verify.add_argument("--manifest", default=DEFAULT_MANIFEST)
     verify.add_argument(
         "--run",
+        dest="run_id",
         metavar="RUN_ID",
         help="check against that run's kept manifest (`qualframe history`), telling changes "
         "made by later runs from changes made outside the workflow",
@@ -89,7 +90,7 @@ def run_verify(args) -> None:
 
     if args.study is not None:
         enter_study(args.study)
-    if args.run:
+    if args.run_id:
         verify_against_run(args)
         return
     verification = verify_run(read_json(args.manifest), args.manifest)
@@ -111,13 +112,13 @@ def enter_study(path: str) -> None:
 def verify_against_run(args) -> None:
     from qualframe.audit import later_runs
 
-    result = later_runs.verify_against_run(Path.cwd(), args.run)
+    result = later_runs.verify_against_run(Path.cwd(), args.run_id)
     if args.json:
         explained = [
             {**item.finding._asdict(), "later_run": item.later_run, "explanation": item.how}
             for item in result.explained
         ]
-        report = {**result.verification._asdict(), "run_id": args.run, "findings": explained}
+        report = {**result.verification._asdict(), "run_id": args.run_id, "findings": explained}
         print(json.dumps(report, indent=2, default=list))
     else:
         print(later_runs.describe(result))

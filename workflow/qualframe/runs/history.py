@@ -89,11 +89,11 @@ def transcripts_of(manifest: Mapping) -> dict[str, str]:
 
 
 def coded_data_of(manifest: Mapping) -> dict[str, str]:
-    """{path: SHA-256} of the coded data: what import_coding read from the study folder
+    """{path: SHA-256} of the coded data: what import-coding read from the study folder
     (coded-segment exports and projects, codebook, case sheet)."""
     return {
         entry["path"]: entry["sha256"]
-        for entry in _read_by(manifest, "import_coding")
+        for entry in _read_by(manifest, "import-coding")
         if entry["zone"] == "study"
     }
 

@@ -23,7 +23,7 @@ import os
 import shutil
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,15 +159,15 @@ def snakemake_processes(study: Path) -> list[int]:
     return sorted(found)
 
 
-def recorded_run_alive(state: dict | None) -> LiveRun | None:
+def recorded_run_alive(state: dict | None, slurm: bool = True) -> LiveRun | None:
     """The run RUN_STATE names, if it is still alive: its process on this host, or its
-    SLURM job. A run recorded on another host without a SLURM job cannot be checked from
-    here and counts as alive."""
+    SLURM job (unless `slurm` is False). A run recorded on another host without a SLURM job
+    cannot be checked from here and counts as alive."""
     if not state:
         return None
     own_job = os.environ.get("SLURM_JOB_ID")
     job = state.get("slurm_job_id")
-    if job and job != own_job and slurm_job_running(str(job)):
+    if slurm and job and job != own_job and slurm_job_running(str(job)):
         return LiveRun(state.get("pid"), (str(job),), state.get("run_id"))
     if state.get("host") == socket.gethostname():
         if state.get("pid") and process_alive(state["pid"], state.get("pid_started")):
@@ -178,13 +178,22 @@ def recorded_run_alive(state: dict | None) -> LiveRun | None:
     return LiveRun(state.get("pid"), (), state.get("run_id"))
 
 
-def find_live_run(study: Path, state: dict | None) -> LiveRun | None:
-    """Another run of the study that is alive, or None (see the module's docstring)."""
-    recorded = recorded_run_alive(state)
+def find_live_run(
+    study: Path, state: dict | None, warn: Callable[[str], None] = print
+) -> LiveRun | None:
+    """Another run of the study that is alive, or None (see the module's docstring).
+    Where SLURM is installed but does not answer, `warn` is told and its jobs are not
+    counted: a run cannot submit jobs then either."""
+    try:
+        recorded = recorded_run_alive(state)
+        jobs = slurm_jobs_in(study, os.environ.get("SLURM_JOB_ID"))
+    except QualframeError as error:
+        warn(f"{error}; SLURM jobs not checked")
+        recorded = recorded_run_alive(state, slurm=False)
+        jobs = ()
     if recorded:
         return recorded
     processes = snakemake_processes(study)
-    jobs = slurm_jobs_in(study, os.environ.get("SLURM_JOB_ID"))
     if processes or jobs:
         return LiveRun(processes[0] if processes else None, jobs)
     return None

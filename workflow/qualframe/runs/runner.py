@@ -11,6 +11,7 @@ console gets nothing unless the run fails, so cron mails only failures.
 
 import datetime as dt
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -25,9 +26,37 @@ from qualframe.errors import QualframeError
 from qualframe.runs import history, liveness
 
 LOGS_DIR = Path("logs/runs")
+# Snakemake options after which it does not run the workflow (or only pretends to): such
+# invocations are not runs and are neither locked nor recorded.
+NOT_RUNNING_OPTIONS = frozenset(
+    {
+        "--dry-run", "--dryrun", "--unlock", "--lint", "--summary", "--detailed-summary",
+        "--list-rules", "--list-target-rules", "--lt", "--dag", "--rulegraph", "--filegraph",
+        "--d3dag", "--report", "--cleanup-metadata", "--cm", "--list-changes", "--lc",
+        "--touch", "--delete-all-output", "--delete-temp-output", "--archive", "--containerize",
+        "--export-cwl", "--print-compilation", "--conda-create-envs-only",
+        "--conda-cleanup-envs", "--generate-unit-tests", "--version", "--help",
+    }
+)  # fmt: skip
+# Their one-letter forms (-n, -S, -D, -l, -t, -v, -h), alone or in a cluster such as -np.
+NOT_RUNNING_LETTERS = frozenset("nSDltvh")
 SKIPPED_MESSAGE = "previous run still running ({holder}), skipped"
 # Lines of the log printed to the console when an unattended run fails (cron mails them).
 FAILURE_TAIL_LINES = 30
+
+
+def is_a_run(options: Sequence[str]) -> bool:
+    """Whether Snakemake with `options` runs the workflow (not a dry run, unlock, lint,
+    summary, report or the like)."""
+    for option in options:
+        name = option.split("=", 1)[0]
+        if name in NOT_RUNNING_OPTIONS:
+            return False
+        letters = option[1:]
+        if option.startswith("-") and not option.startswith("--") and letters.isalpha():
+            if set(letters) & NOT_RUNNING_LETTERS:
+                return False
+    return True
 
 
 def log_path_of(run_id: str) -> Path:
@@ -42,7 +71,7 @@ class RunLog:
     def __init__(self, study: Path, run_id: str, unattended: bool):
         self.path = log_path_of(run_id) if unattended else None
         if self.path is None:
-            self.stream: TextIO = sys.stdout
+            self.stream: TextIO = sys.stderr
             return
         (study / LOGS_DIR).mkdir(parents=True, exist_ok=True)
         descriptor = os.open(
@@ -51,7 +80,8 @@ class RunLog:
         self.stream = os.fdopen(descriptor, "a", encoding="utf-8", buffering=1)
 
     def line(self, message: str) -> None:
-        print(f"{provenance.now()} {message}", file=self.stream, flush=True)
+        stamp = f"{provenance.now()} " if self.path is not None else ""
+        print(f"{stamp}{message}", file=self.stream, flush=True)
 
     def close(self) -> None:
         if self.path is not None:
@@ -65,10 +95,11 @@ def run_study(
     unattended: bool,
     env: dict[str, str] | None = None,
 ) -> int:
-    """Run `command` (Snakemake on the study, working folder `study`) as one recorded run.
+    """Run `command` (Snakemake on the study) as one recorded run.
 
-    Unattended, `unlock_command` removes a stale Snakemake lock first. Returns the exit
-    status: Snakemake's, or 0 when skipped because another run is alive.
+    Unattended, `unlock_command` removes a stale Snakemake lock first, and everything is
+    logged to the run's log. Returns the exit status: Snakemake's, or 0 when skipped
+    because another run is alive (1 when attended: the user is told).
     """
     study = study.resolve()
     started_at = dt.datetime.now(dt.UTC)
@@ -85,13 +116,14 @@ def run_study(
         log=log.path.as_posix() if log.path else None,
     )
     try:
-        log.line(f"run {run_id} of {study}")
+        if unattended:
+            log.line(f"run {run_id} of {study}")
         with liveness.run_lock(study) as held:
             if not held:
                 state = liveness.read_state(study)
-                holder = liveness.recorded_run_alive(state) or liveness.LiveRun(
-                    (state or {}).get("pid")
-                )
+                holder = liveness.LiveRun((state or {}).get("pid"))
+                if state and state.get("slurm_job_id"):
+                    holder = liveness.LiveRun(state.get("pid"), (str(state["slurm_job_id"]),))
                 return skip(study, base, log, holder, unattended)
             return run_holding_lock(study, base, log, command, unlock_command, unattended, env)
     finally:
@@ -122,7 +154,7 @@ def run_holding_lock(
 ) -> int:
     """With the run lock held: check for other live runs and stale locks, run, record."""
     previous = liveness.read_state(study)
-    live = liveness.find_live_run(study, previous)
+    live = liveness.find_live_run(study, previous, warn=log.line)
     if live:
         return skip(study, base, log, live, unattended)
     if previous and previous.get("run_id"):
@@ -133,7 +165,8 @@ def run_holding_lock(
             return finish(study, base, log, status, unattended)
     liveness.write_state(study, base["run_id"], base["started"])
     try:
-        log.line("$ " + " ".join(command))
+        if unattended:
+            log.line("$ " + shlex.join(command))
         status = run_command(command, study, log, env)
     finally:
         liveness.clear_state(study)
@@ -171,7 +204,7 @@ def unlock(
     """Remove Snakemake's lock left by a run that is no longer alive; log what was done."""
     owner = f" left by run {previous['run_id']}" if previous and previous.get("run_id") else ""
     log.line(f"stale lock{owner} (no process or SLURM job of it alive): unlocking")
-    log.line("$ " + " ".join(unlock_command))
+    log.line("$ " + shlex.join(unlock_command))
     status = run_command(unlock_command, study, log, env)
     log.line("unlocked" if status == 0 else f"unlocking failed (exit status {status})")
     return status
@@ -180,13 +213,12 @@ def unlock(
 def run_command(
     command: Sequence[str], study: Path, log: RunLog, env: dict[str, str] | None
 ) -> int:
-    """Run `command` in the study folder, its output to the log, nothing on its stdin.
-    SIGTERM and SIGINT reach it and this process waits for it to stop, so that the run
-    is still recorded."""
+    """Run `command` (it names the study folder itself), its output to the log, nothing on
+    its stdin. SIGTERM and SIGINT reach it and this process waits for it to stop, so that
+    the run is still recorded."""
     to_log = log.path is not None  # attended, Snakemake writes to the console
     process = subprocess.Popen(
         list(command),
-        cwd=study,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=log.stream if to_log else None,
@@ -218,7 +250,10 @@ def finish(study: Path, base: dict, log: RunLog, status: int, unattended: bool) 
             "note": "the workflow stopped before the manifest step: no manifest kept",
         }
     history.append_record(study, record)
-    log.line(f"run {record['run_id']} {record['outcome']} (exit status {status})")
+    if unattended:
+        log.line(f"run {record['run_id']} {record['outcome']} (exit status {status})")
+    elif record["outcome"] == history.COMPLETED:
+        log.line(f"run {record['run_id']} recorded: qualframe history {study}")
     if status != 0 and unattended:
         report_failure(study, record, log)
     return status

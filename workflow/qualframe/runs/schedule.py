@@ -92,10 +92,12 @@ def day_field(days: Sequence[int]) -> str:
 def unattended_command(
     qualframe: Path, study: Path, profile: Path | None, extra: Sequence[str] = ()
 ) -> tuple[str, ...]:
-    """`<qualframe> run <study> --unattended [--profile <profile>] [extra…]`, absolute paths."""
+    """`<qualframe> run <study> --unattended [--profile <profile> --workflow-profile none]
+    [extra…]`, absolute paths. With a profile, the workstation profile (the workflow's
+    profiles/default) is kept from overriding it, as in the README's cluster command."""
     words = [str(qualframe), "run", str(study), "--unattended"]
     if profile is not None:
-        words += ["--profile", str(profile)]
+        words += ["--profile", str(profile), "--workflow-profile", "none"]
     words += list(extra)
     for word in words:
         if any(char in word for char in UNSAFE_IN_CRON):
