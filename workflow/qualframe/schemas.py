@@ -272,3 +272,9 @@ class CodeProfile(ThemeOrCode):
 
     class Config:
         unique = ["theme_id", "code_id"]
+
+
+def empty_frame(model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """A frame with no rows and the columns and types of `model`."""
+    columns = model.to_schema().columns
+    return pd.DataFrame({name: pd.Series(dtype=str(c.dtype)) for name, c in columns.items()})

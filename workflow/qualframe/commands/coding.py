@@ -14,7 +14,12 @@ from qualframe.errors import QualframeError, ValidationFailed
 
 def add_parsers(steps) -> None:
     coding = steps.add_parser("import-coding", help="validate and locate coded segments")
-    coding.add_argument("--exports", nargs="+", required=True, help="coded-segment CSV/XLSX")
+    coding.add_argument(
+        "--exports",
+        nargs="*",
+        default=[],
+        help="coded-segment CSV/TSV/XLSX or .qdpx; none: codebook and cases only",
+    )
     coding.add_argument(
         "--columns",
         nargs="+",
@@ -22,7 +27,7 @@ def add_parsers(steps) -> None:
         metavar="FIELD=COLUMN",
         help="column mapping: transcript=, code=, coder=, text= [start=, end=]",
     )
-    coding.add_argument("--codebook", required=True, help="codebook YAML")
+    coding.add_argument("--codebook", help="codebook YAML (none: a study not yet coded)")
     coding.add_argument("--cases", required=True, help="case sheet TSV")
     coding.add_argument("--attributes", nargs="*", default=[], help="case attributes to check")
     coding.add_argument(
@@ -152,9 +157,12 @@ def run_import_coding(args) -> None:
     from qualframe.coding import load_cases, locate_segments
     from qualframe.coding.report import report_frame, summarise_failures
     from qualframe.coding.segments import assign_segment_ids
+    from qualframe.schemas import Codebook, Segment, empty_frame
 
     columns = parse_columns(args.columns)
-    codebook = read_codebook(args.codebook)
+    if args.exports and not args.codebook:
+        raise QualframeError("coded data needs a codebook: name it with --codebook")
+    codebook = read_codebook(args.codebook) if args.codebook else empty_frame(Codebook)
     try:
         rules = json.loads(args.attribute_rules)
     except json.JSONDecodeError as exc:
@@ -190,14 +198,14 @@ def run_import_coding(args) -> None:
     if failures:
         report = pd.concat([f.report for f in failures], ignore_index=True)
         raise ValidationFailed("; ".join(str(f) for f in failures), report)
-    segments = pd.concat(segments, ignore_index=True)
+    segments = pd.concat(segments, ignore_index=True) if segments else empty_frame(Segment)
     if args.raw_transcripts:
         from qualframe.coding.raw import map_segments_to_deidentified
 
         log = qio.read_anonymisation_log(args.anonymisation_log)
         segments = map_segments_to_deidentified(segments, texts, log)
-    # numbered once over every export, by position in the de-identified text
-    segments = assign_segment_ids(segments.drop(columns="segment_id"), codebook)
+    if len(segments):  # numbered once over every export, by position in the de-identified text
+        segments = assign_segment_ids(segments.drop(columns="segment_id"), codebook)
     qio.write_table(segments, args.segments_out, csv_beside(args.segments_out))
     qio.write_table(codebook, args.codebook_out, csv_beside(args.codebook_out))
     qio.write_table(cases, args.cases_out, csv_beside(args.cases_out))
