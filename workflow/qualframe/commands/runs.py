@@ -75,6 +75,7 @@ def qualframe_executable() -> Path:
 
 
 def run_schedule(args) -> None:
+    from qualframe.commands.run import workflow_dir
     from qualframe.runs import schedule
 
     study = study_folder(args.study)
@@ -82,8 +83,8 @@ def run_schedule(args) -> None:
     if args.profile:
         profile = Path(args.profile).expanduser()
         if not profile.is_absolute() and not profile.exists():
-            # a profile named relative to the repository, as in the README
-            profile = Path(__file__).resolve().parents[3] / args.profile
+            # a profile named relative to the workflow's folder, as in the README
+            profile = workflow_dir() / args.profile
         if not profile.is_dir():
             raise QualframeError("not a profile folder", path=args.profile)
         profile = profile.resolve()

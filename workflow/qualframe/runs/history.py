@@ -356,10 +356,10 @@ def history_rows(records: Iterable[Mapping]) -> list[tuple[str, ...]]:
 
 
 def describe_history(records: list[Mapping]) -> str:
-    """The history as a table, oldest run first, with a legend."""
+    """The history as a table, in order of start time, with a legend."""
     if not records:
         return "no runs recorded yet: start one with `qualframe run DIR`"
-    rows = [HISTORY_COLUMNS, *history_rows(records)]
+    rows = [HISTORY_COLUMNS, *history_rows(sorted(records, key=lambda r: r["started"]))]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HISTORY_COLUMNS))]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
