@@ -105,7 +105,8 @@ def test_an_unattended_slurm_run_records_its_jobs_in_the_history(unattended_slur
     log = (study / record["log"]).read_text(encoding="utf-8")
     assert "has been submitted with SLURM jobid" in log
     jobs = {str(step["slurm_job_id"]) for step in step_records(study).values()}
-    assert record["slurm_jobs"] == sorted(jobs) and "None" not in jobs
+    assert set(record["slurm_jobs"]) == jobs and "None" not in jobs
+    assert record["slurm_jobs"] == sorted(jobs, key=int)
     assert record["steps_run"] == len(step_records(study))
     table = subprocess.run(
         [str(Path(sys.executable).parent / "qualframe"), "history", str(study)],

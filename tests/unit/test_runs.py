@@ -109,6 +109,10 @@ def test_changes_between_two_manifests():
     assert done["previous_run"] == "first" and done["config_digest"] == DIGEST
 
 
+def test_slurm_jobs_are_listed_in_numeric_order():
+    assert sorted(["10", "9", "100", "11"], key=history.job_order) == ["9", "10", "11", "100"]
+
+
 def test_the_first_run_adds_everything():
     record = history.run_record(
         "20260303T020000Z-abcdef", history.COMPLETED, "2026-03-03T02:00:00.000+00:00", None

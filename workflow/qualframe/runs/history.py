@@ -133,6 +133,11 @@ def steps_run_since(manifest: Mapping, started: str) -> list[Mapping]:
     return [step for step in manifest["steps"] if _parse_time(step["started"]) >= since]
 
 
+def job_order(job_id: str) -> tuple[int, str]:
+    """Sort key putting SLURM job ids in numeric order (9 before 10)."""
+    return len(job_id), job_id
+
+
 def config_digest_of(manifest: Mapping, ran: list[Mapping]) -> str | None:
     """The configuration digest the run's steps recorded, or the manifest's only one when
     the run ran no step; None when they disagree."""
@@ -204,7 +209,9 @@ def with_manifest(
         "manifest_sha256": manifest_sha256,
         "previous_run": previous[0] if previous else None,
         "steps_run": len(ran),
-        "slurm_jobs": sorted({str(s["slurm_job_id"]) for s in ran if s.get("slurm_job_id")}),
+        "slurm_jobs": sorted(
+            {str(s["slurm_job_id"]) for s in ran if s.get("slurm_job_id")}, key=job_order
+        ),
         "transcripts": changes(transcripts_of(before), transcripts_of(manifest)),
         "coded_data": changes(coded_data_of(before), coded_data_of(manifest)),
         "outputs": changes(published_of(before), published_of(manifest)),
