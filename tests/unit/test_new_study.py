@@ -9,16 +9,11 @@ import pytest
 import yaml
 
 from qualframe.cli import main
+from qualframe.coding.codebook import codebook_dict_from_refi, codebook_from_dict
 from qualframe.errors import QualframeError
 from qualframe.refi.read import RefiProject
 from qualframe.study import layout
-from qualframe.study.from_qdpx import (
-    code_id_of,
-    code_ids,
-    nested_codebook,
-    study_from_project,
-    transcript_file_name,
-)
+from qualframe.study.from_qdpx import codable_tree, study_from_project, transcript_file_name
 from qualframe.study.layout import StudySettings
 
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
@@ -74,49 +69,39 @@ def test_a_source_becomes_a_transcript_file(name, expected):
     assert transcript_file_name(name) == expected
 
 
-def test_code_ids_are_ascii_and_unique():
-    assert code_id_of("Élmény és tanulás") == "Elmeny_es_tanulas"
-    assert code_id_of("???") == "code"
-    codebook = pd.DataFrame({"guid": ["a", "b", "c"], "name": ["Other", "other", "Fun"]})
-    assert code_ids(codebook) == {"a": "Other", "b": "other-2", "c": "Fun"}
-
-
 def refi_codebook(rows):
-    return pd.DataFrame(rows, columns=["guid", "name", "parent_guid", "is_codable", "description"])
+    frame = pd.DataFrame(rows, columns=["guid", "name", "parent_guid", "is_codable"])
+    paths, names = {}, dict(zip(frame["guid"], frame["name"], strict=True))
+    for row in frame.itertuples():
+        parent = paths.get(row.parent_guid)
+        paths[row.guid] = f"{parent}\\{row.name}" if parent else row.name
+    return frame.assign(description="", path=frame["guid"].map(paths), depth=0, colour="").assign(
+        name=frame["guid"].map(names)
+    )
 
 
-def test_the_nested_codebook_keeps_every_depth_and_codes_on_parents():
+def test_the_codebook_keeps_every_depth_and_what_was_coded():
     codebook = refi_codebook(
         [
-            ("t", "Theme", "", False, ""),
-            ("p", "Parent", "t", True, "A  parent\ncode."),
-            ("c", "Child", "p", True, ""),
-            ("g", "Grouping", "t", False, ""),
-            ("x", "Coded grouping", "t", False, ""),
-            ("e", "Empty theme", "", False, ""),
-            ("top", "Top code", "", True, ""),
+            ("t", "Theme", "", False),
+            ("p", "Parent", "t", True),
+            ("c", "Child", "p", True),
+            ("g", "Grouping", "t", False),
+            ("x", "Coded grouping", "t", False),
+            ("e", "Empty theme", "", False),
+            ("top", "Top code", "", True),
         ]
     )
-    ids = {guid: guid.upper() for guid in codebook["guid"]}
-    nested = nested_codebook(codebook, ids, coded={"x"})
-    assert nested == {
-        "themes": [
-            {
-                "id": "T",
-                "name": "Theme",
-                "codes": [
-                    {
-                        "id": "P",
-                        "name": "Parent",
-                        "definition": "A parent code.",
-                        "codes": [{"id": "C", "name": "Child"}],
-                    },
-                    {"id": "X", "name": "Coded grouping"},
-                ],
-            },
-            {"id": "TOP", "name": "Top code", "codable": True},
-        ]
-    }
+    kept = codable_tree(codebook, coded={"x"})
+    assert kept["guid"].tolist() == ["t", "p", "c", "x", "top"]
+    assert kept["is_codable"].tolist() == [False, True, True, True, True]
+    table = codebook_from_dict(codebook_dict_from_refi(kept))
+    assert table["path"].tolist() == [
+        "Theme\\Parent",
+        "Theme\\Parent\\Child",
+        "Theme\\Coded grouping",
+        "Top code",
+    ]
 
 
 def project(cases=None, case_guid=("", "")):
@@ -139,7 +124,7 @@ def project(cases=None, case_guid=("", "")):
             "text": ["Hello", "Yeah.", ""],
         }
     )
-    codebook = refi_codebook([("k1", "Greeting", "", True, "")])
+    codebook = refi_codebook([("k0", "Talk", "", False), ("k1", "Greeting", "k0", True)])
     return RefiProject(
         name="p",
         users=pd.DataFrame(),
@@ -162,7 +147,7 @@ def test_a_project_without_cases_gives_one_case_per_source():
     assert made.coded.to_dict("records") == [
         {
             "document": "Interview-2",
-            "code": "Greeting",
+            "code": "Talk\\Greeting",
             "coder": "ann",
             "text": "Hello",
             "start": "0",
@@ -170,7 +155,7 @@ def test_a_project_without_cases_gives_one_case_per_source():
         },
         {
             "document": "Interview-1",
-            "code": "Greeting",
+            "code": "Talk\\Greeting",
             "coder": "unnamed",
             "text": "Yeah.",
             "start": "6",
@@ -178,6 +163,7 @@ def test_a_project_without_cases_gives_one_case_per_source():
         },
     ]
     assert made.left_out == 1
+    assert codebook_from_dict(made.codebook)["path"].tolist() == ["Talk\\Greeting"]
 
 
 def test_cases_and_variables_become_the_case_sheet():

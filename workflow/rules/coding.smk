@@ -19,6 +19,8 @@ rule import_coding:
         "../envs/qualframe.yaml"
     params:
         columns=get_column_mapping(),
+        code_separator=config["coding"]["code_separator"],
+        theme_level=config["study"]["theme_level"],
         attributes=config["matrix"]["case_attributes"],
         report="logs/coding/validation_report.csv",
         raw=get_raw_coding_arguments,
@@ -29,7 +31,9 @@ rule import_coding:
         "qualframe import-coding"
         " --exports {input.exports:q}"
         " --columns {params.columns:q}"
+        " --code-separator={params.code_separator:q}"
         " {params.codebook:q}"
+        " --theme-level {params.theme_level}"
         " --cases {input.cases:q}"
         " --attributes {params.attributes:q}"
         " --attribute-rules {params.attribute_rules:q}"

@@ -27,7 +27,20 @@ def add_parsers(steps) -> None:
         metavar="FIELD=COLUMN",
         help="column mapping: transcript=, code=, coder=, text= [start=, end=]",
     )
-    coding.add_argument("--codebook", help="codebook YAML (none: a study not yet coded)")
+    coding.add_argument(
+        "--code-separator",
+        default="",
+        help="separator between several codes in one cell, e.g. ';' (default: one code a cell)",
+    )
+    coding.add_argument(
+        "--codebook", help="codebook YAML, CSV or TSV (none: a study not yet coded)"
+    )
+    coding.add_argument(
+        "--theme-level",
+        type=int,
+        default=1,
+        help="depth of the codebook's themes (1: its top-level codes)",
+    )
     coding.add_argument("--cases", required=True, help="case sheet TSV")
     coding.add_argument("--attributes", nargs="*", default=[], help="case attributes to check")
     coding.add_argument(
@@ -76,18 +89,19 @@ def parse_columns(pairs: list[str]) -> ColumnMap:
         raise QualframeError(f"bad column mapping: {exc}") from exc
 
 
-def read_codebook(path: str) -> pd.DataFrame:
-    """The codebook from YAML (themes holding codes) or a CSV/TSV sheet of codes."""
+def read_codebook(path: str, theme_level: int = 1) -> pd.DataFrame:
+    """The codebook (schemas.Codebook) from YAML (themes holding codes, any depth) or a
+    CSV/TSV sheet of codes with their parents; themes at depth `theme_level`."""
     from qualframe.coding.codebook import codebook_from_dict, codebook_from_table
 
     suffix = Path(path).suffix.lower()
     if suffix in (".yaml", ".yml", ".csv", ".tsv"):
         check_text_file(path, "codebook")
     if suffix in (".yaml", ".yml"):
-        return codebook_from_dict(qio.read_yaml(path), source=path)
+        return codebook_from_dict(qio.read_yaml(path), source=path, theme_level=theme_level)
     if suffix in (".csv", ".tsv"):
         sheet = qio.read_csv(path) if suffix == ".csv" else qio.read_tsv(path)
-        return codebook_from_table(check_rows_fit_header(sheet, path), source=path)
+        return codebook_from_table(check_rows_fit_header(sheet, path), path, theme_level)
     raise QualframeError("unsupported codebook; use .yaml, .csv or .tsv", path=path)
 
 
@@ -138,6 +152,27 @@ def check_rows_fit_header(sheet: pd.DataFrame, path: str) -> pd.DataFrame:
     return sheet
 
 
+def read_ingest_maps(paths: list[str]) -> dict:
+    """{transcript id: IngestMaps} from ingest shard tables (.parquet); other paths (plain
+    normalised texts) have none."""
+    from qualframe.ingest.normalise import IngestMaps
+
+    maps = {}
+    for path in paths:
+        if Path(path).suffix.lower() != ".parquet":
+            continue
+        shard = qio.read_ingested(path)
+        if "normalise_edits" not in shard.columns:
+            raise QualframeError(
+                "the ingested transcripts hold no offset maps (written by an older "
+                "qualframe): run ingest again",
+                path=path,
+            )
+        for row in shard.to_dict("records"):
+            maps[row["transcript_id"]] = IngestMaps.from_row(row)
+    return maps
+
+
 def read_case_sheet(path: str) -> pd.DataFrame:
     """The case sheet (TSV), every column as text."""
     check_text_file(path, "case sheet")
@@ -162,7 +197,9 @@ def run_import_coding(args) -> None:
     columns = parse_columns(args.columns)
     if args.exports and not args.codebook:
         raise QualframeError("coded data needs a codebook: name it with --codebook")
-    codebook = read_codebook(args.codebook) if args.codebook else empty_frame(Codebook)
+    codebook = (
+        read_codebook(args.codebook, args.theme_level) if args.codebook else empty_frame(Codebook)
+    )
     try:
         rules = json.loads(args.attribute_rules)
     except json.JSONDecodeError as exc:
@@ -188,11 +225,22 @@ def run_import_coding(args) -> None:
         ]
         report = report_frame(records)
         raise ValidationFailed(summarise_failures(report, len(cases)), report, path=args.cases)
+    maps = read_ingest_maps(args.raw_transcripts) if args.raw_transcripts else {}
     segments, failures = [], []
     for export in args.exports:
         try:
             frame, mapping = read_export(export, columns)
-            segments.append(locate_segments(frame, export, mapping, coded_texts, codebook))
+            if maps:
+                from qualframe.coding.raw import raw_offsets_to_normalised
+
+                frame, readings = raw_offsets_to_normalised(frame, mapping, maps, coded_texts)
+                counted = sorted(set(readings.values()))
+                if counted:
+                    print(f"{export}: raw offsets counted {' and '.join(counted)}")
+            separator = args.code_separator if mapping is columns else None
+            segments.append(
+                locate_segments(frame, export, mapping, coded_texts, codebook, separator)
+            )
         except ValidationFailed as exc:
             failures.append(exc)
     if failures:
@@ -203,7 +251,7 @@ def run_import_coding(args) -> None:
         from qualframe.coding.raw import map_segments_to_deidentified
 
         log = qio.read_anonymisation_log(args.anonymisation_log)
-        segments = map_segments_to_deidentified(segments, texts, log)
+        segments = map_segments_to_deidentified(segments, texts, log, coded_texts)
     if len(segments):  # numbered once over every export, by position in the de-identified text
         segments = assign_segment_ids(segments.drop(columns="segment_id"), codebook)
     qio.write_table(segments, args.segments_out, csv_beside(args.segments_out))

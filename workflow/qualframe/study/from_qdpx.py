@@ -2,13 +2,12 @@
 codebook the study codebook, its cases and variables the case sheet, and its codings the
 coded data, done on the raw transcripts and located by the project's own offsets."""
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import pandas as pd
 
+from qualframe.coding.codebook import codebook_dict_from_refi
 from qualframe.errors import QualframeError
 from qualframe.ingest.discover import transcript_id_of
 from qualframe.refi.read import RefiProject
@@ -28,7 +27,6 @@ CODED_COLUMNS = {
     "end": "end",
 }
 UNNAMED_CODER = "unnamed"
-_NOT_IN_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 @dataclass(frozen=True)
@@ -79,56 +77,18 @@ def transcript_files(sources: pd.DataFrame, project_name: str) -> dict[str, str]
     return names
 
 
-def code_id_of(name: str) -> str:
-    """An id made from a code's name: ASCII letters and digits (accents dropped), runs of
-    anything else as one '_'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = _NOT_IN_ID.sub("_", ascii_name).strip("_.-")
-    return slug or "code"
-
-
-def code_ids(codebook: pd.DataFrame) -> dict[str, str]:
-    """{code GUID: unique code id} in codebook order; a name met again gets -2, -3..."""
-    ids: dict[str, str] = {}
-    used: set[str] = set()
-    for code in codebook.itertuples(index=False):
-        base = code_id_of(code.name)
-        code_id, n = base, 1
-        while code_id.casefold() in used:
-            n += 1
-            code_id = f"{base}-{n}"
-        used.add(code_id.casefold())
-        ids[code.guid] = code_id
-    return ids
-
-
-def nested_codebook(codebook: pd.DataFrame, ids: dict[str, str], coded: set[str]) -> dict:
-    """The project's codebook as the study's codebook YAML: `themes`, each a top-level
-    code holding its codes to any depth. A code is codable when the project says so or
-    when it has codings; a grouping that holds nothing codable is left out."""
-    children: dict[str, list] = {}
-    for code in codebook.itertuples(index=False):
-        children.setdefault(code.parent_guid, []).append(code)
-
-    def item(code, depth: int) -> dict | None:
-        codable = bool(code.is_codable) or code.guid in coded
-        entry = {"id": ids[code.guid], "name": code.name}
-        if code.description.strip():
-            entry["definition"] = " ".join(code.description.split())
-        nested = [i for c in children.get(code.guid, []) if (i := item(c, depth + 1))]
-        if not codable and not nested:
-            return None
-        # a theme is a grouping unless it says so; a code below one is codable unless not
-        if depth == 0 and codable:
-            entry["codable"] = True
-        elif depth > 0 and not codable:
-            entry["codable"] = False
-        if nested:
-            entry["codes"] = nested
-        return entry
-
-    themes = [i for code in children.get("", []) if (i := item(code, 0))]
-    return {"themes": themes}
+def codable_tree(codebook: pd.DataFrame, coded: set[str]) -> pd.DataFrame:
+    """The project's codebook (refi table) as the study keeps it: a code with codings is
+    codable whatever the project says, and a grouping that holds nothing codable at any
+    depth is left out."""
+    codebook = codebook.assign(is_codable=codebook["is_codable"] | codebook["guid"].isin(coded))
+    parents = dict(zip(codebook["guid"], codebook["parent_guid"], strict=True))
+    kept: set[str] = set()
+    for guid in codebook.loc[codebook["is_codable"], "guid"]:
+        while guid and guid not in kept:
+            kept.add(guid)
+            guid = parents.get(guid, "")
+    return codebook[codebook["guid"].isin(kept)].reset_index(drop=True)
 
 
 def case_sheet(project: RefiProject, ids: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
@@ -150,16 +110,17 @@ def case_sheet(project: RefiProject, ids: dict[str, str]) -> tuple[pd.DataFrame,
     return sheet, complete
 
 
-def coded_data(project: RefiProject, ids: dict[str, str], codes: dict[str, str]) -> pd.DataFrame:
-    """The project's codings as coded data on the raw transcripts: transcript id, code id,
-    coder, quote and the project's offsets, one row per coding, in the project's order.
-    Codings of empty selections are left out."""
+def coded_data(project: RefiProject, ids: dict[str, str]) -> pd.DataFrame:
+    """The project's codings as coded data on the raw transcripts: transcript id, code
+    path (`a\\b\\c`), coder, quote and the project's offsets, one row per coding, in the
+    project's order. Codings of empty selections are left out."""
+    paths = project.codebook.set_index("guid")["path"]
     segments = project.segments[project.segments["end"] > project.segments["start"]]
     coder = segments["coder"].where(segments["coder"].str.strip() != "", UNNAMED_CODER)
     return pd.DataFrame(
         {
             "document": segments["source_guid"].map(ids),
-            "code": segments["code_guid"].map(codes),
+            "code": segments["code_guid"].map(paths),
             "coder": coder,
             "text": segments["text"],
             "start": segments["start"].astype(str),
@@ -176,9 +137,10 @@ def study_from_project(project: RefiProject, project_name: str) -> ProjectStudy:
         raise QualframeError("the project holds no text sources", path=project_name)
     files = transcript_files(project.sources, project_name)
     ids = {guid: transcript_id_of(PurePosixPath(name)) for guid, name in files.items()}
-    codes = code_ids(project.codebook)
-    coded = coded_data(project, ids, codes)
-    codebook = nested_codebook(project.codebook, codes, set(project.segments["code_guid"]))
+    coded = coded_data(project, ids)
+    codebook = codebook_dict_from_refi(
+        codable_tree(project.codebook, set(project.segments["code_guid"]))
+    )
     cases, attributes = case_sheet(project, ids)
     texts = dict(zip(project.sources["guid"], project.sources["text"], strict=True))
     return ProjectStudy(

@@ -61,6 +61,7 @@ class StudySettings:
     exports: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
     coded_on: str = "deidentified"
+    code_separator: str = ""
     attributes: list[str] = field(default_factory=list)
     codebook_note: str = ""
     exports_note: str = ""
@@ -96,6 +97,7 @@ def config_text(settings: StudySettings) -> str:
         exports=yaml_value(settings.exports),
         columns=yaml_value(settings.columns),
         coded_on=yaml_value(settings.coded_on),
+        code_separator=yaml_value(settings.code_separator),
         attributes=yaml_value(settings.attributes),
         report_group=yaml_value(settings.attributes[0] if settings.attributes else "all"),
         **{key: " ".join(note.split()) for key, note in notes.items()},
