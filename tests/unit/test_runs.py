@@ -14,8 +14,11 @@ from croniter import croniter
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qualframe.audit.later_runs import explain
+from qualframe.audit.verify import Finding
 from qualframe.cli import main
 from qualframe.errors import QualframeError
+from qualframe.io import sha256_file
 from qualframe.runs import history, liveness, runner, schedule
 
 DIGEST = "d" * 64
@@ -354,3 +357,45 @@ def test_a_study_path_cron_would_misread_is_refused(tmp_path, capsys):
     study.mkdir()
     assert main(["schedule", str(study), "--at", "02:00", "--cron"]) == 1
     assert "cron reads specially" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("options", "runs"),
+    [([], True), (["--cores", "2", "-p"], True), (["-n"], False), (["-np"], False),
+     (["--dry-run"], False), (["--unlock"], False), (["--report=r.html"], False),
+     (["--profile", "profiles/slurm", "--lint"], False), (["-j4"], True)],
+)  # fmt: skip
+def test_only_invocations_that_run_the_workflow_are_runs(options, runs):
+    assert runner.is_a_run(options) is runs
+
+
+def test_an_attended_run_refuses_to_overlap(tmp_path, capsys):
+    with liveness.run_lock(tmp_path):
+        status = runner.run_study(tmp_path, python_command("pass"), [], False)
+    assert status == 1
+    assert "another run of this study is alive" in capsys.readouterr().err
+    (record,) = history.read_history(tmp_path)
+    assert record["outcome"] == "skipped" and record["log"] is None
+
+
+# Verify against an earlier run --------------------------------------------------------------
+
+
+def test_differences_are_explained_by_the_later_run_that_made_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "m.csv").write_text("new", encoding="utf-8")
+    now = sha256_file(tmp_path / "results" / "m.csv")
+    later = [
+        ("run B", manifest({}, {}, {"results/m.csv": "other", "results/gone.csv": "g"})),
+        ("run C", manifest({}, {}, {"results/m.csv": now})),
+    ]
+    changed = explain(Finding("results/m.csv", "changed", "sha256 …"), later)
+    assert (changed.later_run, changed.how) == ("run C", "written by run C")
+    gone = explain(Finding("results/gone.csv", "missing", "not found"), later)
+    assert (gone.later_run, gone.how) == ("run C", "removed by run C")
+    (tmp_path / "results" / "m.csv").write_text("tampered", encoding="utf-8")
+    tampered = explain(Finding("results/m.csv", "changed", "sha256 was a…, is b…"), later)
+    assert tampered.later_run is None and tampered.how == "changed: sha256 was a…, is b…"
+    missing = explain(Finding("results/kept.csv", "missing", "named by the run but not found"), [])
+    assert missing.later_run is None
