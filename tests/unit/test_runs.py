@@ -269,6 +269,7 @@ def test_a_stale_lock_is_removed_and_the_dead_run_recorded(tmp_path):
         "pid": dead.pid,
         "run_id": "20260303T020000Z-abcdef",
         "started": "2026-03-03T02:00:00.000+00:00",
+        "log": "logs/runs/20260303T020000Z-abcdef.log",
     }
     (tmp_path / liveness.RUN_STATE).write_text(json.dumps(state), encoding="utf-8")
     unlock = python_command(f"import shutil; shutil.rmtree({str(locks)!r})")
@@ -277,6 +278,7 @@ def test_a_stale_lock_is_removed_and_the_dead_run_recorded(tmp_path):
     interrupted, completed = history.read_history(tmp_path)
     assert interrupted["run_id"] == "20260303T020000Z-abcdef"
     assert interrupted["outcome"] == "interrupted"
+    assert interrupted["log"] == "logs/runs/20260303T020000Z-abcdef.log"
     assert completed["outcome"] == "completed"
     log = log_of(tmp_path, completed)
     assert "stale lock left by run 20260303T020000Z-abcdef" in log and "unlocked" in log

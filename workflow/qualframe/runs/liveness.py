@@ -217,9 +217,11 @@ def run_lock(study: Path) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def write_state(study: Path, run_id: str, started: str) -> None:
-    """Record who holds the run lock: this process, for `run_id` started at `started`."""
-    qio.write_json(study / RUN_STATE, {"run_id": run_id, "started": started, **this_process()})
+def write_state(study: Path, run_id: str, started: str, log: str | None = None) -> None:
+    """Record who holds the run lock: this process, for `run_id` started at `started`,
+    logging to `log` (None: the console)."""
+    state = {"run_id": run_id, "started": started, "log": log, **this_process()}
+    qio.write_json(study / RUN_STATE, state)
 
 
 def clear_state(study: Path) -> None:

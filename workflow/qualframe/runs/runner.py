@@ -163,7 +163,7 @@ def run_holding_lock(
         status = unlock(study, log, unlock_command, env, previous)
         if status != 0:
             return finish(study, base, log, status, unattended)
-    liveness.write_state(study, base["run_id"], base["started"])
+    liveness.write_state(study, base["run_id"], base["started"], base["log"])
     try:
         if unattended:
             log.line("$ " + shlex.join(command))
@@ -187,7 +187,7 @@ def record_interrupted(study: Path, previous: dict, log: RunLog) -> None:
         previous.get("started") or "",
         None,
         slurm_job_id=previous.get("slurm_job_id"),
-        log=log_path_of(previous["run_id"]).as_posix(),
+        log=previous.get("log"),
         note="found dead by the next run",
     )
     history.append_record(study, record)
