@@ -401,3 +401,19 @@ def test_differences_are_explained_by_the_later_run_that_made_them(tmp_path, mon
     assert tampered.later_run is None and tampered.how == "changed: sha256 was a…, is b…"
     missing = explain(Finding("results/kept.csv", "missing", "named by the run but not found"), [])
     assert missing.later_run is None
+
+
+def test_a_manifest_older_than_the_runs_step_records_is_not_kept(tmp_path):
+    manifest_file = tmp_path / history.MANIFEST
+    record = tmp_path / history.STEPS_DIR / "chart.json"
+    record.parent.mkdir(parents=True)
+    manifest_file.write_text("{}", encoding="utf-8")
+    record.write_text("{}", encoding="utf-8")
+    os.utime(manifest_file, (100, 100))
+    os.utime(record, (100, 100))
+    assert history.manifest_is_current(tmp_path, since=200)  # nothing ran: still current
+    os.utime(record, (300, 300))
+    assert not history.manifest_is_current(tmp_path, since=200)  # stopped before the manifest
+    os.utime(manifest_file, (250, 250))
+    os.utime(record, (400, 400))  # a step after the manifest step, e.g. a final scan
+    assert history.manifest_is_current(tmp_path, since=200)

@@ -299,15 +299,18 @@ def read_kept_manifest(study: str | os.PathLike, record: Mapping) -> dict:
     return json.loads(data)
 
 
-def manifest_is_current(study: str | os.PathLike) -> bool:
-    """Whether the manifest exists and no step record is newer: a run that stopped before
-    the manifest step (a target, --until) leaves an older manifest behind."""
+def manifest_is_current(study: str | os.PathLike, since: float) -> bool:
+    """Whether the manifest describes the run that started at `since` (a modification time
+    on the study's file system): it was written since then, or no step was (nothing to
+    do). A run stopped before the manifest step (a target, --until) wrote step records
+    but left an older manifest behind."""
     manifest = Path(study) / MANIFEST
     if not manifest.is_file():
         return False
-    written = manifest.stat().st_mtime
+    if manifest.stat().st_mtime >= since:
+        return True
     records = (Path(study) / STEPS_DIR).rglob("*.json")
-    return all(record.stat().st_mtime <= written for record in records)
+    return all(record.stat().st_mtime < since for record in records)
 
 
 # Reading it -------------------------------------------------------------------------------

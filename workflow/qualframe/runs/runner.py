@@ -162,15 +162,17 @@ def run_holding_lock(
     if unattended and liveness.snakemake_locks(study):
         status = unlock(study, log, unlock_command, env, previous)
         if status != 0:
-            return finish(study, base, log, status, unattended)
+            return finish(study, base, log, status, unattended, since=None)
     liveness.write_state(study, base["run_id"], base["started"], base["log"])
+    # the run's start on the study's file system, whose clock dates the files it writes
+    since = (study / liveness.RUN_STATE).stat().st_mtime
     try:
         if unattended:
             log.line("$ " + shlex.join(command))
         status = run_command(command, study, log, env)
     finally:
         liveness.clear_state(study)
-    return finish(study, base, log, status, unattended)
+    return finish(study, base, log, status, unattended, since)
 
 
 def record_interrupted(study: Path, previous: dict, log: RunLog) -> None:
@@ -237,11 +239,14 @@ def run_command(
     return 128 - status if status < 0 else status
 
 
-def finish(study: Path, base: dict, log: RunLog, status: int, unattended: bool) -> int:
-    """Record the run's outcome in the history; on an unattended failure, tell the console."""
+def finish(
+    study: Path, base: dict, log: RunLog, status: int, unattended: bool, since: float | None
+) -> int:
+    """Record the run's outcome in the history; on an unattended failure, tell the console.
+    `since` is the run's start on the study's file system (None: the workflow never ran)."""
     ended = provenance.now()
     record = {**base, "ended": ended, "exit_status": status}
-    if status == 0 and history.manifest_is_current(study):
+    if status == 0 and since is not None and history.manifest_is_current(study, since):
         record = completed(study, record)
     elif status == 0:
         record = {
