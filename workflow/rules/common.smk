@@ -10,6 +10,7 @@ from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
 from qualframe.shards import assign_shards
+from qualframe.study.sheets import check_study_sheets
 from qualframe.io import make_restricted_dir
 from qualframe.provenance import CONFIG_DIGEST_VARIABLE, code_version, config_digest
 
@@ -20,6 +21,8 @@ validate(config, "../schemas/config.schema.yaml")
 
 RESTRICTED = config["restricted_dir"]
 TRANSCRIPTS = discover_transcripts(config["study"]["transcripts"])
+# the sheets the team edits, validated now like the config: before any step has run
+check_study_sheets(config, TRANSCRIPTS)
 SHARDS = assign_shards(list(TRANSCRIPTS), config["shards"]["transcripts_per_shard"])
 CODE_VERSION = code_version()
 # Every step records the digest of the configuration in force. It reaches the steps

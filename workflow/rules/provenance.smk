@@ -38,6 +38,8 @@ rule manifest:
     conda:
         "../envs/qualframe.yaml"
     params:
+        # the folder of the rules' record outputs: records of removed shards are removed
+        steps="results/provenance/steps",
         restricted=[
             RESTRICTED,
             config["study"]["transcripts"],
@@ -51,6 +53,7 @@ rule manifest:
         " --snakefile {input.snakefile:q}"
         " --restricted {params.restricted:q}"
         " --results-dir results"
+        " --steps-dir {params.steps:q}"
         " --manifest {output.manifest:q}"
         " --crate {output.crate:q}"
         " --shards {output.shards:q}"

@@ -23,6 +23,9 @@ def add_parsers(steps) -> None:
         "--restricted", nargs="+", required=True, help="restricted folders and files"
     )
     manifest.add_argument("--results-dir", default="results")
+    manifest.add_argument(
+        "--steps-dir", help="folder of the step records: those not in --records are removed"
+    )
     manifest.add_argument("--manifest", required=True, help="the manifest (.json) to write")
     manifest.add_argument("--crate", required=True, help="the ro-crate-metadata.json to write")
     manifest.add_argument("--shards", required=True, help="TSV: the transcripts of each shard")
@@ -70,8 +73,14 @@ def read_json(path: str) -> dict:
 
 def run_manifest(args) -> None:
     from qualframe.audit.crate import build_crate
-    from qualframe.audit.manifest import build_manifest, shard_listing
+    from qualframe.audit.manifest import build_manifest, shard_listing, stale_records
 
+    if args.steps_dir:
+        stale = stale_records(args.steps_dir, args.records)
+        for path in stale:
+            path.unlink()
+        if stale:
+            print(f"removed {len(stale)} step record(s) of steps no longer in the run")
     records = {path: read_json(path) for path in args.records}
     manifest = build_manifest(
         records, args.workflow_files, args.restricted, args.results_dir, provenance.now()
