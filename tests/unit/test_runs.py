@@ -393,9 +393,9 @@ def test_differences_are_explained_by_the_later_run_that_made_them(tmp_path, mon
         ("run C", manifest({}, {}, {"results/m.csv": now})),
     ]
     changed = explain(Finding("results/m.csv", "changed", "sha256 …"), later)
-    assert (changed.later_run, changed.how) == ("run C", "written by run C")
+    assert (changed.later_run, changed.how) == ("C", "written by run C")
     gone = explain(Finding("results/gone.csv", "missing", "not found"), later)
-    assert (gone.later_run, gone.how) == ("run C", "removed by run C")
+    assert (gone.later_run, gone.how) == ("C", "removed by run C")
     (tmp_path / "results" / "m.csv").write_text("tampered", encoding="utf-8")
     tampered = explain(Finding("results/m.csv", "changed", "sha256 was a…, is b…"), later)
     assert tampered.later_run is None and tampered.how == "changed: sha256 was a…, is b…"

@@ -20,8 +20,9 @@ from qualframe.runs import history
 
 
 class Explained(NamedTuple):
-    """A difference from the run's manifest, and the later run that explains it (None:
-    changed outside the workflow)."""
+    """A difference from the run's manifest, and the later run that explains it: its run
+    id, "the current manifest" (a run not started with `qualframe run`), or None (changed
+    outside the workflow)."""
 
     finding: Finding
     later_run: str | None
@@ -91,6 +92,10 @@ def _is_input(manifest: Mapping, path: str) -> bool:
     return entry is not None and not entry.get("written_by")
 
 
+def _run_of(label: str) -> str:
+    return label.removeprefix("run ")
+
+
 def explain(finding: Finding, later: Sequence[tuple[str, Mapping]]) -> Explained:
     """Which later run explains `finding`, if any (paths relative to the study folder)."""
     listings = [(label, _checksums(manifest), manifest) for label, manifest in later]
@@ -103,7 +108,7 @@ def explain(finding: Finding, later: Sequence[tuple[str, Mapping]]) -> Explained
             elif remover is None:
                 remover = label
         if remover:
-            return Explained(finding, remover, f"removed by {remover}")
+            return Explained(finding, _run_of(remover), f"removed by {remover}")
         return Explained(finding, None, "missing: no later run removed it")
     if not os.path.isfile(finding.path):
         return Explained(finding, None, f"{finding.problem}: {finding.detail}")
@@ -111,8 +116,8 @@ def explain(finding: Finding, later: Sequence[tuple[str, Mapping]]) -> Explained
     for label, listed, manifest in listings:
         if listed.get(finding.path) == current:
             if _is_input(manifest, finding.path):
-                return Explained(finding, label, f"changed before {label}, which read it")
-            return Explained(finding, label, f"written by {label}")
+                return Explained(finding, _run_of(label), f"changed before {label}, which read it")
+            return Explained(finding, _run_of(label), f"written by {label}")
     return Explained(finding, None, f"{finding.problem}: {finding.detail}")
 
 
