@@ -147,10 +147,26 @@ def scrontab_entry(
         "--mail-type=FAIL",
         *([f"--mail-user={mail_user}"] if mail_user else []),
     ]
+    unset = [
+        name
+        for name, value in (
+            ("partition", partition),
+            ("account", account),
+            ("mail-user", mail_user),
+        )
+        if not value
+    ]
+    site_note = (
+        [f"# SITE: not set, so SLURM's defaults apply: {', '.join(unset)} (qualframe schedule "
+         "--partition/--account/--mail-user)"]
+        if unset
+        else []
+    )  # fmt: skip
     return "\n".join(
         [
             f"# qualframe: run the study {study} unattended ({describe(schedule)}).",
             "# Install with `scrontab -e` (needs ScronParameters=enable in slurm.conf).",
+            *site_note,
             "# --time must cover the whole run: Snakemake waits in this job for the jobs it",
             "# submits. --mail-type=FAIL mails when the run fails.",
             *(f"#SCRON {option}" for option in options),
