@@ -147,21 +147,11 @@ def scrontab_entry(
         "--mail-type=FAIL",
         *([f"--mail-user={mail_user}"] if mail_user else []),
     ]
-    unset = [
-        name
-        for name, value in (
-            ("partition", partition),
-            ("account", account),
-            ("mail-user", mail_user),
-        )
-        if not value
-    ]
+    site = {"partition": partition, "account": account, "mail-user": mail_user}
+    unset = [f"--{name}" for name, value in site.items() if not value]
     site_note = (
-        [f"# SITE: not set, so SLURM's defaults apply: {', '.join(unset)} (qualframe schedule "
-         "--partition/--account/--mail-user)"]
-        if unset
-        else []
-    )  # fmt: skip
+        [f"# SITE: SLURM's defaults apply to {', '.join(unset)} (not given)"] if unset else []
+    )
     return "\n".join(
         [
             f"# qualframe: run the study {study} unattended ({describe(schedule)}).",
