@@ -154,11 +154,21 @@ def get_analysis_outputs():
 
 def get_published_outputs():
     """Every file that leaves the team: what the leak scan reads."""
-    steps = [rules.import_coding, rules.export_qdpx, *get_analysis_steps()]
+    # The Data Docs hold images the text scan cannot read; their tables come from the
+    # segments it does read.
+    analysis = [
+        step for step in get_analysis_steps() if step is not rules.check_quality
+    ]
+    steps = [rules.import_coding, rules.export_qdpx, *analysis]
     return [
         rules.pseudonymise.output.texts,
         *(path for step in steps for path in step.output),
     ]
+
+
+def get_steps_dir(wildcards, input):
+    """The folder holding every step record: the records' common parent folder."""
+    return os.path.commonpath(input.records)
 
 
 def get_step_records():

@@ -38,8 +38,8 @@ rule manifest:
     conda:
         "../envs/qualframe.yaml"
     params:
-        # the folder of the rules' record outputs: records of removed shards are removed
-        steps="results/provenance/steps",
+        # the folder of the rules' records: records of removed shards are removed
+        steps=get_steps_dir,
         restricted=[
             RESTRICTED,
             config["study"]["transcripts"],

@@ -74,7 +74,8 @@ def locate_segments(
     codes = code_lookup(codebook)
     records, located = [], []
     views: dict[str, tuple[str, list[int]]] = {}  # per transcript: its canonical view
-    for index, row in export.iterrows():
+    # rows as dicts: a pandas Series per row would cost more than locating its quote
+    for index, row in zip(export.index, export.to_dict("records"), strict=True):
         line = int(index) + 2  # header is line 1
         problems_before = len(records)
         transcript = resolve_transcript(row[columns.transcript], transcript_ids)
@@ -217,7 +218,7 @@ def resolve_transcript(name: str, transcript_ids: Mapping[str, str]) -> str | No
 
 
 def find_spans(
-    text: str, row: pd.Series, columns: ColumnMap, view: tuple[str, list[int]] | None = None
+    text: str, row: Mapping, columns: ColumnMap, view: tuple[str, list[int]] | None = None
 ) -> tuple[list[tuple[int, int]], str]:
     """Every place one segment may be: its offsets when the export gives them, else each
     occurrence of its quote (see spans_of_quote). Returns (spans, "") or ([], problem)."""
@@ -246,7 +247,12 @@ def same_quote(located: str, quote: str) -> bool:
     """Whether a located text is the quoted one, ignoring whitespace, quote style and
     Unicode composition."""
     nfc = unicodedata.normalize("NFC", quote)
-    return canonical(located)[0].strip() == canonical(nfc)[0].strip()
+    return canonical_text(located).strip() == canonical_text(nfc).strip()
+
+
+def canonical_text(text: str) -> str:
+    """canonical(text)'s text alone, without the positions (one regex pass)."""
+    return _WHITESPACE.sub(" ", text.translate(_QUOTE_STYLES))
 
 
 def spans_of_quote(
@@ -260,7 +266,7 @@ def spans_of_quote(
     if exact:
         return [(at, at + len(quote)) for at in exact], ""
     canon_text, positions = view or canonical(text)
-    canon_quote = canonical(quote)[0].strip()
+    canon_quote = canonical_text(quote).strip()
     loose = find_all(canon_text, canon_quote)
     if not loose:
         return [], "quote not found in the de-identified transcript"
