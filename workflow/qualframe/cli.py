@@ -11,7 +11,18 @@ from pathlib import Path
 
 from qualframe import __version__, provenance
 from qualframe import io as qio
-from qualframe.commands import analysis, audit, charting, coding, deid, ingest, new_study, refi, run
+from qualframe.commands import (
+    analysis,
+    audit,
+    charting,
+    coding,
+    deid,
+    ingest,
+    new_study,
+    refi,
+    run,
+    runs,
+)
 from qualframe.errors import QualframeError, ValidationFailed
 
 EXIT_INPUT_ERROR = 1
@@ -103,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qualframe {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     steps = parser.add_subparsers(dest="step", required=True, metavar="STEP")
-    for module in (ingest, deid, coding, refi, charting, analysis, audit, new_study, run):
+    for module in (ingest, deid, coding, refi, charting, analysis, audit, new_study, run, runs):
         module.add_parsers(steps)
     for sub in steps.choices.values():
         sub.add_argument("--report", default=None, help="CSV of validation failures, if any")
