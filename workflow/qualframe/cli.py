@@ -30,7 +30,16 @@ EXIT_INPUT_ERROR = 1
 
 # Options every step takes that are not parameters of its work.
 BOOKKEEPING_OPTIONS = frozenset(
-    {"run", "step", "report", "debug", "record", "record_inputs", "record_outputs"}
+    {
+        "run",
+        "step",
+        "report",
+        "debug",
+        "record",
+        "record_inputs",
+        "record_outputs",
+        "record_checksums",
+    }
 )
 
 
@@ -105,8 +114,15 @@ def write_step_record(args: argparse.Namespace, argv: list[str], started: str) -
         params=step_params(args),
         started=started,
         ended=provenance.now(),
+        known=provenance.known_checksums(args.record_checksums),
     )
     qio.write_json(args.record, record)
+
+
+def command_function(step: str):
+    """The function that runs `qualframe <step>`; a KeyError names an unknown step."""
+    (steps,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return steps.choices[step].get_default("run")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
         )
         record.add_argument(
             "--record-outputs", nargs="*", default=[], help="files the step writes (for the record)"
+        )
+        record.add_argument(
+            "--record-checksums",
+            help="folder of step records: inputs unchanged since the step that wrote them "
+            "recorded their checksum are not hashed again",
         )
         sub.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS

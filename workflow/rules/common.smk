@@ -24,14 +24,15 @@ TRANSCRIPTS = discover_transcripts(config["study"]["transcripts"])
 # the sheets the team edits, validated now like the config: before any step has run
 check_study_sheets(config, TRANSCRIPTS)
 SHARDS = assign_shards(list(TRANSCRIPTS), config["shards"]["transcripts_per_shard"])
-CODE_VERSION = code_version()
 # Every step records the digest of the configuration in force. It reaches the steps
 # through the environment: as a param it would re-run every step on any config change.
 os.environ[CONFIG_DIGEST_VARIABLE] = config_digest(config)
 # Ends every step's command: the step writes its provenance record, naming exactly the
-# files Snakemake gave it. Formatted by Snakemake for each job, like the rest of the command.
+# files Snakemake gave it, and reuses the checksums the records of earlier steps hold for
+# the files they wrote. Formatted by Snakemake for each job, like the rest of the command.
 RECORD = (
     " --record {output.record:q} --record-inputs {input:q} --record-outputs {output:q}"
+    " --record-checksums results/provenance/steps"
 )
 
 
@@ -42,6 +43,12 @@ onstart:
 
 wildcard_constraints:
     shard="[0-9]+",
+
+
+def get_code_version(step):
+    """The code version of `qualframe <step>`: a digest of the modules it loads, so a rule
+    re-runs when its own code changes and not when another step's does."""
+    return code_version(step)
 
 
 def get_shard_raw_files(wildcards):

@@ -33,7 +33,7 @@ rule chart:
         primary_coder=config["coding"]["primary_coder"],
         max_cell_chars=config["matrix"]["max_cell_chars"],
         sort_by=config["matrix"]["sort_by"],
-        code_version=CODE_VERSION,
+        code_version=get_code_version("chart"),
     shell:
         "qualframe chart"
         " --segments {input.segments:q}"

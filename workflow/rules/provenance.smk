@@ -13,7 +13,7 @@ rule leak_scan:
         "../envs/qualframe.yaml"
     params:
         findings=f"{RESTRICTED}/leak_findings.csv",
-        code_version=CODE_VERSION,
+        code_version=get_code_version("leak-scan"),
     shell:
         "qualframe leak-scan"
         " --log {input.log:q} {input.summary_log:q}"
@@ -47,7 +47,7 @@ rule manifest:
             config["study"]["identifiers"],
             *get_charting_workbooks(),
         ],
-        code_version=CODE_VERSION,
+        code_version=get_code_version("manifest"),
     shell:
         "qualframe manifest"
         " --records {input.records:q}"

@@ -6,6 +6,14 @@ import json
 from qualframe import io as qio
 from qualframe.commands.paths import csv_beside, read_texts
 from qualframe.errors import QualframeError
+from qualframe.schemas import MatrixCell
+
+CELL_TEXTS = (
+    MatrixCell.charted_text,
+    MatrixCell.excerpts,
+    MatrixCell.segment_ids,
+    MatrixCell.references,
+)
 
 
 def add_parsers(steps) -> None:
@@ -64,7 +72,7 @@ def run_report(args) -> None:
         "transcripts": int(segments["transcript_id"].nunique()),
         "coded segments": len(segments),
         "coders": int(segments["coder"].nunique()),
-        "qualframe version": code_version(),
+        "qualframe version": code_version("report"),
         "config": json.loads(args.config_json),
     }
     page = render_report(
@@ -132,13 +140,14 @@ def run_summarise(args) -> None:
         summarise_themes,
     )
 
-    matrix = qio.read_parquet(args.matrix)
+    # the cells' texts are not summarised: leave them on disk
+    matrix = qio.read_parquet(args.matrix, without=CELL_TEXTS)
     charted = select_segments(qio.read_parquet(args.segments), args.primary_coder or None)
     agreement = qio.read_parquet(args.agreement) if args.agreement else None
     summary = summarise_themes(matrix, args.attributes)
     cooccurrence = code_cooccurrence(matrix, charted)
     exemplars = exemplar_quotes(charted, qio.read_parquet(args.codebook), k=args.exemplars_per_code)
-    profiles = code_profiles(matrix, cooccurrence, exemplars, agreement)
+    profiles = code_profiles(matrix, cooccurrence, exemplars, agreement, summary)
     for table, path in (
         (summary, args.output),
         (profiles, args.profiles),
