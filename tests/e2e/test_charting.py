@@ -93,7 +93,7 @@ def test_nine_summaries_reach_the_matrix(charted):
 def test_the_name_is_nowhere_in_results(charted):
     folder, name, _ = charted
     assert leaked_terms({name}, [folder / "results", folder / "logs"]) == {}
-    review = (folder / "restricted/review/review.html").read_text(encoding="utf-8")
+    review = (folder / "restricted/review/pages/index.html").read_text(encoding="utf-8")
     assert "Charting summaries" in review and name in review  # listed for review (restricted)
 
 
