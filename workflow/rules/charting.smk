@@ -23,7 +23,7 @@ rule charting_template:
         sort_by=config["matrix"]["sort_by"],
         primary_coder=config["coding"]["primary_coder"],
         max_summary_chars=get_charting_setting("max_summary_chars"),
-        code_version=CODE_VERSION,
+        code_version=get_code_version("charting-template"),
     shell:
         "qualframe charting-template"
         " --segments {input.segments:q}"
@@ -71,7 +71,7 @@ if is_charting_imported():
             ),
             ner=get_ner_arguments(),
             key=f"{RESTRICTED}/pseudonym_key.csv",
-            code_version=CODE_VERSION,
+            code_version=get_code_version("import-charting"),
         shell:
             "qualframe import-charting"
             " --workbooks {input.workbooks:q}"
