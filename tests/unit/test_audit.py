@@ -224,3 +224,14 @@ def test_shards_cut_sorted_ids_into_groups():
     assert list(assign_shards([str(n) for n in range(20000)], 1)).pop() == "20000"
     with pytest.raises(ValueError, match="at least 1"):
         assign_shards(ids, 0)
+
+
+def test_stale_records_are_those_no_step_of_the_run_names(tmp_path):
+    from qualframe.audit.manifest import stale_records
+
+    steps = tmp_path / "steps"
+    for name in ("chart.json", "ingest/0001.json", "ingest/0002.json", "notes.txt"):
+        (steps / name).parent.mkdir(parents=True, exist_ok=True)
+        (steps / name).write_text("{}")
+    current = [str(steps / "chart.json"), f"{steps}/./ingest/0001.json"]
+    assert stale_records(steps, current) == [steps / "ingest" / "0002.json"]

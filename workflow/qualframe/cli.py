@@ -11,7 +11,18 @@ from pathlib import Path
 
 from qualframe import __version__, provenance
 from qualframe import io as qio
-from qualframe.commands import analysis, audit, coding, deid, ingest, new_study, refi, run
+from qualframe.commands import (
+    analysis,
+    audit,
+    charting,
+    coding,
+    deid,
+    ingest,
+    new_study,
+    refi,
+    run,
+    runs,
+)
 from qualframe.errors import QualframeError, ValidationFailed
 
 EXIT_INPUT_ERROR = 1
@@ -60,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return EXIT_INPUT_ERROR
     except QualframeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in getattr(exc, "lines", None) or [str(exc)]:
+            print(f"error: {line}", file=sys.stderr)
         if args.debug:
             raise
         return EXIT_INPUT_ERROR
@@ -118,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qualframe {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     steps = parser.add_subparsers(dest="step", required=True, metavar="STEP")
-    for module in (ingest, deid, coding, refi, analysis, audit, new_study, run):
+    for module in (ingest, deid, coding, refi, charting, analysis, audit, new_study, run, runs):
         module.add_parsers(steps)
     for sub in steps.choices.values():
         sub.add_argument("--report", default=None, help="CSV of validation failures, if any")

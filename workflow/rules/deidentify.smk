@@ -63,6 +63,7 @@ rule review:
         detections=rules.pseudonymise.input.detections,
         log=rules.pseudonymise.output.log,
         allow_list=config["study"]["allow_list"],
+        summary_log=get_charting_log,
     output:
         table=f"{RESTRICTED}/review/review.csv",
         pages=directory(f"{RESTRICTED}/review/pages"),
@@ -85,5 +86,6 @@ rule review:
         " --table {output.table:q}"
         " --pages {output.pages:q}"
         " --evidence {output.evidence:q}"
+        " --summary-log {input.summary_log:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"

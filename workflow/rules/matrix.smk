@@ -4,6 +4,7 @@ rule chart:
         codebook=rules.import_coding.output.codebook,
         cases=rules.import_coding.output.cases,
         transcripts=rules.pseudonymise.output.texts,
+        summaries=get_cell_summaries(),
     output:
         long="results/matrix/framework_matrix.parquet",
         long_csv=report(
@@ -44,6 +45,7 @@ rule chart:
         " --max-cell-chars {params.max_cell_chars}"
         " --transcripts {input.transcripts:q}"
         " --sort-by {params.sort_by:q}"
+        " --summaries {input.summaries:q}"
         " --workbook {output.workbook:q}"
         " --long {output.long:q}"
         " --wide {output.wide:q}"

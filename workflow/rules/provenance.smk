@@ -2,6 +2,7 @@ rule leak_scan:
     input:
         published=get_published_outputs(),
         log=rules.pseudonymise.output.log,
+        summary_log=get_charting_log,
         allow_list=config["study"]["allow_list"],
     output:
         summary="results/provenance/leak_scan.json",
@@ -15,7 +16,7 @@ rule leak_scan:
         code_version=get_code_version("leak-scan"),
     shell:
         "qualframe leak-scan"
-        " --log {input.log:q}"
+        " --log {input.log:q} {input.summary_log:q}"
         " --allow-list {input.allow_list:q}"
         " --scan {input.published:q}"
         " --output {output.summary:q}"
@@ -38,10 +39,13 @@ rule manifest:
     conda:
         "../envs/qualframe.yaml"
     params:
+        # the folder of the rules' records: records of removed shards are removed
+        steps=get_steps_dir,
         restricted=[
             RESTRICTED,
             config["study"]["transcripts"],
             config["study"]["identifiers"],
+            *get_charting_workbooks(),
         ],
         code_version=get_code_version("manifest"),
     shell:
@@ -51,6 +55,7 @@ rule manifest:
         " --snakefile {input.snakefile:q}"
         " --restricted {params.restricted:q}"
         " --results-dir results"
+        " --steps-dir {params.steps:q}"
         " --manifest {output.manifest:q}"
         " --crate {output.crate:q}"
         " --shards {output.shards:q}"

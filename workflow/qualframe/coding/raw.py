@@ -13,7 +13,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from qualframe.coding.segments import ColumnMap, resolve_transcript, same_quote
+from qualframe.coding.segments import (
+    ColumnMap,
+    resolve_transcript,
+    same_quote,
+    transcript_lookup,
+)
 from qualframe.ingest.normalise import IngestMaps
 from qualframe.schemas import Segment
 from qualframe.text.offsets import EDIT_COLUMNS, OffsetMap
@@ -40,12 +45,15 @@ def raw_offsets_to_normalised(
     """
     if not (columns.start and columns.end) or export.empty:
         return export, {}
-    ids = {t.casefold(): t for t in texts}
-    transcripts = export[columns.transcript].map(lambda name: resolve_transcript(name, ids))
+    ids = transcript_lookup(texts)
+    names = export[columns.transcript]
+    known = {name: resolve_transcript(name, ids) for name in names.unique()}
+    transcripts = names.map(known)
     starts = pd.to_numeric(export[columns.start].str.strip(), errors="coerce")
     ends = pd.to_numeric(export[columns.end].str.strip(), errors="coerce")
     whole = starts.notna() & ends.notna() & (starts % 1 == 0) & (ends % 1 == 0)
-    moved = export.copy()
+    new_starts = export[columns.start].to_numpy(dtype=object, copy=True)
+    new_ends = export[columns.end].to_numpy(dtype=object, copy=True)
     chosen = {}
     for transcript, rows in export[whole & transcripts.notna()].groupby(transcripts, sort=False):
         if transcript not in maps:
@@ -60,19 +68,23 @@ def raw_offsets_to_normalised(
             mapped[0, inside], mapped[1, inside] = offsets.derived_spans(
                 begin[inside] + shift, finish[inside] + shift
             )
-            score = quote_matches(texts[transcript], mapped, quotes)
+            score, checked = quote_matches(texts[transcript], mapped, quotes)
             if best is None or score > best[0]:
                 best = (score, name, inside, mapped)
+            if score == checked:
+                break  # every quote matches: no other reading can do better
         _, chosen[transcript], inside, mapped = best
-        index = rows.index[inside]
-        moved.loc[index, columns.start] = mapped[0, inside].astype(str)
-        moved.loc[index, columns.end] = mapped[1, inside].astype(str)
+        positions = export.index.get_indexer(rows.index[inside])
+        new_starts[positions] = mapped[0, inside].astype(str)
+        new_ends[positions] = mapped[1, inside].astype(str)
+    moved = export.assign(**{columns.start: new_starts, columns.end: new_ends})
     return moved, chosen
 
 
-def quote_matches(text: str, spans: np.ndarray, quotes: list[str]) -> int:
+def quote_matches(text: str, spans: np.ndarray, quotes: list[str]) -> tuple[int, int]:
     """How many of the first READING_SAMPLE rows with a quote and a mapped span
-    (`spans`: starts and ends, -1 where unmapped) quote the text at that span."""
+    (`spans`: starts and ends, -1 where unmapped) quote the text at that span, and how
+    many such rows there were."""
     matches = checked = 0
     for start, end, quote in zip(spans[0], spans[1], quotes, strict=True):
         if start < 0 or not quote.strip():
@@ -81,7 +93,7 @@ def quote_matches(text: str, spans: np.ndarray, quotes: list[str]) -> int:
         checked += 1
         if checked == READING_SAMPLE:
             break
-    return matches
+    return matches, checked
 
 
 def log_offset_map(entries: pd.DataFrame, raw_length: int, deid_length: int) -> OffsetMap:

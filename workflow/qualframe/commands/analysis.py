@@ -28,6 +28,9 @@ def add_parsers(steps) -> None:
         "--transcripts", nargs="*", default=[], help="de-identified transcripts, for coverage"
     )
     chart.add_argument("--sort-by", nargs="*", default=[], help="case attributes to order by")
+    chart.add_argument(
+        "--summaries", nargs="*", default=[], help="the analysts' cell summaries (Parquet)"
+    )
     chart.add_argument("--workbook", help="framework matrix workbook (.xlsx)")
     chart.add_argument("--long", required=True, help="long matrix, Parquet (+ .csv beside it)")
     chart.add_argument("--wide", required=True, help="wide matrix, Parquet (+ .csv beside it)")
@@ -99,6 +102,7 @@ def run_chart(args) -> None:
             args.primary_coder or None,
             text_lengths=lengths or None,
             sort_by=args.sort_by,
+            cell_summaries=read_summaries(args.summaries),
         )
     except ValueError as exc:
         raise QualframeError(str(exc), path=args.segments) from exc
@@ -109,10 +113,21 @@ def run_chart(args) -> None:
         with qio.atomic_path(args.workbook) as tmp:
             tmp.write_bytes(framework_workbook(matrix, codebook, args.attributes))
     filled = int((matrix["n_segments"] > 0).sum())
+    summarised = int((matrix["summary"] != "").sum())
     print(
         f"framework matrix: {matrix['case_id'].nunique()} cases × "
-        f"{matrix['code_id'].nunique()} codes, {filled} of {len(matrix)} cells charted"
+        f"{matrix['code_id'].nunique()} codes, {filled} of {len(matrix)} cells charted, "
+        f"{summarised} summarised by the analysts"
     )
+
+
+def read_summaries(paths: list[str]):
+    """The analysts' cell summaries of every table in `paths` (None without any)."""
+    import pandas as pd
+
+    if not paths:
+        return None
+    return pd.concat([qio.read_parquet(path) for path in paths], ignore_index=True)
 
 
 def run_summarise(args) -> None:

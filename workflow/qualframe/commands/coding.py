@@ -102,7 +102,12 @@ def read_codebook(path: str, theme_level: int = 1) -> pd.DataFrame:
     if suffix in (".csv", ".tsv"):
         sheet = qio.read_csv(path) if suffix == ".csv" else qio.read_tsv(path)
         return codebook_from_table(check_rows_fit_header(sheet, path), path, theme_level)
-    raise QualframeError("unsupported codebook; use .yaml, .csv or .tsv", path=path)
+    if suffix == ".qdpx":  # the codebook of a project exported from a CAQDAS
+        from qualframe.study.from_qdpx import project_codebook
+
+        data = project_codebook(read_project_file(path))
+        return codebook_from_dict(data, source=path, theme_level=theme_level)
+    raise QualframeError("unsupported codebook; use .yaml, .csv, .tsv or .qdpx", path=path)
 
 
 # a REFI-QDA project carries its own structure: located by offsets, checked by quote

@@ -67,6 +67,12 @@ def add_parsers(steps) -> None:
         required=True,
         help="propagation evidence CSV: each term searched for corpus-wide, why (restricted)",
     )
+    review.add_argument(
+        "--summary-log",
+        nargs="*",
+        default=[],
+        help="what de-identification replaced in the charting summaries (restricted)",
+    )
     review.set_defaults(run=run_review)
 
     whole = steps.add_parser(
@@ -304,6 +310,12 @@ def run_review(args) -> None:
     allow = read_allow_list(args.allow_list)
     candidates, evidence = review_findings(texts, log, detections, allow, args.low_confidence)
     write_review_tables(candidates, evidence, args.table, args.evidence)
+    appendix = ""
+    if args.summary_log:
+        from qualframe.charting.review import replacements_section
+
+        summary_logs = [qio.read_csv(path) for path in args.summary_log]
+        appendix = replacements_section(pd.concat(summary_logs, ignore_index=True))
     pages = review_pages(
         texts,
         groups,
@@ -312,6 +324,7 @@ def run_review(args) -> None:
         title="De-identification review",
         evidence=evidence,
         notes=language_notes(texts, ner_enabled=True),
+        appendix=appendix,
     )
     folder = qio.make_restricted_dir(args.pages)
     for old in folder.glob("*.html"):  # the pages of an earlier run

@@ -281,13 +281,15 @@ def review_pages(
     title: str,
     evidence: pd.DataFrame | None = None,
     notes: Iterable[str] = (),
+    appendix: str = "",
 ) -> dict[str, str]:
     """The review as a folder of pages: {file name: HTML}.
 
     Like `review_html`, but the transcripts' texts are on one page per group (`groups`:
     {group name: its transcript ids}, e.g. one group per shard), named `<group>.html`,
     and `index.html` holds the notes, the legend, the summary table linking to each
-    transcript on its page, and the propagation table. A page stays the size of its
+    transcript on its page, the propagation table and `appendix` (HTML: the replacements
+    made in the analysts' charting summaries). A page stays the size of its
     group however large the corpus, and a browser opens it quickly.
     """
     page_of = {tid: f"{name}.html" for name, ids in groups.items() for tid in ids}
@@ -295,7 +297,7 @@ def review_pages(
     grouped = Grouped(log, candidates)
     index = (
         f"{notes_list(notes)}{legend()}{summary_table(ids, log, candidates, page_of)}"
-        f"{evidence_table(evidence)}"
+        f"{evidence_table(evidence)}{appendix}"
     )
     pages = {INDEX: page(title, index)}
     for name, members in groups.items():
