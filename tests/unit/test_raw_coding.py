@@ -2,7 +2,7 @@
 segments onto the de-identified text."""
 
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualframe.coding import ColumnMap, locate_segments
@@ -66,6 +66,7 @@ def deidentify(raw: str, spans: list[tuple[int, int, str]]):
     return "".join(pieces), pd.DataFrame(log)
 
 
+@settings(deadline=None)
 @given(st.data())
 def test_vectorised_mapping_equals_the_log_offset_map(data):
     raw = "Intro. Ann Lee met Bob at Leeds on Monday; then Ann left.\n"
@@ -91,6 +92,7 @@ def test_vectorised_mapping_equals_the_log_offset_map(data):
     assert mapped.at[0, "text"] == deid[expected[0] : expected[1]]
 
 
+@settings(deadline=None)
 @given(st.data())
 def test_all_transcripts_at_once_equal_one_offset_map_per_transcript(data):
     raw = "Intro. Ann Lee met Bob at Leeds on Monday; then Ann left.\n"
