@@ -96,7 +96,7 @@ def deidentify_summaries(
         or [pd.DataFrame(columns=DETECTION_COLUMNS)],
         ignore_index=True,
     )
-    mentions = find_mentions(texts, detections.astype({"confidence": "float64"}), allowed)
+    mentions, _ = find_mentions(texts, detections.astype({"confidence": "float64"}), allowed)
     style = key["style"].iloc[0] if len(key) else "numbered"
     known = by_entity_key(key, "replacement")
     new_texts, rows = [], []

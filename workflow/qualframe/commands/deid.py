@@ -91,7 +91,9 @@ def add_parsers(steps) -> None:
     leaks = steps.add_parser(
         "leak-scan", help="fail if any replaced identifier appears in a published file"
     )
-    leaks.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
+    leaks.add_argument(
+        "--log", nargs="+", required=True, help="anonymisation log CSVs (restricted)"
+    )
     leaks.add_argument("--allow-list", required=True, help="study allow-list")
     leaks.add_argument("--scan", nargs="+", required=True, help="published files and folders")
     leaks.add_argument("--output", required=True, help="scan summary (JSON, no identifiers)")
@@ -394,7 +396,9 @@ def run_leak_scan(args) -> None:
     from qualframe.deid.leaks import find_leaks, leak_terms, published_texts
 
     Path(args.findings).unlink(missing_ok=True)
-    terms = leak_terms(qio.read_anonymisation_log(args.log), read_allow_list(args.allow_list))
+    # the transcripts' log, and the charting summaries' logs: names only a summary held
+    logs = pd.concat([qio.read_anonymisation_log(path) for path in args.log], ignore_index=True)
+    terms = leak_terms(logs, read_allow_list(args.allow_list))
     texts = published_texts(args.scan)
     leaks = find_leaks(terms, texts)
     if leaks:
