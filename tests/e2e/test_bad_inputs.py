@@ -103,11 +103,7 @@ NUL = (
             "unsupported.rtf",
             ": unsupported transcript format '.rtf'; use one of .txt, .docx, .vtt",
         ),
-        (
-            "bad_id/P 01.txt",
-            ": file name cannot serve as a transcript id ('P 01'): use letters, digits, '_', "
-            "'-', '.', starting with a letter or digit",
-        ),
+        ("bad_id/---.txt", ": file name gives no transcript id: it needs at least one letter or digit"),
     ],
 )
 def test_bad_transcript(tmp_path, capsys, name, expected):
@@ -182,8 +178,34 @@ def test_file_name_that_cannot_be_an_id():
     with pytest.raises(QualframeError) as caught:
         discover_transcripts(folder)
     assert str(caught.value) == (
-        f"{folder / 'P 01.txt'}: file name cannot serve as a transcript id ('P 01'): use "
-        "letters, digits, '_', '-', '.', starting with a letter or digit"
+        f"{folder / '---.txt'}: file name gives no transcript id: it needs at least one "
+        "letter or digit"
+    )
+
+
+def test_file_name_too_long_for_an_id(tmp_path, capsys):
+    folder = TRANSCRIPTS / "long_name"
+    (path,) = folder.iterdir()
+    with pytest.raises(QualframeError) as caught:
+        discover_transcripts(folder)
+    assert str(caught.value) == (
+        f"{path}: file name gives a transcript id of 243 characters, over the limit of 64: "
+        "shorten the file name"
+    )
+    out = tmp_path / "ingest.parquet"
+    status, err = run(capsys, "ingest", "--input", path, "--output", out)
+    assert error_line(status, err).endswith("over the limit of 64: shorten the file name")
+    assert not out.exists()
+
+
+def test_symbolic_link_in_the_transcript_folder():
+    folder = TRANSCRIPTS / "symlinked"
+    assert (folder / "M03.txt").is_symlink()
+    with pytest.raises(QualframeError) as caught:
+        discover_transcripts(folder)
+    assert str(caught.value) == (
+        f"{folder / 'M03.txt'}: symbolic link in the transcript folder (refused: it could "
+        "publish any file; copy the file in, or set ingest.allow_symlinks: true)"
     )
 
 

@@ -173,6 +173,55 @@ def make_restricted_dir(path: str | os.PathLike) -> Path:
     return folder
 
 
+# Written in a restricted folder the run creates: a folder without it that already holds
+# files belongs to someone or something else, and is not made owner-only or written into.
+RESTRICTED_MARKER = ".qualframe-restricted"
+
+
+def unsafe_restricted_reason(folder: Path, results: Path, repository: Path) -> str | None:
+    """Why the resolved folder cannot be the restricted folder, or None when it can."""
+    if folder == results or results in folder.parents:
+        return "it is inside results/, which is published"
+    shared = {Path("/"): "the root folder", Path.home().resolve(): "your home folder"}
+    shared[repository] = "the qualframe repository"
+    if folder in shared:
+        return f"it is {shared[folder]}"
+    if folder.is_dir() and not (folder / RESTRICTED_MARKER).exists() and any(folder.iterdir()):
+        return (
+            "it already holds files this workflow did not create (choose a new folder, or "
+            "an empty one)"
+        )
+    return None
+
+
+def checked_restricted_dir(
+    path: str | os.PathLike, results: str | os.PathLike, repository: str | os.PathLike
+) -> str:
+    """Return `path` when it can hold the restricted files, else raise QualframeError.
+
+    The folder is resolved first (symbolic links, "..", "./"), so an absolute path, a
+    `.//results/r` or a link into results/ are all seen for what they are. Refused: the
+    folder or one inside `results` (the published zone); `/`, the home folder or the
+    `repository` itself; an existing folder holding files without the marker a run writes.
+    """
+    folder = Path(os.path.realpath(path))
+    reason = unsafe_restricted_reason(
+        folder, Path(os.path.realpath(results)), Path(os.path.realpath(repository))
+    )
+    if reason:
+        raise QualframeError(f"restricted_dir cannot be used: {reason}", path=str(path))
+    return str(path)
+
+
+def claim_restricted_dir(path: str | os.PathLike) -> Path:
+    """Create the run's restricted folder owner-only and mark it as the run's own."""
+    folder = make_restricted_dir(path)
+    marker = folder / RESTRICTED_MARKER
+    if not marker.exists():
+        write_text(marker, "qualframe restricted folder: owner-only, never published\n", True)
+    return folder
+
+
 def sha256_file(path: str | os.PathLike) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

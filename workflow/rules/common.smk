@@ -9,7 +9,7 @@ from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
 from qualframe.shards import assign_shards
-from qualframe.io import make_restricted_dir
+from qualframe.io import checked_restricted_dir, claim_restricted_dir
 from qualframe.provenance import CONFIG_DIGEST_VARIABLE, code_version, config_digest
 
 min_version("9.0")
@@ -17,8 +17,10 @@ min_version("9.0")
 
 validate(config, "../schemas/config.schema.yaml")
 
-RESTRICTED = config["restricted_dir"]
-TRANSCRIPTS = discover_transcripts(config["study"]["transcripts"])
+RESTRICTED = checked_restricted_dir(config["restricted_dir"], "results", workflow.basedir)
+TRANSCRIPTS = discover_transcripts(
+    config["study"]["transcripts"], config["ingest"]["allow_symlinks"]
+)
 SHARDS = assign_shards(list(TRANSCRIPTS), config["shards"]["transcripts_per_shard"])
 CODE_VERSION = code_version()
 # Every step records the digest of the configuration in force. It reaches the steps
@@ -33,7 +35,7 @@ RECORD = (
 
 onstart:
     # owner-only before the first restricted file is written
-    make_restricted_dir(RESTRICTED)
+    claim_restricted_dir(RESTRICTED)
 
 
 wildcard_constraints:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from qualframe.deid.rules import Hit
 from qualframe.schemas import ENTITY_TYPES
+from qualframe.text.canonical import canonical_text, canonical_view
 
 REGISTER_COLUMNS = ("term", "entity_type")
 
@@ -65,7 +66,7 @@ def build_matcher(terms: Mapping[str, Hashable]) -> TermMatcher:
     """
     automaton = ahocorasick.Automaton()
     for term, payload in terms.items():
-        key = fold_case(term)
+        key = fold_case(canonical_text(term))
         if key and key not in automaton:
             automaton.add_word(key, (len(key), payload))
     if len(automaton) == 0:
@@ -110,16 +111,24 @@ def longest_non_overlapping(
 def find_terms(matcher: TermMatcher, text: str) -> list[tuple[int, int, Hashable]]:
     """Return (start, end, payload) of whole-word matches of the matcher's terms in `text`.
 
-    Where matches overlap, the longest wins; the result is sorted by start.
+    Terms and text are compared in their canonical view (`canonical_view`), so a term
+    written with an invisible character, fullwidth letters or a no-break space inside it
+    is found; offsets are the text's own, covering the disguise. Where matches overlap,
+    the longest wins; the result is sorted by start.
     """
     if matcher.automaton is None:
         return []
+    view, mapping = canonical_view(text)
     matches = []
-    for last, (length, payload) in matcher.automaton.iter(fold_case(text)):
+    for last, (length, payload) in matcher.automaton.iter(fold_case(view)):
         start, end = last + 1 - length, last + 1
-        if at_word_boundaries(text, start, end):
+        if at_word_boundaries(view, start, end):
             matches.append((start, end, payload))
-    return longest_non_overlapping(matches)
+    kept = longest_non_overlapping(matches)
+    if mapping.is_identity():
+        return kept
+    starts, ends = mapping.source_spans([m[0] for m in kept], [m[1] for m in kept])
+    return [(int(s), int(e), m[2]) for s, e, m in zip(starts, ends, kept, strict=True)]
 
 
 def register_error(row: int, message: str) -> ValueError:
