@@ -16,6 +16,10 @@ from qualframe.schemas import ENTITY_TYPES
 from qualframe.text.canonical import canonical_text, canonical_view
 
 REGISTER_COLUMNS = ("term", "entity_type")
+# No name is longer. The automaton follows a chain of up to a term's length at each
+# character of a text, so one 50,000-character "term" (a long token once detected) would
+# make every search quadratic.
+MAX_TERM_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,12 @@ def build_matcher(terms: Mapping[str, Hashable]) -> TermMatcher:
     """Return a `TermMatcher` over `terms`, a mapping of term -> payload returned on a match.
 
     Terms are matched case-insensitively; when two terms fold to the same key, the
-    first one's payload is kept.
+    first one's payload is kept. Terms longer than MAX_TERM_LENGTH are left out.
     """
     automaton = ahocorasick.Automaton()
     for term, payload in terms.items():
         key = fold_case(canonical_text(term))
-        if key and key not in automaton:
+        if key and key not in automaton and len(key) <= MAX_TERM_LENGTH:
             automaton.add_word(key, (len(key), payload))
     if len(automaton) == 0:
         return TermMatcher(None)

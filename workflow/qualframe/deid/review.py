@@ -50,7 +50,7 @@ WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 DIGIT_RUN = re.compile(r"(?<![\w.,/-])\d+(?:[ ./-]\d+)*(?![\w/-])")
 MIN_DIGITS = 4
 NAME_LOCALES = ("en_GB", "en_IE", "en_NZ", "en_US", "en_IN")  # Faker's given-name lists
-NAME_PAIR = re.compile(r"([^\W\d_]+) ([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+NAME_PAIR = re.compile(r"(?<![^\W\d_])([^\W\d_]+) ([^\W\d_]+(?:['’-][^\W\d_]+)*)")
 
 
 class Candidate(NamedTuple):
