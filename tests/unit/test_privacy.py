@@ -1,12 +1,13 @@
 """The leak scan over published files, and formulas kept as text in published CSV."""
 
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 
 from qualframe import io as qio
 from qualframe.cli import main
-from qualframe.deid.leaks import find_leaks, leak_terms, published_texts
+from qualframe.deid.leaks import Term, find_leaks, leak_terms, published_texts, readable_text
 
 
 def log_of(*rows) -> pd.DataFrame:
@@ -45,7 +46,56 @@ def test_published_texts_read_inside_zips_and_unescape_html(tmp_path):
         archive.writestr("project.qde", "<Source name='O&apos;Neill'/>")
     (tmp_path / "page.html").write_text("<p>O&#x27;Neill</p>", encoding="utf-8")
     texts = published_texts([tmp_path])
-    assert all("O'Neill" in text for text in texts.values())
+    assert all("O'Neill" in readable_text(Path(path)) for path in texts)
+
+
+def test_markup_is_not_read_cell_text_and_strings_are(tmp_path):
+    """A workbook's column XML (`max="3"`), HTML tags and attributes, JSON keys' syntax
+    are markup; cell text, page text, readable attributes and JSON strings are read."""
+    with zipfile.ZipFile(tmp_path / "matrix.xlsx", "w") as archive:
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            '<worksheet><cols><col min="1" max="3" width="9"/></cols>'
+            '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>P01</t></is></c></row>'
+            "</sheetData></worksheet>",
+        )
+        archive.writestr("xl/sharedStrings.xml", "<sst><si><t>talked to Max</t></si></sst>")
+    (tmp_path / "report.html").write_text(
+        '<div class="max" data-max="1">\n<p title="Max">ok</p>\n</div>', encoding="utf-8"
+    )
+    (tmp_path / "record.json").write_text('{"width": 3, "note": ["fine", "Max said"]}')
+    terms = [Term("Max", "PERSON", "[PERSON_1]")]
+    leaks = find_leaks(terms, published_texts([tmp_path]))
+    assert [(Path(leak.path).name, leak.where) for leak in leaks] == [
+        ("matrix.xlsx", "member xl/sharedStrings.xml"),
+        ("record.json", "string 4"),
+        ("report.html", "line 2"),
+    ]
+
+
+def test_disguised_copies_are_found_and_located(tmp_path):
+    terms = leak_terms(log_of(("Wigan", "LOCATION", "[LOCATION_1]")), [])
+    pd.DataFrame(
+        {"case": ["P01", "P02", "P03"], "home": ["Wig\u200ban", "Ｗｉｇａｎ", "Leeds"]}
+    ).to_parquet(tmp_path / "cases.parquet")
+    (tmp_path / "P01.txt").write_text("line one\nback in WIG\u00adAN then\n")
+    leaks = find_leaks(terms, published_texts([tmp_path]))
+    assert [(Path(leak.path).name, leak.where) for leak in leaks] == [
+        ("P01.txt", "line 2"),
+        ("cases.parquet", "column 2, row 1"),
+        ("cases.parquet", "column 2, row 2"),
+    ]
+
+
+def test_every_register_term_is_looked_for():
+    register = {"Sam Fakeley": "PERSON", "Larkmoor Clinic": "ORG", "Jo": "PERSON"}
+    log = log_of(("Sam Fakeley", "PERSON", "[PERSON_4]"))
+    terms = {t.text: t.replacement for t in leak_terms(log, [], register)}
+    assert terms == {
+        "Fakeley": "[PERSON_4]",
+        "Sam Fakeley": "[PERSON_4]",
+        "Larkmoor Clinic": "register ORG",
+    }
 
 
 def test_leak_scan_command_fails_naming_files_not_originals(tmp_path, capsys):
@@ -77,8 +127,8 @@ def test_leak_scan_command_fails_naming_files_not_originals(tmp_path, capsys):
     ]  # fmt: skip
     assert main(args) == 1
     err = capsys.readouterr().err
-    assert "1 replaced identifier(s) appear in published files" in err
-    assert "matrix.csv (1)" in err and "Wigan" not in err
+    assert "1 identifier(s) appear in published files" in err
+    assert "matrix.csv (1: line 2)" in err and "Wigan" not in err
     assert not (tmp_path / "summary.json").exists()
     findings = pd.read_csv(tmp_path / "restricted" / "findings.csv")
     assert findings[["original", "replacement"]].values.tolist() == [["Wigan", "[LOCATION_1]"]]

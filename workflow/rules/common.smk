@@ -17,7 +17,9 @@ min_version("9.0")
 
 validate(config, "../schemas/config.schema.yaml")
 
-RESTRICTED = checked_restricted_dir(config["restricted_dir"], "results", workflow.basedir)
+RESTRICTED = checked_restricted_dir(
+    config["restricted_dir"], "results", workflow.basedir
+)
 TRANSCRIPTS = discover_transcripts(
     config["study"]["transcripts"], config["ingest"]["allow_symlinks"]
 )
@@ -118,22 +120,32 @@ def get_workflow_files():
     return sorted({*map(str, definitions), *workflow.configfiles})
 
 
-def get_published_outputs():
-    """Every file that leaves the team: what the leak scan reads."""
-    steps = [
-        rules.import_coding.output,
-        rules.export_qdpx.output,
-        rules.agreement.output,
-        rules.chart.output,
-        rules.summarise.output,
-        rules.report.output,
+def is_published(path):
+    """Whether a rule's output leaves the team: everything under results/."""
+    return Path(path).parts[:1] == ("results",)
+
+
+def get_published_outputs(wildcards):
+    """Every file a rule writes under results/, the leak scan's own excepted: what the
+    leak scan reads. An input function, so the rules defined after it count too."""
+    patterns = [
+        path
+        for rule in workflow.rules
+        if rule.name != "leak_scan"
+        for path in getattr(rules, rule.name).output
     ]
-    return [rules.pseudonymise.output.texts, *(path for step in steps for path in step)]
+    return sorted(
+        p for p in set(expand(patterns, shard=get_shards())) if is_published(p)
+    )
 
 
 def get_step_records():
-    """The provenance record of every step of the run: each rule's `record` output, per
-    shard for the per-shard rules."""
-    steps = [getattr(rules, rule.name).output for rule in workflow.rules]
+    """The provenance record of every step of the run but the leak scan's, which reads
+    the manifest: each rule's `record` output, per shard for the per-shard rules."""
+    steps = [
+        getattr(rules, rule.name).output
+        for rule in workflow.rules
+        if rule.name != "leak_scan"
+    ]
     patterns = [output.record for output in steps if "record" in output.keys()]
     return sorted(set(expand(patterns, shard=get_shards())))

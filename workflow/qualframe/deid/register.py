@@ -152,9 +152,8 @@ def checked_row(row: int, term: object, entity_type: object) -> tuple[str, str]:
         raise register_error(row, "empty term")
     if entity_type not in ENTITY_TYPES:
         expected = ", ".join(ENTITY_TYPES)
-        raise register_error(
-            row, f"unknown entity_type {entity_type!r} for {term!r} (expected one of {expected})"
-        )
+        # the cell values stay out of the message: a term identifies someone
+        raise register_error(row, f"unknown entity_type (expected one of {expected})")
     return term, entity_type
 
 
@@ -175,7 +174,7 @@ def checked_terms(terms: pd.DataFrame) -> dict[str, str]:
         first_type, first_row = seen.setdefault(fold_case(term), (entity_type, row))
         if first_type != entity_type:
             raise register_error(
-                row, f"{term!r} is {entity_type} here but {first_type} in row {first_row}"
+                row, f"the term is {entity_type} here but {first_type} in row {first_row}"
             )
         if first_row == row:
             checked[term] = entity_type
