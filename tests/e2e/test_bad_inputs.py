@@ -440,6 +440,29 @@ DOCTYPE = (
             "XML_PARSE_HUGE option, line 6, column 772",
         ),
         ("xxe.qdc", f", line 2: {DOCTYPE}"),
+        (
+            "duplicate_source_guid.qdpx",
+            ':project.qde, line 16, element <TextSource guid="BBBBBBBB-0000-0000-0000-'
+            '000000000001" name="P02">: GUID bbbbbbbb-0000-0000-0000-000000000001 used twice '
+            "(first at line 11)",
+        ),
+        (
+            "duplicate_selection_guid.qdpx",
+            ':project.qde, line 17, element <PlainTextSelection guid="CCCCCCCC-0000-0000-0000-'
+            '000000000001">: GUID cccccccc-0000-0000-0000-000000000001 used twice (first at '
+            "line 12)",
+        ),
+        (
+            "case_unknown_source.qdpx",
+            ":project.qde: a case refers to unknown source GUID "
+            "bbbbbbbb-0000-0000-0000-000000000002 (1 unknown in all)",
+        ),
+        (
+            "nul_in_source.qdpx",
+            ':project.qde, line 11, element <TextSource guid="BBBBBBBB-0000-0000-0000-'
+            "000000000001\" name=\"P01\">: source text 'internal://P01.txt' holds a NUL byte "
+            "(character 25): binary data, not text",
+        ),
     ],
 )
 def test_hostile_refi_file(tmp_path, capsys, monkeypatch, name, expected):
@@ -450,6 +473,20 @@ def test_hostile_refi_file(tmp_path, capsys, monkeypatch, name, expected):
     assert not out.exists()
     assert not (tmp_path / "evil.txt").exists() and not (tmp_path.parent / "evil.txt").exists()
     assert "root:" not in err  # nothing of /etc/passwd
+
+
+def test_member_over_the_per_member_limit(tmp_path, capsys, monkeypatch):
+    """A 300,000-byte source of random letters: it compresses too little for the ratio
+    check, so only the per-member limit (200 MB, lowered here to 100,000 bytes) stops it
+    before it is read whole."""
+    monkeypatch.setattr(archive, "MAX_MEMBER_BYTES", 100_000)
+    path, out = HOSTILE / "member_too_large.qdpx", tmp_path / "out"
+    status, err = run(capsys, "import-qdpx", path, "--output", out)
+    assert error_line(status, err) == (
+        f"error: {path}, member 'sources/P01.txt': member inflates to 300,040 bytes, over the "
+        "limit of 100,000 for one member (refused)"
+    )
+    assert not out.exists()
 
 
 def test_zip_bomb_of_many_small_members(tmp_path, capsys, monkeypatch):

@@ -222,6 +222,13 @@ def claim_restricted_dir(path: str | os.PathLike) -> Path:
     return folder
 
 
+def make_private_dirs(paths: list[str | os.PathLike]) -> None:
+    """Create each folder owner-only, or make it so: what a run logs (Snakemake's own log
+    included) is for the person running it, whatever the files' own modes."""
+    for path in paths:
+        make_restricted_dir(path)
+
+
 def sha256_file(path: str | os.PathLike) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

@@ -20,7 +20,7 @@ rule import_coding:
     params:
         columns=get_column_mapping(),
         attributes=config["matrix"]["case_attributes"],
-        report="logs/coding/validation_report.csv",
+        report=f"{RESTRICTED}/validation_report.csv",
         raw=get_raw_coding_arguments,
         attribute_rules=get_attribute_rules(),
         code_version=CODE_VERSION,

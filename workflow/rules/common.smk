@@ -9,7 +9,7 @@ from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
 from qualframe.shards import assign_shards
-from qualframe.io import checked_restricted_dir, claim_restricted_dir
+from qualframe.io import checked_restricted_dir, claim_restricted_dir, make_private_dirs
 from qualframe.provenance import CONFIG_DIGEST_VARIABLE, code_version, config_digest
 
 min_version("9.0")
@@ -33,6 +33,11 @@ os.environ[CONFIG_DIGEST_VARIABLE] = config_digest(config)
 RECORD = (
     " --record {output.record:q} --record-inputs {input:q} --record-outputs {output:q}"
 )
+
+
+# Logs name files, rows and kinds of problem, never values; still, they and Snakemake's
+# own log stay owner-only.
+make_private_dirs(["logs", ".snakemake/log"])
 
 
 onstart:

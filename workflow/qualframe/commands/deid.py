@@ -298,7 +298,8 @@ def run_leak_scan(args) -> None:
             "de-identification (register or allow-list) and run again"
         )
     summary = {
-        "files_scanned": sorted(texts),
+        "files_scanned": sorted(path for path, pieces in texts.items() if pieces),
+        "files_not_text": sorted(path for path, pieces in texts.items() if not pieces),
         "terms": len(terms),
         "register_terms": len(register),
         "leaks": 0,

@@ -270,7 +270,10 @@ def readable_pieces(path: str | Path) -> list[Piece]:
         return parquet_pieces(path)
     if suffix in ZIP_SUFFIXES:
         return member_pieces(path)
-    text = path.read_text(encoding="utf-8", errors="replace")
+    data = path.read_bytes()
+    if is_binary(data):
+        return []
+    text = data.decode("utf-8", errors="replace")
     if suffix == ".json":
         strings = list(json_strings(json.loads(text)))
         return [Piece("", one_per_line(s for _, s in strings), "string")]
@@ -279,6 +282,19 @@ def readable_pieces(path: str | Path) -> list[Piece]:
     if suffix in XML_SUFFIXES:
         return [Piece("", xml_text(text.encode("utf-8")), "")]
     return [Piece("", text, "line")]
+
+
+def is_binary(data: bytes) -> bool:
+    """Whether a file is not text (an image or font of a report's pages): it holds a NUL
+    byte, or its first 8 kB are not UTF-8 (a character cut at the 8 kB edge excepted)."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < len(head) - 3
+    return False
 
 
 def readable_text(path: str | Path) -> str:
@@ -295,5 +311,6 @@ def published_files(paths: Iterable[str]) -> list[Path]:
 
 
 def published_texts(paths: Iterable[str]) -> dict[str, list[Piece]]:
-    """{file: its readable pieces} of every file under `paths`."""
+    """{file: its readable pieces} of every file under `paths`; a binary file (an image)
+    has none."""
     return {str(path): readable_pieces(path) for path in published_files(paths)}
