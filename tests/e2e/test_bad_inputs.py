@@ -511,7 +511,6 @@ def test_hostile_project_as_a_coded_export(study, capsys):
 
 def test_formula_injection_is_neutralised_in_csv_only(tmp_path, capsys):
     (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(CODEBOOK), encoding="utf-8")
-    (tmp_path / "cases.tsv").write_text("case_id\tservice_type\nformula_transcript\tcafé\n")
     out = tmp_path / "out"
     status, err = run(
         capsys,
@@ -526,7 +525,7 @@ def test_formula_injection_is_neutralised_in_csv_only(tmp_path, capsys):
         "--codebook",
         tmp_path / "codebook.yaml",
         "--cases",
-        tmp_path / "cases.tsv",
+        HOSTILE / "formula_header_cases.tsv",
         "--transcripts",
         HOSTILE / "formula_transcript.txt",
         "--segments-out",
@@ -543,6 +542,20 @@ def test_formula_injection_is_neutralised_in_csv_only(tmp_path, capsys):
     assert exact == quotes
     published = pd.read_csv(out / "segments.csv", dtype=str)["text"].tolist()
     assert published == ["'" + q for q in quotes]
+    # a case sheet's column name is a header cell of the published cases.csv
+    header = '=HYPERLINK("http://attacker.example","open")'
+    assert header in pd.read_parquet(out / "cases.parquet").columns
+    assert "'" + header in pd.read_csv(out / "cases.csv", dtype=str).columns
+
+
+def test_case_sheet_cell_opening_a_quote_stays_in_its_row(study, capsys):
+    """A cell starting with a double quote does not open a field that swallows the next
+    row: one line is one row."""
+    status, err = import_coding(capsys, study, cases=SHEETS / "cases_open_quote.tsv")
+    assert status == 0, err
+    cases = pd.read_parquet(study / "out" / "cases.parquet")
+    assert cases["case_id"].tolist() == ["A1", "A2"]
+    assert cases["service_type"].tolist() == ['"crisis café', "house"]
 
 
 # --- configuration: snakemake dry run ---------------------------------------------------
@@ -591,6 +604,26 @@ def dry_run(folder: Path, configfile: Path) -> subprocess.CompletedProcess:
                 "On instance['ingest']['max_transcript_mb']",
             ],
         ),
+        (
+            "restricted_dotslash_results.yaml",
+            [
+                "QualframeError",
+                "\n.//results/r: restricted_dir cannot be used: it is inside results/, which "
+                "is published\n",
+            ],
+        ),
+        (
+            "restricted_root.yaml",
+            ["QualframeError", "\n/: restricted_dir cannot be used: it is the root folder\n"],
+        ),
+        (
+            "alias_bomb.yaml",
+            [
+                "QualframeError",
+                "config.yaml: YAML aliases (*name) expand the configuration to ",
+                "values, over the limit of 100,000 (refused: aliases can expand without end)\n",
+            ],
+        ),
     ],
 )
 def test_bad_config(tmp_path, name, expected):
@@ -605,3 +638,18 @@ def test_bad_config(tmp_path, name, expected):
         assert text in output, output[-3000:]
     assert "Traceback" not in output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "resources"]
+
+
+def test_restricted_dir_through_a_symbolic_link_into_results(tmp_path):
+    """`restricted_dir: secret` where secret is a link to results/published: resolved,
+    it is inside results/ and refused, before anything is written there."""
+    (tmp_path / "resources").symlink_to(REPO / "resources")
+    (tmp_path / "results" / "published").mkdir(parents=True)
+    (tmp_path / "secret").symlink_to(tmp_path / "results" / "published")
+    shutil.copy(CONFIG / "restricted_symlink.yaml", tmp_path / "config.yaml")
+    result = dry_run(tmp_path, tmp_path / "config.yaml")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "\nsecret: restricted_dir cannot be used: it is inside results/" in output, output
+    assert "Traceback" not in output
+    assert list((tmp_path / "results" / "published").iterdir()) == []

@@ -4,9 +4,11 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from qualframe import io as qio
 from qualframe.cli import main
+from qualframe.errors import QualframeError
 from qualframe.deid.leaks import Term, find_leaks, leak_terms, published_texts, readable_text
 
 
@@ -153,3 +155,55 @@ def test_published_csv_keeps_formulas_as_text_and_parquet_keeps_them_exact(tmp_p
         "plain",
     ]
     assert written["n"].tolist() == list(range(6))
+
+
+# --- where restricted files may go ------------------------------------------------------
+
+
+def test_restricted_dir_is_refused_where_it_would_be_shared(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    repository = tmp_path / "repo"
+    repository.mkdir()
+    (tmp_path / "results").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "results")
+    refused = {
+        "results": "it is inside results/, which is published",
+        str(tmp_path / "results" / "r"): "it is inside results/, which is published",
+        ".//results/../results/r": "it is inside results/, which is published",
+        "link/r": "it is inside results/, which is published",
+        "/": "it is the root folder",
+        str(Path.home()): "it is your home folder",
+        str(repository): "it is the qualframe repository",
+    }
+    for path, reason in refused.items():
+        with pytest.raises(QualframeError) as caught:
+            qio.checked_restricted_dir(path, "results", repository)
+        assert str(caught.value) == f"{path}: restricted_dir cannot be used: {reason}"
+    assert qio.checked_restricted_dir("restricted", "results", repository) == "restricted"
+
+
+def test_restricted_dir_must_be_new_empty_or_the_runs_own(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "notes.txt").write_text("someone else's")
+    with pytest.raises(QualframeError, match="already holds files this workflow did not create"):
+        qio.checked_restricted_dir(shared, tmp_path / "results", tmp_path / "repo")
+    own = tmp_path / "restricted"
+    qio.claim_restricted_dir(own)
+    (own / "anonymisation_log.csv").write_text("x")
+    assert own.stat().st_mode & 0o077 == 0
+    assert qio.checked_restricted_dir(own, tmp_path / "results", tmp_path / "repo") == str(own)
+
+
+def test_config_alias_bomb_and_size_are_refused_before_validation(tmp_path, monkeypatch):
+    bomb = 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]\n'
+    for name, previous in zip("bcdef", "abcde", strict=True):
+        bomb += f"{name}: &{name} [{', '.join([f'*{previous}'] * 10)}]\n"
+    (tmp_path / "bomb.yaml").write_text(bomb)
+    with pytest.raises(QualframeError, match="expand the configuration to 1,234,573 values"):
+        qio.check_config_file(tmp_path / "bomb.yaml")
+    (tmp_path / "loop.yaml").write_text("a: &a [1, *a]\n")
+    qio.check_config_file(tmp_path / "loop.yaml")  # a node holding itself ends
+    monkeypatch.setattr(qio, "MAX_CONFIG_BYTES", 10)
+    with pytest.raises(QualframeError, match="bytes, over the limit of 10$"):
+        qio.check_config_file(tmp_path / "bomb.yaml")

@@ -9,12 +9,19 @@ from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
 from qualframe.shards import assign_shards
-from qualframe.io import checked_restricted_dir, claim_restricted_dir, make_private_dirs
+from qualframe.io import (
+    check_config_file,
+    checked_restricted_dir,
+    claim_restricted_dir,
+    make_private_dirs,
+)
 from qualframe.provenance import CONFIG_DIGEST_VARIABLE, code_version, config_digest
 
 min_version("9.0")
 
 
+for configfile in workflow.configfiles:
+    check_config_file(configfile)  # size and aliases, before validation walks it
 validate(config, "../schemas/config.schema.yaml")
 
 RESTRICTED = checked_restricted_dir(
@@ -35,14 +42,12 @@ RECORD = (
 )
 
 
-# Logs name files, rows and kinds of problem, never values; still, they and Snakemake's
-# own log stay owner-only.
-make_private_dirs(["logs", ".snakemake/log"])
-
-
 onstart:
     # owner-only before the first restricted file is written
     claim_restricted_dir(RESTRICTED)
+    # logs name files, rows and kinds of problem, never values; still, they and
+    # Snakemake's own log stay owner-only
+    make_private_dirs(["logs", ".snakemake/log"])
 
 
 wildcard_constraints:
