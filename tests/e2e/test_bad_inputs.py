@@ -103,7 +103,10 @@ NUL = (
             "unsupported.rtf",
             ": unsupported transcript format '.rtf'; use one of .txt, .docx, .vtt",
         ),
-        ("bad_id/---.txt", ": file name gives no transcript id: it needs at least one letter or digit"),
+        (
+            "bad_id/---.txt",
+            ": file name gives no transcript id: it needs at least one letter or digit",
+        ),
     ],
 )
 def test_bad_transcript(tmp_path, capsys, name, expected):
@@ -460,7 +463,7 @@ DOCTYPE = (
         (
             "nul_in_source.qdpx",
             ':project.qde, line 11, element <TextSource guid="BBBBBBBB-0000-0000-0000-'
-            "000000000001\" name=\"P01\">: source text 'internal://P01.txt' holds a NUL byte "
+            '000000000001" name="P01">: source text \'internal://P01.txt\' holds a NUL byte '
             "(character 25): binary data, not text",
         ),
     ],

@@ -8,8 +8,8 @@ import pytest
 
 from qualframe import io as qio
 from qualframe.cli import main
-from qualframe.errors import QualframeError
 from qualframe.deid.leaks import Term, find_leaks, leak_terms, published_texts, readable_text
+from qualframe.errors import QualframeError
 
 
 def log_of(*rows) -> pd.DataFrame:

@@ -8,8 +8,8 @@ import functools
 import re
 from collections.abc import Iterable
 
-from qualframe.text.canonical import canonical_text
 from qualframe.deid.rules import spoken_digits
+from qualframe.text.canonical import canonical_text
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (

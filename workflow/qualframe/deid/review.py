@@ -19,7 +19,6 @@ from faker import Faker
 
 from qualframe.deid.allow import DEFAULT_ALLOW_LIST, is_allowed, is_title, normalise_allow_list
 from qualframe.deid.detect import placeholder_spans
-from qualframe.text.canonical import canonical_view
 from qualframe.deid.register import TermMatcher, build_matcher, find_terms
 from qualframe.deid.words import (
     is_common_proper_noun,
@@ -28,6 +27,7 @@ from qualframe.deid.words import (
     is_sentence_start,
 )
 from qualframe.schemas import REVIEW_REASONS, ReviewCandidate
+from qualframe.text.canonical import canonical_view
 
 UNKNOWN_WORD = "unknown capitalised word"
 FIRST_NAME = "known first name"
