@@ -4,8 +4,13 @@ a language without a pipeline is rules and register only, and the run says so.""
 import pandas as pd
 import pytest
 
-from qualframe.deid import DEFAULT_ALLOW_LIST, build_register, detect_transcript, load_ner
-from qualframe.deid import pseudonymise_corpus
+from qualframe.deid import (
+    DEFAULT_ALLOW_LIST,
+    build_register,
+    detect_transcript,
+    load_ner,
+    pseudonymise_corpus,
+)
 from qualframe.deid.language import language_notes, text_language, text_languages
 from qualframe.deid.ner import pipeline_installed
 

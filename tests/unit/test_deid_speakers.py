@@ -3,8 +3,12 @@
 import pandas as pd
 import pytest
 
-from qualframe.deid import DEFAULT_ALLOW_LIST, build_register, detect_transcript
-from qualframe.deid import pseudonymise_corpus
+from qualframe.deid import (
+    DEFAULT_ALLOW_LIST,
+    build_register,
+    detect_transcript,
+    pseudonymise_corpus,
+)
 from qualframe.deid.speakers import is_role_label, speaker_labels
 
 EMPTY = build_register(pd.DataFrame({"term": [], "entity_type": []}))

@@ -10,19 +10,20 @@ import pyarrow as pa
 from pandera.typing import DataFrame
 
 from qualframe.deid.allow import is_allowed, normalise_allow_list
+from qualframe.deid.context import find_in_context
 from qualframe.deid.language import language_at, text_language
 from qualframe.deid.lexicon import is_common_word, is_function_phrase
-from qualframe.deid.ner import NerModel, find_entities
-from qualframe.deid.register import Register, build_matcher, find_register_terms, find_terms
-from qualframe.deid.rules import (
-    Hit,
+from qualframe.deid.names import (
     find_acronyms,
     find_name_patterns,
-    find_structured,
     find_suffixed_names_uncased,
     find_unfamiliar_words,
 )
+from qualframe.deid.ner import NerModel, find_entities
+from qualframe.deid.register import Register, build_matcher, find_register_terms, find_terms
+from qualframe.deid.rules import Hit
 from qualframe.deid.speakers import find_speaker_names, role_label_spans
+from qualframe.deid.structured import find_structured
 from qualframe.deid.words import is_mostly_lower_case, restore_case
 from qualframe.schemas import Detection
 
@@ -121,7 +122,7 @@ def find_candidates(text: str, register: Register, ner: NerModel | None) -> list
     restore = lower_case_text and text_language(text) == "en"
     view = restore_case(text) if restore else text
     hits = find_structured(text) + find_name_patterns(view) + find_register_terms(register, text)
-    hits += find_speaker_names(text)
+    hits += find_speaker_names(text) + find_in_context(text, lower_case_text)
     if lower_case_text:
         hits += find_suffixed_names_uncased(text)
     if ner is not None:

@@ -15,12 +15,11 @@ from typing import Any
 
 from qualframe.deid.language import PIPELINES, language_at, text_language
 from qualframe.deid.lexicon import is_common_word
-from qualframe.deid.rules import SUFFIX_TYPES, Hit
+from qualframe.deid.names import SUFFIX_TYPES
+from qualframe.deid.rules import Hit
+from qualframe.deid.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 from qualframe.deid.words import (
-    ABBREVIATED_TITLES,
     FILLERS,
-    RANKS,
-    WORD_TITLES,
     is_english_word,
     is_function_word,
     is_mostly_lower_case,

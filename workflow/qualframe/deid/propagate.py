@@ -34,8 +34,8 @@ from qualframe.deid.mentions import (
     resolve_overlaps,
     trim_to_name,
 )
+from qualframe.deid.names import PLACE_PREPOSITIONS, previous_word
 from qualframe.deid.register import build_matcher, find_terms, fold_case
-from qualframe.deid.rules import PLACE_PREPOSITIONS, previous_word
 from qualframe.deid.speakers import role_label_spans
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, is_sentence_start
 
