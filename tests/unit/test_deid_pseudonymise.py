@@ -18,7 +18,8 @@ from qualframe.deid.pseudonymise import (
     pseudonymise_corpus,
 )
 from qualframe.deid.register import find_register_terms
-from qualframe.deid.rules import POSTCODE, find_structured, nhs_checksum_ok
+from qualframe.deid.structured import find_structured
+from qualframe.deid.uk import POSTCODE, nhs_checksum_ok
 from qualframe.schemas import AnonymisationLog, Detection
 
 REGISTER_TERMS = [
@@ -103,7 +104,7 @@ def replacement_of(result: Pseudonymised, tid: str, original: str) -> str:
 
 def test_result_is_a_frozen_record():
     result = run({"P01": "Dave spoke."})
-    assert set(vars(result)) == {"texts", "log", "key"}
+    assert set(vars(result)) == {"texts", "log", "key", "evidence"}
     with pytest.raises(AttributeError):
         result.texts = {}
 

@@ -66,6 +66,7 @@ rule review:
     output:
         table=f"{RESTRICTED}/review/review.csv",
         page=f"{RESTRICTED}/review/review.html",
+        evidence=f"{RESTRICTED}/review/propagation.csv",
         record="results/provenance/steps/review.json",
     log:
         "logs/deidentify/review.log",
@@ -83,5 +84,6 @@ rule review:
         " --low-confidence {params.confidence}"
         " --table {output.table:q}"
         " --page {output.page:q}"
+        " --evidence {output.evidence:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"

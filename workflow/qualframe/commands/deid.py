@@ -57,6 +57,11 @@ def add_parsers(steps) -> None:
     review.add_argument("--low-confidence", type=float, default=0.6)
     review.add_argument("--table", required=True, help="review list CSV (restricted)")
     review.add_argument("--page", required=True, help="review page HTML (restricted)")
+    review.add_argument(
+        "--evidence",
+        required=True,
+        help="propagation evidence CSV: each term searched for corpus-wide, why (restricted)",
+    )
     review.set_defaults(run=run_review)
 
     whole = steps.add_parser(
@@ -149,6 +154,19 @@ def count_by_type(frame: pd.DataFrame) -> str:
     return ", ".join(f"{n} {t}" for t, n in counts.items()) or "none"
 
 
+def language_notes(texts: dict, ner_enabled: bool) -> list[str]:
+    """Sentences naming the transcripts in a language without a named-entity pipeline."""
+    from qualframe.deid.language import language_notes as notes
+    from qualframe.deid.ner import pipeline_installed
+
+    return notes(texts, pipeline_installed) if ner_enabled else []
+
+
+def print_notes(notes: list[str]) -> None:
+    for note in notes:
+        print(f"note: {note}")
+
+
 def run_detect(args) -> None:
     from qualframe.deid import detect_transcript
     from qualframe.schemas import Detection
@@ -157,7 +175,9 @@ def run_detect(args) -> None:
     ner = load_ner_model(args.ner_model, args.batch_size, enabled=not args.no_ner)
     allow = read_allow_list(args.allow_list)
     found = []
-    for transcript_id, text in read_texts(args.input).items():
+    texts = read_texts(args.input)
+    print_notes(language_notes(texts, ner is not None))
+    for transcript_id, text in texts.items():
         found.append(detect_transcript(transcript_id, text, register, allow, ner=ner))
         print(
             f"{transcript_id}: {len(found[-1])} candidate identifiers ({count_by_type(found[-1])})"
@@ -200,16 +220,45 @@ def run_pseudonymise(args) -> None:
     write_pseudonymised(result, texts, outputs, args.log, args.key)
 
 
-def write_review(raw_texts, log, detections, allow, low_confidence, table, page) -> None:
+def write_review(
+    raw_texts,
+    log,
+    detections,
+    allow,
+    low_confidence,
+    table,
+    page,
+    evidence_path,
+    evidence=None,
+    notes=None,
+) -> None:
+    """Write the review list (CSV), the propagation evidence beside it and the review page."""
     from qualframe.deid import review_candidates, review_html
+    from qualframe.deid.allow import normalise_allow_list
+    from qualframe.deid.mentions import with_confidence
+    from qualframe.deid.propagate import find_mentions
 
     candidates = review_candidates(
         raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow
     )
+    if evidence is None:
+        allowed = normalise_allow_list(allow)
+        evidence = find_mentions(raw_texts, with_confidence(detections), allowed)[1]
     qio.make_restricted_dir(Path(table).parent)
     qio.write_csv(candidates, table, restricted=True)
+    qio.make_restricted_dir(Path(evidence_path).parent)
+    qio.write_csv(evidence, evidence_path, restricted=True)
     qio.make_restricted_dir(Path(page).parent)
-    html = review_html(raw_texts, log, candidates, title="De-identification review")
+    if notes is None:
+        notes = language_notes(raw_texts, ner_enabled=True)
+    html = review_html(
+        raw_texts,
+        log,
+        candidates,
+        title="De-identification review",
+        evidence=evidence,
+        notes=notes,
+    )
     qio.write_text(page, html, restricted=True)
     print(f"review: {len(candidates)} places to check in {len(raw_texts)} transcripts")
 
@@ -219,7 +268,9 @@ def run_review(args) -> None:
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
-    write_review(texts, log, detections, allow, args.low_confidence, args.table, args.page)
+    write_review(
+        texts, log, detections, allow, args.low_confidence, args.table, args.page, args.evidence
+    )
 
 
 def deid_settings(config_path: str | None) -> dict:
@@ -249,6 +300,8 @@ def run_deidentify(args) -> None:
     ner = load_ner_model(
         settings["ner"]["model"], settings["ner"]["batch_size"], settings["ner"]["enabled"]
     )
+    notes = language_notes(texts, ner is not None)
+    print_notes(notes)
     detections = pd.concat(
         [detect_transcript(tid, text, register, allow, ner=ner) for tid, text in texts.items()],
         ignore_index=True,
@@ -267,6 +320,9 @@ def run_deidentify(args) -> None:
             settings["review_confidence"],
             review / "review.csv",
             review / "review.html",
+            review / "propagation.csv",
+            evidence=result.evidence,
+            notes=notes,
         )
 
 

@@ -8,24 +8,10 @@ import functools
 import re
 from collections.abc import Iterable
 
-from qualframe.deid.rules import spoken_digits
+from qualframe.deid.spoken import spoken_digits
+from qualframe.deid.uk import ABBREVIATED_TITLES, MONTHS, RANKS, WEEKDAYS, WORD_TITLES
 from qualframe.text.canonical import canonical_text
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 # National bodies, programmes and services, nations, public holidays and everyday
 # platforms: naming one identifies no one. A detection inside one of these ("Schwartz"
 # in "Schwartz Rounds") is dropped too.
@@ -124,23 +110,8 @@ DEFAULT_ALLOW_LIST = (
     "Participant",
 )
 
-TITLES = (
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "prof",
-    "cllr",
-    "insp",
-    "sgt",
-    "rev",
-    "sir",
-    "dame",
-)
-# Police ranks count only in capitals: "Di" and "Ds" are also first names.
-RANKS = ("PC", "DS", "DI")
+# Titles matched longest first ("mrs" before "mr").
+TITLES = tuple(sorted(ABBREVIATED_TITLES + WORD_TITLES, key=len, reverse=True))
 TITLE = r"(?:(?i:" + "|".join(TITLES) + r")|" + "|".join(RANKS) + r")\.?"
 ALPHANUMERIC_TYPES = ("PHONE", "NHS_NUMBER", "POSTCODE")
 POSSESSIVE_TYPES = ("PERSON", "ORG", "LOCATION")

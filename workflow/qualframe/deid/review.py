@@ -418,8 +418,62 @@ def legend() -> str:
     )
 
 
+EVIDENCE_HEAD = (
+    "Term",
+    "Type",
+    "Occurrences",
+    "Tagged",
+    "Found by",
+    "Mid-sentence",
+    "Capitalised there",
+    "Languages",
+    "Replaced everywhere",
+    "Why",
+)
+
+
+def evidence_table(evidence: pd.DataFrame | None) -> str:
+    """Return the HTML table of the terms searched for across the corpus and the verdicts."""
+    if evidence is None or evidence.empty:
+        return ""
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in EVIDENCE_HEAD)
+    rows = []
+    for row in evidence.itertuples(index=False):
+        cells = (
+            row.term,
+            row.entity_type,
+            row.occurrences,
+            row.tagged,
+            row.detectors,
+            row.mid_sentence,
+            row.capitalised,
+            row.languages,
+            "yes" if row.propagated else "no",
+            row.reason,
+        )
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    return (
+        "<h2>Propagation: terms found once and searched for everywhere</h2>"
+        "<p>A term is replaced wherever it occurs only when it is registered or looks like a "
+        "name where it occurs.</p>"
+        f"<table class='summary'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
+        "</tbody></table>"
+    )
+
+
+def notes_list(notes: Iterable[str]) -> str:
+    """Return run notes (such as languages without a pipeline) as an HTML list."""
+    items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    return f"<ul class='warning'>{items}</ul>" if items else ""
+
+
 def review_html(
-    raw_texts: Mapping[str, str], log: pd.DataFrame, candidates: pd.DataFrame, title: str
+    raw_texts: Mapping[str, str],
+    log: pd.DataFrame,
+    candidates: pd.DataFrame,
+    title: str,
+    evidence: pd.DataFrame | None = None,
+    notes: Iterable[str] = (),
 ) -> str:
     """Return one self-contained HTML page for reviewing a de-identified corpus.
 
@@ -429,7 +483,8 @@ def review_html(
     every replacement shown as the struck original beside its replacement, and every
     candidate marked in another colour; tooltips say why. All text is escaped; the page
     uses inline CSS only, no scripts and no outside resources. It holds raw text, so it
-    belongs in the restricted folder.
+    belongs in the restricted folder. `evidence` (from `pseudonymise_corpus`) adds the
+    propagation table; `notes` are shown above the summary.
     """
     ids = sorted(raw_texts)
     logs, candidates_of = by_transcript(log), by_transcript(candidates)
@@ -449,5 +504,6 @@ def review_html(
         "<p class='warning'>This page shows the raw transcripts. Keep it in the restricted "
         "folder and do not share it. Add what should have been replaced to the identifier "
         "register, and what should not to the allow-list, then run again.</p>"
-        f"{legend()}{summary_table(ids, log, candidates)}{''.join(sections)}</body></html>\n"
+        f"{notes_list(notes)}{legend()}{summary_table(ids, log, candidates)}"
+        f"{evidence_table(evidence)}{''.join(sections)}</body></html>\n"
     )
