@@ -327,7 +327,7 @@ def run_deidentify(args) -> None:
 
 
 def run_leak_scan(args) -> None:
-    from qualframe.deid.leaks import find_leaks, leak_terms, published_texts
+    from qualframe.deid.leaks import Leak, find_leaks, leak_terms, published_texts, review_flags
     from qualframe.deid.register import checked_terms
 
     Path(args.findings).unlink(missing_ok=True)
@@ -339,10 +339,15 @@ def run_leak_scan(args) -> None:
     terms = leak_terms(log, read_allow_list(args.allow_list), register)
     texts = published_texts(args.scan)
     leaks = find_leaks(terms, texts)
+    flags = review_flags(texts, read_allow_list(args.allow_list))
+    findings = pd.DataFrame(
+        [(*leak, "leak") for leak in leaks] + [(*flag, "review") for flag in flags],
+        columns=[*Leak._fields, "kind"],
+    )
+    qio.make_restricted_dir(Path(args.findings).parent)
+    qio.write_csv(findings, args.findings, restricted=True)
     if leaks:
         found = pd.DataFrame(leaks)
-        qio.make_restricted_dir(Path(args.findings).parent)
-        qio.write_csv(found, args.findings, restricted=True)
         files = found.groupby("path", sort=True)["where"].agg(list)
         where = "; ".join(
             f"{path} ({len(places)}: {', '.join(places[:3])}{', …' if len(places) > 3 else ''})"
@@ -359,11 +364,15 @@ def run_leak_scan(args) -> None:
         "terms": len(terms),
         "register_terms": len(register),
         "leaks": 0,
+        "review_flags": dict(
+            sorted(pd.Series([flag.path for flag in flags], dtype=str).value_counts().items())
+        ),
     }
     qio.write_json(args.output, summary)
     print(
         f"leak scan: {len(terms)} identifiers (replaced originals, name parts, register "
-        f"terms) looked for in {len(texts)} files: none"
+        f"terms) looked for in {len(texts)} files: none; {len(flags)} places the review "
+        f"list would flag, listed in {args.findings} (restricted)"
     )
 
 
