@@ -8,6 +8,7 @@ import functools
 import re
 from collections.abc import Iterable
 
+from qualframe.deid.places import broad_place_names
 from qualframe.deid.spoken import spoken_digits
 from qualframe.deid.uk import ABBREVIATED_TITLES, MONTHS, RANKS, WEEKDAYS, WORD_TITLES
 
@@ -102,6 +103,7 @@ HOLIDAYS = (
 )
 DEFAULT_ALLOW_LIST = (
     *NATIONAL_TERMS,
+    *broad_place_names(),
     *WEEKDAYS,
     *MONTHS,
     *HOLIDAYS,
