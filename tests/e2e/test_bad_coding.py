@@ -86,7 +86,7 @@ def test_bad_coded_segments(study, name, offsets, expected):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("duplicate_ids.yaml", "code ids used twice: leadership"),
+        ("duplicate_ids.yaml", "code id 'leadership' used twice (first at themes[1].codes[1]"),
         ("cyclic_codebook.csv", "cycle of parents: people > workforce > leadership > people"),
     ],
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from qualframe import __version__, provenance
 from qualframe import io as qio
-from qualframe.commands import analysis, audit, coding, deid, ingest, refi
+from qualframe.commands import analysis, audit, coding, deid, ingest, new_study, refi, run
 from qualframe.errors import QualframeError, ValidationFailed
 
 EXIT_INPUT_ERROR = 1
@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qualframe {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     steps = parser.add_subparsers(dest="step", required=True, metavar="STEP")
-    for module in (ingest, deid, coding, refi, analysis, audit):
+    for module in (ingest, deid, coding, refi, analysis, audit, new_study, run):
         module.add_parsers(steps)
     for sub in steps.choices.values():
         sub.add_argument("--report", default=None, help="CSV of validation failures, if any")

@@ -23,6 +23,8 @@ ENTITY_TYPES = (
     "AGE",
 )
 VALENCES = ("facilitator", "barrier", "mixed")
+# a code without a valence has an empty one
+VALENCE_VALUES = (*VALENCES, "")
 REPLACEMENT_STYLES = ("numbered", "category", "surrogate")
 REVIEW_REASONS = (
     "unknown capitalised word",
@@ -45,6 +47,14 @@ class IngestedTranscript(pa.DataFrameModel):
     normalised_characters: Series[int] = pa.Field(ge=1)
     normalised_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     text: Series[str]
+    # how `text` came from the text as read (ingest.normalise.IngestMaps): its length,
+    # the edits turning it into LF text (BOM, line endings), the LF text's length and the
+    # edits normalising that (JSON lists of [source_start, source_end, derived_start,
+    # derived_end])
+    read_characters: Series[int] = pa.Field(ge=0)
+    line_ending_edits: Series[str]
+    lf_characters: Series[int] = pa.Field(ge=0)
+    normalise_edits: Series[str]
 
     class Config:
         strict = True
@@ -125,17 +135,26 @@ class ReviewCandidate(Span):
 
 
 class Codebook(pa.DataFrameModel):
-    """The analytical framework: one row per code, grouped by theme."""
+    """The analytical framework: one row per codable code (at any depth), grouped by theme.
+
+    `definition`, `valence` and the CFIR 2.0 mapping are empty when the codebook does not
+    give them. `parent_id` is the code above (empty at the top level), `path` the names
+    from the top level down joined by a backslash, `depth` 1 at the top level; a code's
+    theme is itself or an ancestor.
+    """
 
     theme_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
     theme: Series[str] = pa.Field(str_length={"min_value": 1})
     code_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
     code: Series[str] = pa.Field(str_length={"min_value": 1})
     definition: Series[str]
-    valence: Series[str] = pa.Field(isin=VALENCES)
+    valence: Series[str] = pa.Field(isin=VALENCE_VALUES)
     cfir_domain: Series[str]
     cfir_construct: Series[str]
     code_order: Series[int] = pa.Field(ge=0, unique=True)
+    parent_id: Series[str]
+    path: Series[str] = pa.Field(str_length={"min_value": 1})
+    depth: Series[int] = pa.Field(ge=1)
 
 
 class Cases(pa.DataFrameModel):
@@ -171,7 +190,7 @@ class MatrixCell(pa.DataFrameModel):
     theme: Series[str]
     code_id: Series[str]
     code: Series[str]
-    valence: Series[str] = pa.Field(isin=VALENCES)
+    valence: Series[str] = pa.Field(isin=VALENCE_VALUES)
     n_segments: Series[int] = pa.Field(ge=0)
     n_coders: Series[int] = pa.Field(ge=0)
     coverage: Series[float] = pa.Field(ge=0, le=1, nullable=True)
@@ -272,3 +291,9 @@ class CodeProfile(ThemeOrCode):
 
     class Config:
         unique = ["theme_id", "code_id"]
+
+
+def empty_frame(model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """A frame with no rows and the columns and types of `model`."""
+    columns = model.to_schema().columns
+    return pd.DataFrame({name: pd.Series(dtype=str(c.dtype)) for name, c in columns.items()})

@@ -1,8 +1,8 @@
 rule import_coding:
     input:
         unpack(get_raw_coding_inputs),
+        unpack(get_codebook_input),
         exports=config["coding"]["exports"],
-        codebook=config["study"]["codebook"],
         cases=config["study"]["cases"],
         transcripts=rules.pseudonymise.output.texts,
     output:
@@ -19,16 +19,21 @@ rule import_coding:
         "../envs/qualframe.yaml"
     params:
         columns=get_column_mapping(),
+        code_separator=config["coding"]["code_separator"],
+        theme_level=config["study"]["theme_level"],
         attributes=config["matrix"]["case_attributes"],
         report="logs/coding/validation_report.csv",
         raw=get_raw_coding_arguments,
+        codebook=get_codebook_arguments,
         attribute_rules=get_attribute_rules(),
         code_version=CODE_VERSION,
     shell:
         "qualframe import-coding"
         " --exports {input.exports:q}"
         " --columns {params.columns:q}"
-        " --codebook {input.codebook:q}"
+        " --code-separator={params.code_separator:q}"
+        " {params.codebook:q}"
+        " --theme-level {params.theme_level}"
         " --cases {input.cases:q}"
         " --attributes {params.attributes:q}"
         " --attribute-rules {params.attribute_rules:q}"

@@ -5,6 +5,7 @@ import json
 import os
 from pathlib import Path
 
+from snakemake.logging import logger
 from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
@@ -69,9 +70,26 @@ def get_ner_arguments():
     return ["--ner-model", ner["model"], "--batch-size", str(ner["batch_size"])]
 
 
+def is_coded():
+    """Whether the study has coded data yet. Without it a run de-identifies the transcripts
+    and writes the project to code in, and the steps that need coded data wait."""
+    return bool(config["coding"]["exports"])
+
+
 def is_coded_on_raw():
     """Whether the team coded the raw transcripts instead of the de-identified ones."""
-    return config["coding"]["coded_on"] == "raw"
+    return is_coded() and config["coding"]["coded_on"] == "raw"
+
+
+def get_codebook_input(wildcards):
+    """The study's codebook, when it has one yet."""
+    codebook = config["study"]["codebook"]
+    return {"codebook": codebook} if codebook else {}
+
+
+def get_codebook_arguments(wildcards, input):
+    """The import-coding argument naming the codebook, when there is one."""
+    return ["--codebook", input.codebook] if "codebook" in input.keys() else []
 
 
 def get_raw_coding_inputs(wildcards):
@@ -113,25 +131,53 @@ def get_workflow_files():
         *base.glob("workflow/rules/*.smk"),
         *base.glob("workflow/schemas/*.yaml"),
     ]
-    return sorted({*map(str, definitions), *workflow.configfiles})
+    # Snakemake holds the --configfile paths as Path objects and the Snakefile's as str
+    return sorted({str(path) for path in [*definitions, *workflow.configfiles]})
+
+
+# The steps that need coded data: they wait until the study has some.
+ANALYSIS_STEPS = ("agreement", "check_quality", "chart", "summarise", "report")
+
+
+def get_analysis_steps():
+    """The steps that need coded data: none until the study has some."""
+    return [getattr(rules, name) for name in ANALYSIS_STEPS] if is_coded() else []
+
+
+def get_analysis_outputs():
+    """What the steps that need coded data write (nothing before there is coded data)."""
+    return [path for step in get_analysis_steps() for path in step.output]
 
 
 def get_published_outputs():
     """Every file that leaves the team: what the leak scan reads."""
-    steps = [
-        rules.import_coding.output,
-        rules.export_qdpx.output,
-        rules.agreement.output,
-        rules.chart.output,
-        rules.summarise.output,
-        rules.report.output,
+    # The Data Docs hold images the text scan cannot read; their tables come from the
+    # segments it does read.
+    analysis = [
+        step for step in get_analysis_steps() if step is not rules.check_quality
     ]
-    return [rules.pseudonymise.output.texts, *(path for step in steps for path in step)]
+    steps = [rules.import_coding, rules.export_qdpx, *analysis]
+    return [
+        rules.pseudonymise.output.texts,
+        *(path for step in steps for path in step.output),
+    ]
 
 
 def get_step_records():
     """The provenance record of every step of the run: each rule's `record` output, per
-    shard for the per-shard rules."""
-    steps = [getattr(rules, rule.name).output for rule in workflow.rules]
+    shard for the per-shard rules; the steps that need coded data only once there is some.
+    """
+    running = [
+        r.name for r in workflow.rules if is_coded() or r.name not in ANALYSIS_STEPS
+    ]
+    steps = [getattr(rules, name).output for name in running]
     patterns = [output.record for output in steps if "record" in output.keys()]
     return sorted(set(expand(patterns, shard=get_shards())))
+
+
+if not is_coded():
+    logger.warning(
+        "No coded data yet (coding.exports is empty): this run de-identifies the "
+        "transcripts and writes results/coding/project.qdpx to code in; "
+        f"{', '.join(ANALYSIS_STEPS)} wait until coding.exports names the coded data."
+    )

@@ -39,7 +39,8 @@ rule chart:
         " --codebook {input.codebook:q}"
         " --cases {input.cases:q}"
         " --attributes {params.attributes:q}"
-        " --primary-coder {params.primary_coder:q}"
+        # "=": an empty value (every coder charted) stays an argument
+        " --primary-coder={params.primary_coder:q}"
         " --max-cell-chars {params.max_cell_chars}"
         " --transcripts {input.transcripts:q}"
         " --sort-by {params.sort_by:q}"

@@ -51,7 +51,8 @@ rule summarise:
         " --segments {input.segments:q}"
         " --codebook {input.codebook:q}"
         " --agreement {input.agreement:q}"
-        " --primary-coder {params.primary_coder:q}"
+        # "=": an empty value (every coder charted) stays an argument
+        " --primary-coder={params.primary_coder:q}"
         " --attributes {params.attributes:q}"
         " --exemplars-per-code {params.exemplars}"
         " --output {output.summary:q}"

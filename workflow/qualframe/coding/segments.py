@@ -1,12 +1,15 @@
 """Coded segments exported from a CAQDAS: resolve transcript and code, locate each quote
 in the de-identified transcript, and return one validated row per segment."""
 
+import itertools
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
+from qualframe.coding.codes import code_lookup, resolve_code, split_codes
 from qualframe.coding.report import failure, report_frame, summarise_failures
 from qualframe.errors import QualframeError, ValidationFailed
 from qualframe.schemas import Segment
@@ -40,9 +43,15 @@ def locate_segments(
     columns: ColumnMap,
     texts: Mapping[str, str],
     codebook: pd.DataFrame,
+    code_separator: str | None = None,
 ) -> pd.DataFrame:
     """Resolve every row of a coded-segment export (read as text) against the
     de-identified `texts` (transcript id → text) and the `codebook`.
+
+    A code cell holds one code label (id, name or path), or several joined by
+    `code_separator` (one segment each). A quote found more than once in its transcript
+    is taken at its first occurrence after the previous located row of that transcript
+    (sheets list utterances in order) before it is called ambiguous.
 
     Returns a frame validating as schemas.Segment; raises ValidationFailed with one
     record per problem (file, row, column, value, problem) when any row fails, and
@@ -63,7 +72,8 @@ def locate_segments(
         raise QualframeError("no coded segments: the export has a header but no rows", source)
     transcript_ids = {t.casefold(): t for t in texts}
     codes = code_lookup(codebook)
-    rows, records = [], []
+    records, located = [], []
+    views: dict[str, tuple[str, list[int]]] = {}  # per transcript: its canonical view
     for index, row in export.iterrows():
         line = int(index) + 2  # header is line 1
         problems_before = len(records)
@@ -78,50 +88,100 @@ def locate_segments(
                     "unknown transcript: no de-identified transcript of that name",
                 )
             )
-        code_id = codes.get(normalise_code_name(row[columns.code]))
-        if code_id is None:
-            records.append(
-                failure(
-                    source,
-                    line,
-                    columns.code,
-                    row[columns.code],
-                    "unknown code: not in the codebook by id, name or path",
-                )
-            )
+        code_ids = []
+        labels = split_codes(row[columns.code], code_separator)
+        for label in labels:
+            code_id, problem = resolve_code(label, codes)
+            if problem:
+                records.append(failure(source, line, columns.code, label, problem))
+            code_ids.append(code_id)
         coder = row[columns.coder].strip()
-        if not coder:
+        if labels and not coder:
             records.append(failure(source, line, columns.coder, "", "empty coder"))
         if transcript is None:
             continue
-        span, problem = find_span(texts[transcript], row, columns)
-        if problem:
-            column = columns.start if problem.startswith("offsets") else columns.text
-            # the quote itself may hold identifiers (coding done on raw text): give its size
-            value = f"quote of {len(row[columns.text])} characters"
-            records.append(failure(source, line, column, value, problem))
-        if len(records) > problems_before:
+        if transcript not in views:
+            views[transcript] = canonical(texts[transcript])
+        spans, problem = find_spans(texts[transcript], row, columns, views[transcript])
+        if problem and labels:
+            records.append(quote_failure(source, line, row[columns.text], columns, problem))
+        # an uncoded row (a sheet of every utterance) is located only to keep the order
+        coded = bool(labels) and len(records) == problems_before
+        codes_of_row = list(dict.fromkeys(code_ids)) if coded else []
+        located.append((transcript, spans, line, codes_of_row, coder, row[columns.text]))
+    chosen = choose_by_row_order([(transcript, spans) for transcript, spans, *_ in located])
+    rows = []
+    for (transcript, _, line, code_ids, coder, quote), (span, problem) in zip(
+        located, chosen, strict=True
+    ):
+        if code_ids and problem:
+            records.append(quote_failure(source, line, quote, columns, problem))
+        if not code_ids or span is None:
             continue
         start, end = span
-        rows.append(
-            {
-                "transcript_id": transcript,
-                "start": start,
-                "end": end,
-                "case_id": transcript,
-                "code_id": code_id,
-                "coder": coder,
-                "paragraph": paragraph_number(texts[transcript], start),
-                "text": texts[transcript][start:end],
-                "source_file": source,
-                "source_row": line,
-            }
-        )
+        text = texts[transcript]
+        for code_id in code_ids:
+            rows.append(
+                {
+                    "transcript_id": transcript,
+                    "start": start,
+                    "end": end,
+                    "case_id": transcript,
+                    "code_id": code_id,
+                    "coder": coder,
+                    "paragraph": paragraph_number(text, start),
+                    "text": text[start:end],
+                    "source_file": source,
+                    "source_row": line,
+                }
+            )
     records += duplicate_records(rows, source)
     if records:
         report = report_frame(records)
         raise ValidationFailed(summarise_failures(report, len(export)), report, path=source)
+    if not rows:
+        raise QualframeError("no coded segments: no row of the export names a code", source)
     return assign_segment_ids(pd.DataFrame(rows), codebook)
+
+
+def quote_failure(source: str, line: int, quote: str, columns: ColumnMap, problem: str) -> dict:
+    """A failure record for a segment that could not be located. The quote itself may
+    hold identifiers (coding done on raw text): only its length is given."""
+    column = columns.start if problem.startswith("offsets") else columns.text
+    return failure(source, line, column, f"quote of {len(quote)} characters", problem)
+
+
+def choose_by_row_order(
+    rows: list[tuple[str, list[tuple[int, int]]]],
+) -> list[tuple[tuple[int, int] | None, str]]:
+    """For each row (transcript, the places its segment was found), in sheet order: its
+    span and "" , or None and the problem. A row found at one place has that span; a
+    quote found at several places gets the first at or after the end of the previous
+    located row of its transcript, if that transcript's rows are in text order (the rows
+    found at one place never go backwards); else it is ambiguous. A row found nowhere
+    gets (None, "") (its problem is already reported)."""
+    singles: dict[str, list[int]] = {}
+    for transcript, spans in rows:
+        if len(spans) == 1:
+            singles.setdefault(transcript, []).append(spans[0][0])
+    in_order = {t: all(a <= b for a, b in itertools.pairwise(s)) for t, s in singles.items()}
+    previous_end: dict[str, int] = {}
+    chosen = []
+    for transcript, spans in rows:
+        span, problem = (spans[0] if spans else None), ""
+        if len(spans) > 1:
+            after = previous_end.get(transcript, 0)
+            if not in_order.get(transcript, True):
+                span = None
+                problem = ambiguous(len(spans), "the transcript's rows are not in text order")
+            else:
+                span = next((s for s in spans if s[0] >= after), None)
+                if span is None:
+                    problem = ambiguous(len(spans), "none after the previous row's segment")
+        if span is not None:
+            previous_end[transcript] = span[1]
+        chosen.append((span, problem))
+    return chosen
 
 
 def duplicate_records(rows: list[dict], source: str) -> list[dict]:
@@ -146,26 +206,6 @@ def duplicate_records(rows: list[dict], source: str) -> list[dict]:
     return records
 
 
-def code_lookup(codebook: pd.DataFrame) -> dict[str, str]:
-    """Map every accepted spelling of a code to its id: the id, the name, and the
-    theme/code path as MAXQDA (`Theme\\Code`) or NVivo (`Theme > Code`) write it."""
-    lookup = {}
-    for row in codebook.itertuples(index=False):
-        for name in (
-            row.code_id,
-            row.code,
-            f"{row.theme}\\{row.code}",
-            f"{row.theme} > {row.code}",
-            f"{row.theme}/{row.code}",
-        ):
-            lookup[normalise_code_name(name)] = row.code_id
-    return lookup
-
-
-def normalise_code_name(name: str) -> str:
-    return _WHITESPACE.sub(" ", name).strip().casefold()
-
-
 def resolve_transcript(name: str, transcript_ids: Mapping[str, str]) -> str | None:
     """The transcript id a document name refers to, ignoring case and a file extension."""
     name = name.strip()
@@ -176,15 +216,18 @@ def resolve_transcript(name: str, transcript_ids: Mapping[str, str]) -> str | No
     return transcript_ids.get(name.casefold())
 
 
-def find_span(text: str, row: pd.Series, columns: ColumnMap) -> tuple[tuple[int, int] | None, str]:
-    """Locate one segment: by offsets when the export gives them, else by its quote.
-    Returns ((start, end), "") or (None, problem)."""
+def find_spans(
+    text: str, row: pd.Series, columns: ColumnMap, view: tuple[str, list[int]] | None = None
+) -> tuple[list[tuple[int, int]], str]:
+    """Every place one segment may be: its offsets when the export gives them, else each
+    occurrence of its quote (see spans_of_quote). Returns (spans, "") or ([], problem)."""
     quote = row[columns.text]
     if columns.start and columns.end and row[columns.start].strip():
-        return span_from_offsets(text, row[columns.start], row[columns.end], quote)
+        span, problem = span_from_offsets(text, row[columns.start], row[columns.end], quote)
+        return ([span] if span else []), problem
     if not quote.strip():
-        return None, "empty quote: the segment has no text and no offsets"
-    return span_from_quote(text, quote)
+        return [], "empty quote: the segment has no text and no offsets"
+    return spans_of_quote(text, quote, view)
 
 
 def span_from_offsets(text: str, start: str, end: str, quote: str):
@@ -194,30 +237,48 @@ def span_from_offsets(text: str, start: str, end: str, quote: str):
         return None, f"offsets are not whole numbers: {start!r}, {end!r}"
     if not 0 <= begin < finish <= len(text):
         return None, f"offsets out of range: {begin}-{finish} in a text of {len(text)} characters"
-    if quote.strip() and canonical(text[begin:finish])[0].strip() != canonical(quote)[0].strip():
+    if quote.strip() and not same_quote(text[begin:finish], quote):
         return None, "offsets do not match the quoted text"
     return (begin, finish), ""
 
 
-def span_from_quote(text: str, quote: str):
-    """Find `quote` in `text` exactly, else ignoring whitespace and quote style.
-    Zero or several matches are problems."""
-    quote = quote.strip()
+def same_quote(located: str, quote: str) -> bool:
+    """Whether a located text is the quoted one, ignoring whitespace, quote style and
+    Unicode composition."""
+    nfc = unicodedata.normalize("NFC", quote)
+    return canonical(located)[0].strip() == canonical(nfc)[0].strip()
+
+
+def spans_of_quote(
+    text: str, quote: str, view: tuple[str, list[int]] | None = None
+) -> tuple[list[tuple[int, int]], str]:
+    """Every occurrence of `quote` in `text`: exact ones, else those found ignoring
+    whitespace, quote style and Unicode composition. `view` is canonical(text), when the
+    caller has it already. Returns (spans, "") or ([], problem)."""
+    quote = unicodedata.normalize("NFC", quote.strip())
     exact = find_all(text, quote)
-    if len(exact) == 1:
-        return (exact[0], exact[0] + len(quote)), ""
-    if len(exact) > 1:
-        return None, f"ambiguous quote: found {len(exact)} times in the de-identified transcript"
-    canon_text, positions = canonical(text)
+    if exact:
+        return [(at, at + len(quote)) for at in exact], ""
+    canon_text, positions = view or canonical(text)
     canon_quote = canonical(quote)[0].strip()
     loose = find_all(canon_text, canon_quote)
-    if len(loose) == 1:
-        begin = positions[loose[0]]
-        finish = positions[loose[0] + len(canon_quote) - 1] + 1
-        return (begin, finish), ""
-    if len(loose) > 1:
-        return None, f"ambiguous quote: found {len(loose)} times in the de-identified transcript"
-    return None, "quote not found in the de-identified transcript"
+    if not loose:
+        return [], "quote not found in the de-identified transcript"
+    return [(positions[i], positions[i + len(canon_quote) - 1] + 1) for i in loose], ""
+
+
+def span_from_quote(text: str, quote: str):
+    """The one place `quote` occurs in `text` (see spans_of_quote), or a problem."""
+    spans, problem = spans_of_quote(text, quote)
+    if len(spans) > 1:
+        return None, ambiguous(len(spans))
+    return (spans[0] if spans else None), problem
+
+
+def ambiguous(found: int, why: str = "") -> str:
+    return f"ambiguous quote: found {found} times in the de-identified transcript" + (
+        f", {why}" if why else ""
+    )
 
 
 def find_all(haystack: str, needle: str) -> list[int]:

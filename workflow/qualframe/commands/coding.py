@@ -14,7 +14,12 @@ from qualframe.errors import QualframeError, ValidationFailed
 
 def add_parsers(steps) -> None:
     coding = steps.add_parser("import-coding", help="validate and locate coded segments")
-    coding.add_argument("--exports", nargs="+", required=True, help="coded-segment CSV/XLSX")
+    coding.add_argument(
+        "--exports",
+        nargs="*",
+        default=[],
+        help="coded-segment CSV/TSV/XLSX or .qdpx; none: codebook and cases only",
+    )
     coding.add_argument(
         "--columns",
         nargs="+",
@@ -22,7 +27,20 @@ def add_parsers(steps) -> None:
         metavar="FIELD=COLUMN",
         help="column mapping: transcript=, code=, coder=, text= [start=, end=]",
     )
-    coding.add_argument("--codebook", required=True, help="codebook YAML")
+    coding.add_argument(
+        "--code-separator",
+        default="",
+        help="separator between several codes in one cell, e.g. ';' (default: one code a cell)",
+    )
+    coding.add_argument(
+        "--codebook", help="codebook YAML, CSV or TSV (none: a study not yet coded)"
+    )
+    coding.add_argument(
+        "--theme-level",
+        type=int,
+        default=1,
+        help="depth of the codebook's themes (1: its top-level codes)",
+    )
     coding.add_argument("--cases", required=True, help="case sheet TSV")
     coding.add_argument("--attributes", nargs="*", default=[], help="case attributes to check")
     coding.add_argument(
@@ -71,18 +89,19 @@ def parse_columns(pairs: list[str]) -> ColumnMap:
         raise QualframeError(f"bad column mapping: {exc}") from exc
 
 
-def read_codebook(path: str) -> pd.DataFrame:
-    """The codebook from YAML (themes holding codes) or a CSV/TSV sheet of codes."""
+def read_codebook(path: str, theme_level: int = 1) -> pd.DataFrame:
+    """The codebook (schemas.Codebook) from YAML (themes holding codes, any depth) or a
+    CSV/TSV sheet of codes with their parents; themes at depth `theme_level`."""
     from qualframe.coding.codebook import codebook_from_dict, codebook_from_table
 
     suffix = Path(path).suffix.lower()
     if suffix in (".yaml", ".yml", ".csv", ".tsv"):
         check_text_file(path, "codebook")
     if suffix in (".yaml", ".yml"):
-        return codebook_from_dict(qio.read_yaml(path), source=path)
+        return codebook_from_dict(qio.read_yaml(path), source=path, theme_level=theme_level)
     if suffix in (".csv", ".tsv"):
         sheet = qio.read_csv(path) if suffix == ".csv" else qio.read_tsv(path)
-        return codebook_from_table(check_rows_fit_header(sheet, path), source=path)
+        return codebook_from_table(check_rows_fit_header(sheet, path), path, theme_level)
     raise QualframeError("unsupported codebook; use .yaml, .csv or .tsv", path=path)
 
 
@@ -133,6 +152,27 @@ def check_rows_fit_header(sheet: pd.DataFrame, path: str) -> pd.DataFrame:
     return sheet
 
 
+def read_ingest_maps(paths: list[str]) -> dict:
+    """{transcript id: IngestMaps} from ingest shard tables (.parquet); other paths (plain
+    normalised texts) have none."""
+    from qualframe.ingest.normalise import IngestMaps
+
+    maps = {}
+    for path in paths:
+        if Path(path).suffix.lower() != ".parquet":
+            continue
+        shard = qio.read_ingested(path)
+        if "normalise_edits" not in shard.columns:
+            raise QualframeError(
+                "the ingested transcripts hold no offset maps (written by an older "
+                "qualframe): run ingest again",
+                path=path,
+            )
+        for row in shard.to_dict("records"):
+            maps[row["transcript_id"]] = IngestMaps.from_row(row)
+    return maps
+
+
 def read_case_sheet(path: str) -> pd.DataFrame:
     """The case sheet (TSV), every column as text."""
     check_text_file(path, "case sheet")
@@ -152,9 +192,14 @@ def run_import_coding(args) -> None:
     from qualframe.coding import load_cases, locate_segments
     from qualframe.coding.report import report_frame, summarise_failures
     from qualframe.coding.segments import assign_segment_ids
+    from qualframe.schemas import Codebook, Segment, empty_frame
 
     columns = parse_columns(args.columns)
-    codebook = read_codebook(args.codebook)
+    if args.exports and not args.codebook:
+        raise QualframeError("coded data needs a codebook: name it with --codebook")
+    codebook = (
+        read_codebook(args.codebook, args.theme_level) if args.codebook else empty_frame(Codebook)
+    )
     try:
         rules = json.loads(args.attribute_rules)
     except json.JSONDecodeError as exc:
@@ -180,24 +225,35 @@ def run_import_coding(args) -> None:
         ]
         report = report_frame(records)
         raise ValidationFailed(summarise_failures(report, len(cases)), report, path=args.cases)
+    maps = read_ingest_maps(args.raw_transcripts) if args.raw_transcripts else {}
     segments, failures = [], []
     for export in args.exports:
         try:
             frame, mapping = read_export(export, columns)
-            segments.append(locate_segments(frame, export, mapping, coded_texts, codebook))
+            if maps:
+                from qualframe.coding.raw import raw_offsets_to_normalised
+
+                frame, readings = raw_offsets_to_normalised(frame, mapping, maps, coded_texts)
+                counted = sorted(set(readings.values()))
+                if counted:
+                    print(f"{export}: raw offsets counted {' and '.join(counted)}")
+            separator = args.code_separator if mapping is columns else None
+            segments.append(
+                locate_segments(frame, export, mapping, coded_texts, codebook, separator)
+            )
         except ValidationFailed as exc:
             failures.append(exc)
     if failures:
         report = pd.concat([f.report for f in failures], ignore_index=True)
         raise ValidationFailed("; ".join(str(f) for f in failures), report)
-    segments = pd.concat(segments, ignore_index=True)
+    segments = pd.concat(segments, ignore_index=True) if segments else empty_frame(Segment)
     if args.raw_transcripts:
         from qualframe.coding.raw import map_segments_to_deidentified
 
         log = qio.read_anonymisation_log(args.anonymisation_log)
-        segments = map_segments_to_deidentified(segments, texts, log)
-    # numbered once over every export, by position in the de-identified text
-    segments = assign_segment_ids(segments.drop(columns="segment_id"), codebook)
+        segments = map_segments_to_deidentified(segments, texts, log, coded_texts)
+    if len(segments):  # numbered once over every export, by position in the de-identified text
+        segments = assign_segment_ids(segments.drop(columns="segment_id"), codebook)
     qio.write_table(segments, args.segments_out, csv_beside(args.segments_out))
     qio.write_table(codebook, args.codebook_out, csv_beside(args.codebook_out))
     qio.write_table(cases, args.cases_out, csv_beside(args.cases_out))

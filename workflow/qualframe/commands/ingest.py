@@ -33,7 +33,8 @@ def add_parsers(steps) -> None:
 def run_ingest(args) -> None:
     import pandas as pd
 
-    from qualframe.ingest import normalise_text, read_transcript, transcript_id_of
+    from qualframe.ingest import read_transcript, transcript_id_of
+    from qualframe.ingest.normalise import normalise_with_maps
     from qualframe.schemas import IngestedTranscript
 
     if args.max_bytes < 1:
@@ -47,7 +48,7 @@ def run_ingest(args) -> None:
                 path=path,
             )
         seen[transcript_id] = path
-        text = normalise_text(read_transcript(path, max_bytes=args.max_bytes))
+        text, maps = normalise_with_maps(read_transcript(path, max_bytes=args.max_bytes))
         if not text.strip():
             raise QualframeError(
                 "the transcript is empty (no text, or only white space and a BOM)", path=path
@@ -62,6 +63,7 @@ def run_ingest(args) -> None:
                 "normalised_characters": len(text),
                 "normalised_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
                 "text": text,
+                **maps.to_columns(),
             }
         )
         print(f"{rows[-1]['transcript_id']}: {len(text)} characters from {path}")

@@ -101,26 +101,38 @@ def users_element(coders: list[str]) -> etree._Element:
 
 
 def codebook_element(codebook: pd.DataFrame) -> etree._Element:
-    """<CodeBook>: themes in the order of their first code, each a non-codable Code holding
-    its codes (codable) in code_order."""
+    """<CodeBook>: the code tree in code_order, each codable code under its parent. A
+    parent that is not a codable code (a theme grouping its codes) is written as a
+    non-codable Code named from the codes' paths."""
     book = etree.Element(_tag("CodeBook"))
     codes = _sub(book, "Codes")
-    themes: dict[str, etree._Element] = {}
+    elements: dict[str, etree._Element] = {}  # by path
     for row in codebook.sort_values(Codebook.code_order).itertuples(index=False):
-        theme = themes.get(row.theme_id)
-        if theme is None:
-            theme = _sub(
-                codes,
-                "Code",
-                guid=refi_guid("theme", row.theme_id),
-                name=row.theme,
-                isCodable="false",
-            )
-            themes[row.theme_id] = theme
+        names = row.path.split("\\")
+        if len(names) != row.depth:  # a name holding a backslash: no parent known by path
+            names = [row.code] if row.depth == 1 else [row.theme, row.code]
+        parent = codes
+        for depth in range(1, len(names)):
+            prefix = "\\".join(names[:depth])
+            if prefix not in elements:
+                kind, identity = ("theme", row.theme_id) if depth == 1 else ("group", prefix)
+                if depth == 1 and names[0] != row.theme:
+                    kind, identity = "group", prefix
+                elements[prefix] = _sub(
+                    parent,
+                    "Code",
+                    guid=refi_guid(kind, identity),
+                    name=names[depth - 1],
+                    isCodable="false",
+                )
+            parent = elements[prefix]
         code = _sub(
-            theme, "Code", guid=refi_guid("code", row.code_id), name=row.code, isCodable="true"
+            parent, "Code", guid=refi_guid("code", row.code_id), name=row.code, isCodable="true"
         )
-        _sub(code, "Description").text = code_description(row)
+        description = code_description(row)
+        if description:
+            _sub(code, "Description").text = description
+        elements["\\".join(names)] = code
     return book
 
 
@@ -128,7 +140,8 @@ def code_description(row) -> str:
     """A code's Description: its definition, then valence and CFIR mapping on their own
     lines (lines left out when empty)."""
     lines = [row.definition]
-    lines.append(f"Valence: {row.valence}")
+    if row.valence:
+        lines.append(f"Valence: {row.valence}")
     if row.cfir_domain:
         lines.append(f"CFIR domain: {row.cfir_domain}")
     if row.cfir_construct:

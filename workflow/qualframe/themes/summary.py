@@ -85,8 +85,11 @@ def theme_rows(frame: pd.DataFrame, attribute: str) -> pd.DataFrame:
 
 
 def theme_valence(valences: pd.Series) -> str:
-    """A theme's valence: its codes' common valence, or 'mixed' when they differ."""
-    distinct = set(valences)
+    """A theme's valence: the common valence of its codes that have one, 'mixed' when
+    they differ, empty when none has one."""
+    distinct = set(valences) - {""}
+    if not distinct:
+        return ""
     return distinct.pop() if len(distinct) == 1 else "mixed"
 
 

@@ -1,0 +1,1 @@
+"""A study folder: its layout, its config, and studies made from CAQDAS projects."""
