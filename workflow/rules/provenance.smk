@@ -1,7 +1,10 @@
+# The last step: it reads every published file, the manifest and RO-Crate included, so
+# its own summary and record are the files the manifest lists as written after it.
 rule leak_scan:
     input:
-        published=get_published_outputs(),
+        published=get_published_outputs,
         log=rules.pseudonymise.output.log,
+        register=config["study"]["identifiers"],
         allow_list=config["study"]["allow_list"],
     output:
         summary="results/provenance/leak_scan.json",
@@ -16,6 +19,7 @@ rule leak_scan:
     shell:
         "qualframe leak-scan"
         " --log {input.log:q}"
+        " --register {input.register:q}"
         " --allow-list {input.allow_list:q}"
         " --scan {input.published:q}"
         " --output {output.summary:q}"
@@ -43,6 +47,7 @@ rule manifest:
             config["study"]["transcripts"],
             config["study"]["identifiers"],
         ],
+        written_after=rules.leak_scan.output,
         code_version=CODE_VERSION,
     shell:
         "qualframe manifest"
@@ -54,4 +59,5 @@ rule manifest:
         " --manifest {output.manifest:q}"
         " --crate {output.crate:q}"
         " --shards {output.shards:q}"
+        " --written-after {params.written_after:q}"
         " > {log:q} 2>&1"

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from qualframe.deid.places import broad_place_names
 from qualframe.deid.spoken import spoken_digits
 from qualframe.deid.uk import ABBREVIATED_TITLES, MONTHS, RANKS, WEEKDAYS, WORD_TITLES
+from qualframe.text.canonical import canonical_text
 
 # National bodies, programmes and services, nations, public holidays and everyday
 # platforms: naming one identifies no one. A detection inside one of these ("Schwartz"
@@ -161,8 +162,11 @@ def normalise_entity(text: str, entity_type: str | None) -> str:
     returns it casefolded with whitespace collapsed and surrounding quotes removed,
     without a possessive (people, organisations, places) or titles (people). Phone
     numbers, NHS numbers and postcodes keep only their letters and digits, phone numbers
-    as digits, so "0161 496 0732" and "01614960732" are one entity.
+    as digits, so "0161 496 0732" and "01614960732" are one entity. The key is taken from
+    the canonical view (`canonical_text`), so a disguised spelling ("Fake\u200bley") is the
+    same entity.
     """
+    text = canonical_text(text)
     if entity_type == "PHONE":
         return phone_digits(text)
     if entity_type in ALPHANUMERIC_TYPES:

@@ -110,8 +110,10 @@ GENERIC_NAME_WORDS = frozenset(
     young youth
     """.split()
 )
+# Starts only at a word's start: from inside a long capitalised token each start would
+# rescan the token (quadratic: 125 s for one 100,000-character token).
 CAPITALISED_RUN = re.compile(
-    r"(?:St\b\.?|[A-Z][\w'’&-]*)(?:\s+(?:(?:and|&|of|upon|on|in|le|la|de)\s+)?(?:St\b\.?|[A-Z][\w'’&-]*))+"
+    r"(?<![\w'’&-])(?:St\b\.?|[A-Z][\w'’&-]*)(?:\s+(?:(?:and|&|of|upon|on|in|le|la|de)\s+)?(?:St\b\.?|[A-Z][\w'’&-]*))+"
 )
 
 

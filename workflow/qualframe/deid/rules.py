@@ -7,6 +7,7 @@ normalised text of one transcript and returns a list of `Hit`s with Python str o
 (end exclusive), a detector name "rule:<kind>" and a confidence in [0, 1].
 """
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
@@ -40,18 +41,19 @@ def overlaps(hit: Hit, others: list[Hit]) -> bool:
 SPACE = re.compile(r"\s")  # str.isspace() characters
 
 
-def word_edge(text: str, index: int, step: int) -> int:
+def word_edge(text: str, index: int, step: int, floor: int = 0) -> int:
     """Return the nearest whitespace position (or text edge) from `index` in direction `step`.
 
     Forwards, the offset of the first whitespace at or after `index`; backwards, the
-    offset just after the last whitespace before `index`.
+    offset just after the last whitespace before `index`, not looking before `floor`.
     """
     if not 0 < index < len(text):
         return max(0, min(len(text), index))
     if step > 0:
         space = SPACE.search(text, index)
         return space.start() if space else len(text)
-    edge = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index)) + 1
+    floor = min(floor, index)
+    edge = max(text.rfind(" ", floor, index), text.rfind("\n", floor, index), floor - 1) + 1
     while (space := SPACE.search(text, edge, index)) is not None:  # a tab, a no-break space…
         edge = space.end()
     return edge
@@ -74,13 +76,37 @@ def anchored_matches(
     if isinstance(anchors, re.Pattern):
         anchors = [hint.span() for hint in anchors.finditer(text)]
     found: dict[tuple[int, int], re.Match] = {}
-    for hint_start, hint_end in anchors:
-        low = word_edge(text, hint_start - before, -1)
-        high = word_edge(text, hint_end + after, 1)
+    for low, high, group in anchor_windows(sorted(anchors), text, before, after):
+        starts = [start for start, _ in group]
         for match in pattern.finditer(text, low, high):
-            if match.start() <= hint_start and hint_end <= match.end():
+            # the anchors starting inside the match: one must also end inside it
+            first = bisect.bisect_left(starts, match.start())
+            last = bisect.bisect_right(starts, match.end())
+            if any(end <= match.end() for _, end in group[first:last]):
                 found.setdefault(match.span(), match)
     return sorted(found.values(), key=lambda match: match.start())
+
+
+def anchor_windows(
+    anchors: list[tuple[int, int]], text: str, before: int, after: int
+) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Return (low, high, anchors) windows: each anchor's span widened by `before` and
+    `after` characters and then to whole words, overlapping windows merged into one.
+
+    Merging keeps the work linear: in one long token (a 1 MB string of "a@a@…") every
+    anchor's window would be the whole token, searched once per anchor.
+    """
+    windows: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for hint_start, hint_end in anchors:
+        if windows and hint_start - before <= windows[-1][1]:
+            low, high, group = windows[-1]
+            group.append((hint_start, hint_end))
+            if hint_end + after > high:
+                windows[-1] = (low, word_edge(text, hint_end + after, 1), group)
+            continue
+        low = word_edge(text, hint_start - before, -1, floor=windows[-1][1] if windows else 0)
+        windows.append((low, word_edge(text, hint_end + after, 1), [(hint_start, hint_end)]))
+    return windows
 
 
 DIGIT_RUN = re.compile(r"\d+")

@@ -30,7 +30,7 @@ from qualframe.deid.uk import (
 # --- e-mail and URL ----------------------------------------------------------------------
 
 DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
-EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@" + DOMAIN + r"\b")
+EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@" + DOMAIN + r"\b")
 COMMON_TLDS = (
     r"(?:co|org|nhs|gov|ac|ltd|plc|me|net|police|sch)\.uk|uk|com|org|net|info|io|co|eu|edu|gov"
 )
