@@ -314,7 +314,7 @@ def run_review(args) -> None:
 
     texts, groups = text_groups(args.texts)
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
-    log = pd.concat([qio.read_anonymisation_log(path) for path in args.log], ignore_index=True)
+    log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
     candidates, evidence = review_findings(texts, log, detections, allow, args.low_confidence)
     write_review_tables(candidates, evidence, args.table, args.evidence)
