@@ -68,7 +68,7 @@ def import_coding(study: Path, export: Path, codebook: Path | None = None, offse
 @pytest.mark.parametrize(
     ("name", "offsets", "expected"),
     [
-        ("unknown_code.csv", False, r"\s3\s+code\s+no_such_code\s+unknown code"),
+        ("unknown_code.csv", False, r"\s3\s+code\s+unknown code: not in the codebook"),
         ("missing_transcript.csv", False, "unknown transcript"),
         ("quote_not_found.csv", False, "quote not found in the de-identified transcript"),
         ("offsets_past_end.csv", True, "offsets out of range: 45-4500"),
@@ -79,6 +79,7 @@ def test_bad_coded_segments(study, name, offsets, expected):
     assert run.returncode == 1
     assert f"error: {BAD / name}: 1 of" in run.stderr
     assert re.search(expected, run.stderr), run.stderr
+    assert "no_such_code" not in run.stderr  # the cell's value stays out of the log
     assert "Traceback" not in run.stderr
     assert not (study / "out").exists()
 
