@@ -156,5 +156,5 @@ def test_leak_scan_looks_for_names_only_a_summary_held(tmp_path, capsys):
         ]
     )  # fmt: skip
     err = capsys.readouterr().err
-    assert status == 1 and "1 replaced identifier(s) appear in published files" in err
+    assert status == 1 and "1 identifier(s) appear in published files" in err
     assert "Zedekiah" not in err
