@@ -84,7 +84,9 @@ def zipf(word: str, language: str) -> float:
 
     try:
         return zipf_frequency(word, language)
-    except LookupError:  # a language wordfreq has no list for
+    except (LookupError, ImportError):
+        # a language wordfreq has no list for, or whose tokenizer is an optional extra
+        # (Chinese needs jieba, Japanese and Korean MeCab): no common words known
         return 0.0
 
 
