@@ -66,4 +66,6 @@ def test_three_level_codebook_without_valence_end_to_end(tmp_path):
     summary = pd.read_parquet(folder / "results/themes/theme_summary.parquet")
     people = summary.query("group_attribute == 'all' and level == 'theme' and theme_id == 'people'")
     assert people[["cases_coded", "valence"]].values.tolist() == [[3, ""]]
-    assert (folder / "results/report/study_report.html").exists()
+    report = (folder / "results/report/study_report.html").read_text()
+    assert "<h3 id='theme-people'>People</h3>" in report
+    assert "Valence</th>" not in report  # no code has one: no column of blanks

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from tests.e2e.helpers import REPO, run_snakemake
-from tests.e2e.test_small_study import make_study
+from tests.e2e.test_small_study import CODED, make_study
 
 pytestmark = pytest.mark.e2e
 
@@ -94,3 +94,91 @@ def test_qualframe_run_names_a_folder_without_config(tmp_path):
         run.stderr.strip() == f"error: {tmp_path}: no config.yaml in the study folder "
         "(make one with qualframe new-study)"
     )
+
+
+def test_verify_passes_after_a_transcript_is_removed(tmp_path, codebook_dict):
+    """One transcript a shard: removing S03 removes shard 0003; the next run removes that
+    shard's step records, so verify finds nothing added to the results folder."""
+    coded = [row for row in CODED if row[0] != "S03"]
+    folder = make_study(tmp_path, codebook_dict)
+    config_path = folder / "config" / "config.yaml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["shards"] = {"transcripts_per_shard": 1}
+    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    first = run_snakemake(folder)
+    assert first.returncode == 0, first.stderr[-3000:]
+    steps = folder / "results/provenance/steps"
+    assert (steps / "ingest/0003.json").is_file() and (steps / "detect/0003.json").is_file()
+
+    (folder / "study/transcripts/S03.vtt").unlink()
+    pd.DataFrame(coded, columns=["Document name", "Code", "Created by", "Segment"]).to_csv(
+        folder / "study/coded.csv", index=False
+    )
+    second = run_snakemake(folder)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert not (steps / "ingest/0003.json").exists()
+    assert not (steps / "detect/0003.json").exists()
+    assert "removed 2 step record(s) of steps no longer in the run" in (
+        folder / "logs/provenance/manifest.log"
+    ).read_text(encoding="utf-8")
+    verify = qualframe("verify", cwd=folder)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+@pytest.mark.parametrize(
+    ("sheet", "content", "expected"),
+    [
+        (
+            "cases.tsv",
+            lambda demo: "".join(
+                line for line in demo["cases.tsv"].splitlines(True) if not line.startswith("P07")
+            ),
+            "cases.tsv: 1 transcript(s) without a case row: P07; add a row for each, its "
+            "transcript id as case_id",
+        ),
+        (
+            "cases.tsv",
+            lambda demo: demo["cases.tsv"].replace("\tLondon\t", "\tLondres\t", 1),
+            "cases.tsv: 1 of 18 rows failed validation: 1 value not allowed for region "
+            "(row 6, column region: value not allowed for region)",
+        ),
+        (
+            "codebook.yaml",
+            lambda demo: demo["codebook.yaml"].replace("id: covid_delays", "id: two words", 1),
+            "codebook.yaml: codebook does not meet its contract:",
+        ),
+        (
+            "identifiers.tsv",
+            lambda demo: "term\tentity_type\nSomeone\tNOBODY\n",
+            "identifiers.tsv: identifier register row 1: unknown entity_type",
+        ),
+    ],
+    ids=["transcript-without-case", "case-attribute", "codebook", "register"],
+)
+def test_sheets_are_checked_when_the_workflow_loads(tmp_path, sheet, content, expected):
+    """A dry run stops on a bad case sheet, codebook or register before any step runs,
+    naming the file and the place, and writes nothing."""
+    demo = {
+        name: (REPO / "resources/demo" / name).read_text(encoding="utf-8")
+        for name in ("cases.tsv", "codebook.yaml", "identifiers.tsv")
+    }
+    if "id: covid_delays" not in demo["codebook.yaml"]:
+        pytest.skip("the demo codebook changed")
+    (tmp_path / sheet).write_text(content(demo), encoding="utf-8")
+    config = yaml.safe_load((REPO / "config/config.yaml").read_text(encoding="utf-8"))
+    for key in ("transcripts", "allow_list", "cases", "codebook", "identifiers"):
+        config["study"][key] = str(REPO / config["study"][key])
+    config["study"][
+        {"cases.tsv": "cases", "codebook.yaml": "codebook"}.get(sheet, "identifiers")
+    ] = sheet
+    config["coding"]["exports"] = [str(REPO / p) for p in config["coding"]["exports"]]
+    (tmp_path / "study.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    run = run_snakemake(tmp_path, "--configfile", str(tmp_path / "study.yaml"), "-n")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1
+    assert "QualframeError in file" in output
+    assert expected in output, output[-2000:]
+    assert "Traceback" not in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

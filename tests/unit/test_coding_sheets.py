@@ -3,10 +3,13 @@ quotes located by the order of the rows."""
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from qualframe.coding import ColumnMap, locate_segments
+from qualframe.coding import ColumnMap, codebook_from_dict, locate_segments
 from qualframe.coding.segments import choose_by_row_order
 from qualframe.errors import ValidationFailed
+from tests.conftest import CODEBOOK
 
 COLUMNS = ColumnMap("doc", "codes", "coder", "text")
 TEXT = {
@@ -79,3 +82,53 @@ def test_first_row_of_a_transcript_takes_the_first_place():
 def test_a_sheet_with_no_code_anywhere(codebook):
     with pytest.raises(Exception, match="no row of the export names a code"):
         locate_segments(sheet([("T1", "", "", "Yeah.")]), "s.csv", COLUMNS, TEXT, codebook, ";")
+
+
+UTTERANCES = ["Yeah.", "OK.", "Right.", "Mm-hm.", "I was a miner.", "We moved to Leeds.", "No."]
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.sampled_from(UTTERANCES), min_size=1, max_size=40), st.data())
+def test_every_row_of_an_utterance_sheet_lands_on_its_own_utterance(turns, data):
+    text = "".join(f"{'Q' if i % 2 else 'A'}: {turn}\n\n" for i, turn in enumerate(turns))
+    positions, at = [], 0
+    for turn in turns:
+        at = text.index(turn, at)
+        positions.append(at)
+        at += len(turn)
+    coded = data.draw(st.lists(st.booleans(), min_size=len(turns), max_size=len(turns)))
+    rows = [
+        ("T1", "leadership" if keep else "", "ES" if keep else "", turn)
+        for turn, keep in zip(turns, coded, strict=True)
+    ]
+    if not any(coded):
+        return
+    codebook = codebook_from_dict(CODEBOOK)
+    segments = locate_segments(sheet(rows), "s.csv", COLUMNS, {"T1": text}, codebook, ";")
+    expected = [p for p, keep in zip(positions, coded, strict=True) if keep]
+    assert segments.sort_values("source_row")["start"].tolist() == expected
+
+
+@given(st.text())
+def test_canonical_text_is_the_canonical_view(text):
+    from qualframe.coding.segments import canonical, canonical_text
+
+    assert canonical_text(text) == canonical(text)[0]
+
+
+def test_document_names_as_people_write_them():
+    from qualframe.coding.segments import resolve_transcript, transcript_lookup
+
+    lookup = transcript_lookup(["entretien_elodie_3", "P1", "P_1", "OH2"])
+    assert resolve_transcript("Entretien Élodie 3.docx", lookup) == "entretien_elodie_3"
+    assert resolve_transcript("oh2.TXT", lookup) == "OH2"
+    assert resolve_transcript("p_1", lookup) == "P_1"
+    assert resolve_transcript("P-1", lookup) is None  # P1 or P_1: not guessed
+    assert resolve_transcript("Ωμέγα", lookup) is None
+
+
+def test_a_quote_typed_with_other_dashes_and_quotes_is_found():
+    from qualframe.coding.segments import span_from_quote
+
+    text = "A: It was \u2014 honestly \u2014 \u201cfine\u201d.\n"
+    assert span_from_quote(text, 'It was - honestly -  "fine".') == ((3, len(text) - 1), "")

@@ -14,6 +14,7 @@ from qualframe.errors import QualframeError
 from qualframe.refi.read import RefiProject
 from qualframe.study import layout
 from qualframe.study.from_qdpx import codable_tree, study_from_project, transcript_file_name
+from qualframe.study.from_sheet import NOT_FOUND, codes_used, flat_codebook, guess_sheet
 from qualframe.study.layout import StudySettings
 
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
@@ -213,3 +214,35 @@ def test_a_failed_new_study_leaves_nothing(tmp_path, capsys):
     assert main(["new-study", str(tmp_path / "s"), "--from-qdpx", str(tmp_path / "no.qdpx")]) == 1
     assert "cannot read" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_coding_sheet_guess_names_what_it_could_not_find():
+    sheet = pd.DataFrame(
+        {
+            "Interview": ["A01", "A01", "B02"],
+            "Codes": ["career;teaching", "", "Teaching ; money"],
+            "Utterance": [
+                "I wanted to teach since I was small.",
+                "Yeah.",
+                "Money was tight back then, honestly.",
+            ],
+        }
+    )
+    guess = guess_sheet(sheet)
+    assert guess.columns == {
+        "transcript": "Interview",
+        "code": "Codes",
+        "coder": NOT_FOUND,
+        "text": "Utterance",
+    }
+    assert guess.missing == ["coder"]
+    assert guess.separator == ";"
+
+
+def test_a_flat_codebook_of_the_codes_a_sheet_uses():
+    cells = pd.Series(["career;teaching", "", "Teaching ; money", "Ca reer;Élan"])
+    labels = codes_used(cells, ";")
+    assert labels == ["career", "teaching", "money", "Ca reer", "Élan"]
+    table = codebook_from_dict(flat_codebook(labels))
+    assert table["code_id"].tolist() == ["career", "teaching", "money", "ca_reer", "elan"]
+    assert table["code"].tolist() == labels

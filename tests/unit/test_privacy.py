@@ -8,7 +8,14 @@ import pytest
 
 from qualframe import io as qio
 from qualframe.cli import main
-from qualframe.deid.leaks import Term, find_leaks, leak_terms, published_texts, readable_text
+from qualframe.deid.leaks import (
+    Term,
+    find_leaks,
+    leak_terms,
+    published_texts,
+    readable_text,
+    review_flags,
+)
 from qualframe.errors import QualframeError
 
 
@@ -207,3 +214,15 @@ def test_config_alias_bomb_and_size_are_refused_before_validation(tmp_path, monk
     monkeypatch.setattr(qio, "MAX_CONFIG_BYTES", 10)
     with pytest.raises(QualframeError, match="bytes, over the limit of 10$"):
         qio.check_config_file(tmp_path / "bomb.yaml")
+
+
+def test_review_flags_in_published_transcripts_are_listed_not_failed(tmp_path):
+    (tmp_path / "P01.txt").write_text(
+        "We asked Okon\u200bkwo about [PERSON_1] and rang 0161 496 0732.\n"
+    )
+    (tmp_path / "report.json").write_text('{"note": "Okonkwo"}')
+    flags = review_flags(published_texts([tmp_path]), [])
+    assert [(Path(f.path).name, f.where, f.entity_type, f.original) for f in flags] == [
+        ("P01.txt", "line 1", "unknown capitalised word", "Okon\u200bkwo"),
+        ("P01.txt", "line 1", "digit run", "0161 496 0732"),
+    ]

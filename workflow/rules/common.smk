@@ -10,6 +10,7 @@ from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
 from qualframe.shards import assign_shards
+from qualframe.study.sheets import check_study_sheets
 from qualframe.io import (
     check_config_file,
     checked_restricted_dir,
@@ -31,15 +32,18 @@ RESTRICTED = checked_restricted_dir(
 TRANSCRIPTS = discover_transcripts(
     config["study"]["transcripts"], config["ingest"]["allow_symlinks"]
 )
+# the sheets the team edits, validated now like the config: before any step has run
+check_study_sheets(config, TRANSCRIPTS)
 SHARDS = assign_shards(list(TRANSCRIPTS), config["shards"]["transcripts_per_shard"])
-CODE_VERSION = code_version()
 # Every step records the digest of the configuration in force. It reaches the steps
 # through the environment: as a param it would re-run every step on any config change.
 os.environ[CONFIG_DIGEST_VARIABLE] = config_digest(config)
 # Ends every step's command: the step writes its provenance record, naming exactly the
-# files Snakemake gave it. Formatted by Snakemake for each job, like the rest of the command.
+# files Snakemake gave it, and reuses the checksums the records of earlier steps hold for
+# the files they wrote. Formatted by Snakemake for each job, like the rest of the command.
 RECORD = (
     " --record {output.record:q} --record-inputs {input:q} --record-outputs {output:q}"
+    " --record-checksums results/provenance/steps"
 )
 
 
@@ -53,6 +57,12 @@ onstart:
 
 wildcard_constraints:
     shard="[0-9]+",
+
+
+def get_code_version(step):
+    """The code version of `qualframe <step>`: a digest of the modules it loads, so a rule
+    re-runs when its own code changes and not when another step's does."""
+    return code_version(step)
 
 
 def get_shard_raw_files(wildcards):
@@ -150,7 +160,14 @@ def get_workflow_files():
 
 
 # The steps that need coded data: they wait until the study has some.
-ANALYSIS_STEPS = ("agreement", "check_quality", "chart", "summarise", "report")
+ANALYSIS_STEPS = (
+    "agreement",
+    "check_quality",
+    "charting_template",
+    "chart",
+    "summarise",
+    "report",
+)
 
 
 def get_analysis_steps():
@@ -187,6 +204,11 @@ def get_published_outputs(wildcards):
     )
 
 
+def get_steps_dir(wildcards, input):
+    """The folder holding every step record: the records' common parent folder."""
+    return os.path.commonpath(input.records)
+
+
 def get_step_records():
     """The provenance record of every step of the run but the leak scan's, which reads
     the manifest: each rule's `record` output, per shard for the per-shard rules."""
@@ -201,3 +223,59 @@ if not is_coded():
         "transcripts and writes results/coding/project.qdpx to code in; "
         f"{', '.join(ANALYSIS_STEPS)} wait until coding.exports names the coded data."
     )
+
+
+def get_charting_workbooks():
+    """The filled charting workbooks the config names: a path, or a list of paths and
+    {path, analyst, sheets} entries ([] when the study charts no summaries)."""
+    named = config.get("charting", {}).get("workbook") or []
+    entries = [named] if isinstance(named, str) else named
+    return [entry if isinstance(entry, str) else entry["path"] for entry in entries]
+
+
+def get_charting_analysts():
+    """Who charted each workbook and, where named, each sheet, as JSON for the command."""
+    named = config.get("charting", {}).get("workbook") or []
+    entries = [] if isinstance(named, str) else named
+    analysts = {
+        entry["path"]: {
+            "analyst": entry.get("analyst", ""),
+            "sheets": entry.get("sheets", {}),
+        }
+        for entry in entries
+        if not isinstance(entry, str)
+    }
+    return json.dumps(analysts, sort_keys=True)
+
+
+def get_charting_setting(name):
+    """One charting setting, with the schema's default when the config leaves it out."""
+    defaults = {"max_summary_chars": 2000, "several_per_cell": False}
+    return config.get("charting", {}).get(name, defaults[name])
+
+
+def is_charting_imported():
+    """Whether the study names filled charting workbooks to import (and has coded data,
+    without which there is no matrix to chart them in)."""
+    return bool(get_charting_workbooks()) and is_coded()
+
+
+def get_cell_summaries():
+    """The imported cell summaries when the study charts summaries, else nothing."""
+    return [rules.import_charting.output.summaries] if is_charting_imported() else []
+
+
+def get_charting_outputs():
+    """The published files of the charting import, when it runs (the template is one of
+    the analysis steps' outputs)."""
+    if not is_charting_imported():
+        return []
+    imported = rules.import_charting.output
+    return [imported.summaries, imported.summaries_csv, imported.record]
+
+
+def get_charting_log(wildcards):
+    """What de-identification replaced in the analysts' charting summaries (restricted),
+    when the study imports charting workbooks (rules/charting.smk); an input function, as
+    the review and leak scan rules that read it are defined before the import rule."""
+    return [rules.import_charting.output.log] if is_charting_imported() else []

@@ -5,6 +5,7 @@ rule leak_scan:
         published=get_published_outputs,
         log=rules.pseudonymise.output.log,
         register=config["study"]["identifiers"],
+        summary_log=get_charting_log,
         allow_list=config["study"]["allow_list"],
     output:
         summary="results/provenance/leak_scan.json",
@@ -15,10 +16,10 @@ rule leak_scan:
         "../envs/qualframe.yaml"
     params:
         findings=f"{RESTRICTED}/leak_findings.csv",
-        code_version=CODE_VERSION,
+        code_version=get_code_version("leak-scan"),
     shell:
         "qualframe leak-scan"
-        " --log {input.log:q}"
+        " --log {input.log:q} {input.summary_log:q}"
         " --register {input.register:q}"
         " --allow-list {input.allow_list:q}"
         " --scan {input.published:q}"
@@ -42,13 +43,16 @@ rule manifest:
     conda:
         "../envs/qualframe.yaml"
     params:
+        # the folder of the rules' records: records of removed shards are removed
+        steps=get_steps_dir,
         restricted=[
             RESTRICTED,
             config["study"]["transcripts"],
             config["study"]["identifiers"],
+            *get_charting_workbooks(),
         ],
         written_after=rules.leak_scan.output,
-        code_version=CODE_VERSION,
+        code_version=get_code_version("manifest"),
     shell:
         "qualframe manifest"
         " --records {input.records:q}"
@@ -56,6 +60,7 @@ rule manifest:
         " --snakefile {input.snakefile:q}"
         " --restricted {params.restricted:q}"
         " --results-dir results"
+        " --steps-dir {params.steps:q}"
         " --manifest {output.manifest:q}"
         " --crate {output.crate:q}"
         " --shards {output.shards:q}"

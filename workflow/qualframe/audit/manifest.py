@@ -148,3 +148,14 @@ def published_files(results_dir: str | os.PathLike, ignore: Iterable[str]) -> li
         if p.is_file() and p.name not in NOT_OUTPUTS
     )
     return sorted(path for path in found if path not in ignore)
+
+
+def stale_records(steps_dir: str | os.PathLike, records: Iterable[str]) -> list[Path]:
+    """Step records under `steps_dir` that are not among the run's `records`: left by a
+    shard or step that no longer exists (a transcript removed, coded data withdrawn)."""
+    current = {os.path.normpath(path) for path in records}
+    return sorted(
+        path
+        for path in Path(steps_dir).rglob("*.json")
+        if path.is_file() and os.path.normpath(path) not in current
+    )

@@ -102,7 +102,12 @@ def read_codebook(path: str, theme_level: int = 1) -> pd.DataFrame:
     if suffix in (".csv", ".tsv"):
         sheet = qio.read_csv(path) if suffix == ".csv" else qio.read_tsv(path)
         return codebook_from_table(check_rows_fit_header(sheet, path), path, theme_level)
-    raise QualframeError("unsupported codebook; use .yaml, .csv or .tsv", path=path)
+    if suffix == ".qdpx":  # the codebook of a project exported from a CAQDAS
+        from qualframe.study.from_qdpx import project_codebook
+
+        data = project_codebook(read_project_file(path))
+        return codebook_from_dict(data, source=path, theme_level=theme_level)
+    raise QualframeError("unsupported codebook; use .yaml, .csv, .tsv or .qdpx", path=path)
 
 
 # a REFI-QDA project carries its own structure: located by offsets, checked by quote
@@ -150,6 +155,15 @@ def check_rows_fit_header(sheet: pd.DataFrame, path: str) -> pd.DataFrame:
             path=path,
         )
     return sheet
+
+
+def count_uncoded(frame: pd.DataFrame, columns: ColumnMap, separator: str | None) -> int:
+    """Rows of an export whose code cell names no code (a sheet of every utterance)."""
+    from qualframe.coding.codes import split_codes
+
+    if columns.code not in frame.columns:
+        return 0
+    return int(sum(not split_codes(cell, separator) for cell in frame[columns.code]))
 
 
 def read_ingest_maps(paths: list[str]) -> dict:
@@ -238,6 +252,9 @@ def run_import_coding(args) -> None:
                 if counted:
                     print(f"{export}: raw offsets counted {' and '.join(counted)}")
             separator = args.code_separator if mapping is columns else None
+            uncoded = count_uncoded(frame, mapping, separator)
+            if uncoded:
+                print(f"{export}: {uncoded} rows without a code, located only to keep the order")
             segments.append(
                 locate_segments(frame, export, mapping, coded_texts, codebook, separator)
             )

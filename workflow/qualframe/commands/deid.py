@@ -56,11 +56,22 @@ def add_parsers(steps) -> None:
     review.add_argument("--allow-list", required=True, help="study allow-list")
     review.add_argument("--low-confidence", type=float, default=0.6)
     review.add_argument("--table", required=True, help="review list CSV (restricted)")
-    review.add_argument("--page", required=True, help="review page HTML (restricted)")
+    review.add_argument(
+        "--pages",
+        required=True,
+        help="folder for the review pages (restricted): index.html and one page per "
+        "--texts input (a shard)",
+    )
     review.add_argument(
         "--evidence",
         required=True,
         help="propagation evidence CSV: each term searched for corpus-wide, why (restricted)",
+    )
+    review.add_argument(
+        "--summary-log",
+        nargs="*",
+        default=[],
+        help="what de-identification replaced in the charting summaries (restricted)",
     )
     review.set_defaults(run=run_review)
 
@@ -80,7 +91,12 @@ def add_parsers(steps) -> None:
     leaks = steps.add_parser(
         "leak-scan", help="fail if any replaced identifier appears in a published file"
     )
-    leaks.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
+    leaks.add_argument(
+        "--log",
+        nargs="+",
+        required=True,
+        help="anonymisation log CSV, and that of the charting summaries if any (restricted)",
+    )
     leaks.add_argument("--allow-list", required=True, help="study allow-list")
     leaks.add_argument(
         "--register", help="identifier register TSV: every term is looked for (restricted)"
@@ -220,6 +236,30 @@ def run_pseudonymise(args) -> None:
     write_pseudonymised(result, texts, outputs, args.log, args.key)
 
 
+def review_findings(raw_texts, log, detections, allow, low_confidence, evidence=None):
+    """The review candidates and the propagation evidence (found again when not given)."""
+    from qualframe.deid import review_candidates
+    from qualframe.deid.allow import normalise_allow_list
+    from qualframe.deid.mentions import with_confidence
+    from qualframe.deid.propagate import find_mentions
+
+    candidates = review_candidates(
+        raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow
+    )
+    if evidence is None:
+        allowed = normalise_allow_list(allow)
+        evidence = find_mentions(raw_texts, with_confidence(detections), allowed)[1]
+    return candidates, evidence
+
+
+def write_review_tables(candidates, evidence, table, evidence_path) -> None:
+    """Write the review list and the propagation evidence (CSV, restricted)."""
+    qio.make_restricted_dir(Path(table).parent)
+    qio.write_csv(candidates, table, restricted=True)
+    qio.make_restricted_dir(Path(evidence_path).parent)
+    qio.write_csv(evidence, evidence_path, restricted=True)
+
+
 def write_review(
     raw_texts,
     log,
@@ -233,21 +273,12 @@ def write_review(
     notes=None,
 ) -> None:
     """Write the review list (CSV), the propagation evidence beside it and the review page."""
-    from qualframe.deid import review_candidates, review_html
-    from qualframe.deid.allow import normalise_allow_list
-    from qualframe.deid.mentions import with_confidence
-    from qualframe.deid.propagate import find_mentions
+    from qualframe.deid import review_html
 
-    candidates = review_candidates(
-        raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow
+    candidates, evidence = review_findings(
+        raw_texts, log, detections, allow, low_confidence, evidence
     )
-    if evidence is None:
-        allowed = normalise_allow_list(allow)
-        evidence = find_mentions(raw_texts, with_confidence(detections), allowed)[1]
-    qio.make_restricted_dir(Path(table).parent)
-    qio.write_csv(candidates, table, restricted=True)
-    qio.make_restricted_dir(Path(evidence_path).parent)
-    qio.write_csv(evidence, evidence_path, restricted=True)
+    write_review_tables(candidates, evidence, table, evidence_path)
     qio.make_restricted_dir(Path(page).parent)
     if notes is None:
         notes = language_notes(raw_texts, ner_enabled=True)
@@ -263,13 +294,54 @@ def write_review(
     print(f"review: {len(candidates)} places to check in {len(raw_texts)} transcripts")
 
 
+def text_groups(paths: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """({transcript id: text}, {group: its transcript ids}) of `read_texts` inputs, one
+    group per input named by its file name without the extension (a shard's number)."""
+    texts: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        found = read_texts([path])
+        name = Path(path).stem
+        while name in groups:  # the same name in two folders
+            name += "_"
+        texts.update(found)
+        groups[name] = list(found)
+    return texts, groups
+
+
 def run_review(args) -> None:
-    texts = read_texts(args.texts)
+    from qualframe.deid import review_pages
+
+    texts, groups = text_groups(args.texts)
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
-    write_review(
-        texts, log, detections, allow, args.low_confidence, args.table, args.page, args.evidence
+    candidates, evidence = review_findings(texts, log, detections, allow, args.low_confidence)
+    write_review_tables(candidates, evidence, args.table, args.evidence)
+    appendix = ""
+    if args.summary_log:
+        from qualframe.charting.review import replacements_section
+
+        summary_logs = [qio.read_csv(path) for path in args.summary_log]
+        appendix = replacements_section(pd.concat(summary_logs, ignore_index=True))
+    pages = review_pages(
+        texts,
+        groups,
+        log,
+        candidates,
+        title="De-identification review",
+        evidence=evidence,
+        notes=language_notes(texts, ner_enabled=True),
+        appendix=appendix,
+    )
+    folder = qio.make_restricted_dir(args.pages)
+    for old in folder.glob("*.html"):  # the pages of an earlier run
+        old.unlink()
+    for name, html in pages.items():
+        qio.write_text(Path(args.pages) / name, html, restricted=True)
+    print(
+        f"review: {len(candidates)} places to check in {len(texts)} transcripts, "
+        f"on {len(pages) - 1} pages and {args.pages}/index.html"
     )
 
 
@@ -327,7 +399,7 @@ def run_deidentify(args) -> None:
 
 
 def run_leak_scan(args) -> None:
-    from qualframe.deid.leaks import find_leaks, leak_terms, published_texts
+    from qualframe.deid.leaks import Leak, find_leaks, leak_terms, published_texts, review_flags
     from qualframe.deid.register import checked_terms
 
     Path(args.findings).unlink(missing_ok=True)
@@ -335,14 +407,19 @@ def run_leak_scan(args) -> None:
         register = checked_terms(qio.read_tsv(args.register)) if args.register else {}
     except ValueError as exc:
         raise QualframeError(str(exc), path=args.register) from exc
-    log = qio.read_anonymisation_log(args.log)
+    log = pd.concat([qio.read_anonymisation_log(path) for path in args.log], ignore_index=True)
     terms = leak_terms(log, read_allow_list(args.allow_list), register)
     texts = published_texts(args.scan)
     leaks = find_leaks(terms, texts)
+    flags = review_flags(texts, read_allow_list(args.allow_list))
+    findings = pd.DataFrame(
+        [(*leak, "leak") for leak in leaks] + [(*flag, "review") for flag in flags],
+        columns=[*Leak._fields, "kind"],
+    )
+    qio.make_restricted_dir(Path(args.findings).parent)
+    qio.write_csv(findings, args.findings, restricted=True)
     if leaks:
         found = pd.DataFrame(leaks)
-        qio.make_restricted_dir(Path(args.findings).parent)
-        qio.write_csv(found, args.findings, restricted=True)
         files = found.groupby("path", sort=True)["where"].agg(list)
         where = "; ".join(
             f"{path} ({len(places)}: {', '.join(places[:3])}{', …' if len(places) > 3 else ''})"
@@ -359,11 +436,15 @@ def run_leak_scan(args) -> None:
         "terms": len(terms),
         "register_terms": len(register),
         "leaks": 0,
+        "review_flags": dict(
+            sorted(pd.Series([flag.path for flag in flags], dtype=str).value_counts().items())
+        ),
     }
     qio.write_json(args.output, summary)
     print(
         f"leak scan: {len(terms)} identifiers (replaced originals, name parts, register "
-        f"terms) looked for in {len(texts)} files: none"
+        f"terms) looked for in {len(texts)} files: none; {len(flags)} places the review "
+        f"list would flag, listed in {args.findings} (restricted)"
     )
 
 

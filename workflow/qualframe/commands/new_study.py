@@ -3,6 +3,7 @@ folders it names, from a folder of transcripts or from a REFI-QDA project."""
 
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -31,7 +32,16 @@ def add_parsers(steps) -> None:
         "codebook, cases and codings become the study's",
     )
     new.add_argument(
-        "--codebook", metavar="FILE", help="the study's codebook (YAML, CSV or TSV), copied in"
+        "--coding",
+        metavar="SHEET",
+        help="with --transcripts: coding done in a spreadsheet (.csv, .tsv, .xlsx) on those "
+        "transcripts, copied in; its column mapping is guessed for you to check",
+    )
+    new.add_argument(
+        "--codebook",
+        metavar="FILE",
+        help="the study's codebook (YAML, CSV or TSV), copied in; with --coding and no "
+        "codebook, a flat one is made of the codes the sheet uses",
     )
     new.set_defaults(run=run_new_study)
 
@@ -42,6 +52,8 @@ def run_new_study(args) -> None:
         raise QualframeError("already exists and is not an empty folder", path=str(target))
     if args.from_qdpx and args.codebook:
         raise QualframeError("--from-qdpx takes the project's own codebook: drop --codebook")
+    if args.coding and not args.transcripts:
+        raise QualframeError("--coding needs --transcripts: the transcripts it was done on")
     target.parent.mkdir(parents=True, exist_ok=True)
     # built beside the target and renamed into place: a failure leaves no half-made study
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -93,7 +105,8 @@ def copy_codebook(folder: Path, codebook: str | None) -> str:
 
 def fill_from_transcripts(folder: Path, args, target: str) -> str:
     """A study of the transcripts in args.transcripts (or none yet): copies them, and
-    writes a case sheet with one row per transcript to fill in."""
+    writes a case sheet with one row per transcript to fill in; with args.coding, the
+    coding sheet too (fill_coding)."""
     from qualframe.ingest import discover_transcripts
 
     start_folder(folder)
@@ -102,10 +115,63 @@ def fill_from_transcripts(folder: Path, args, target: str) -> str:
         shutil.copy2(path, folder / layout.TRANSCRIPTS / Path(path).name)
     write_sheet(layout.blank_case_sheet(list(transcripts)), folder / layout.CASES)
     codebook = copy_codebook(folder, args.codebook)
-    write_config(folder, StudySettings(folder=target, codebook=codebook))
+    settings = StudySettings(folder=target, codebook=codebook)
+    coded = ""
+    if args.coding:
+        settings, coded = fill_coding(folder, args.coding, settings)
+    write_config(folder, settings)
     if not transcripts:
         return f"no transcripts yet: put them in {target}/{layout.TRANSCRIPTS}/"
-    return f"{len(transcripts)} transcripts; a case sheet with one row each to fill in"
+    return f"{len(transcripts)} transcripts; a case sheet with one row each to fill in{coded}"
+
+
+def fill_coding(folder: Path, sheet_path: str, settings: StudySettings):
+    """Copy a coding sheet into the study and set the config to read it: the guessed
+    column mapping and code separator, coding done on the raw transcripts, and a flat
+    codebook of the codes it uses when the study has none. Returns the settings and a
+    summary of what was guessed."""
+    from qualframe.commands.coding import read_export
+    from qualframe.study.from_sheet import codes_used, flat_codebook, guess_sheet
+
+    source = Path(sheet_path)
+    if source.suffix.lower() not in (".csv", ".tsv", ".xlsx"):
+        raise QualframeError(
+            "a coding sheet is .csv, .tsv or .xlsx (a .qdpx project: use --from-qdpx)",
+            path=sheet_path,
+        )
+    sheet, _ = read_export(sheet_path, None)
+    guess = guess_sheet(sheet)
+    copied = f"{layout.CODING}/{source.name}"
+    shutil.copyfile(source, folder / copied)
+    (folder / copied).chmod(qio.RESTRICTED_FILE_MODE)
+    codebook, made = settings.codebook, ""
+    if not codebook and "code" not in guess.missing:
+        labels = codes_used(sheet[guess.columns["code"]], guess.separator)
+        (folder / layout.CODEBOOK).write_text(
+            yaml.safe_dump(flat_codebook(labels), allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        codebook = layout.CODEBOOK
+        made = f"; a flat codebook of the {len(labels)} codes it uses"
+    missing = f" No column was found for: {', '.join(guess.missing)}." if guess.missing else ""
+    settings = replace(
+        settings,
+        codebook=codebook,
+        exports=[copied],
+        columns=guess.columns,
+        code_separator=guess.separator,
+        coded_on="raw",
+        codebook_note=settings.codebook_note
+        or (f"Made of the codes {source.name} uses: add themes, definitions." if made else ""),
+        exports_note=f"{source.name}, coded on the raw transcripts (restricted: the quotes "
+        "are not de-identified).",
+        columns_note=f"GUESSED from {source.name}'s headers and contents: check each column "
+        f"(and code_separator) before the first run.{missing}",
+    )
+    mapping = ", ".join(f"{field}={column!r}" for field, column in guess.columns.items())
+    separator = f", codes separated by {guess.separator!r}" if guess.separator else ""
+    read = f"{mapping}{separator}{made}"
+    return settings, f"; coding from {source.name} ({len(sheet)} rows) read as {read}: check it"
 
 
 def fill_from_project(folder: Path, project_path: str, target: str) -> str:

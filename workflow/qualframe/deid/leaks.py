@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from qualframe.deid.allow import is_allowed, normalise_allow_list
+from qualframe.deid.detect import placeholder_spans
 from qualframe.deid.register import build_matcher, find_terms
 from qualframe.deid.words import is_english_word, is_function_word
 from qualframe.text.canonical import canonical_text
@@ -40,6 +41,7 @@ REGISTER = "register"
 # other attribute is markup.
 READABLE_ATTRIBUTES = frozenset({"name", "description", "title", "label"})
 HTML_READABLE_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "placeholder", "content"})
+REVIEWED_SUFFIXES = frozenset({".txt", ".parquet"})
 ZIP_SUFFIXES = frozenset({".qdpx", ".xlsx", ".docx", ".ods", ".odt"})
 XML_SUFFIXES = frozenset({".xml", ".qde", ".rels", ".svg"})
 
@@ -161,6 +163,28 @@ def find_leaks(terms: Sequence[Term], texts: Mapping[str, str | Sequence[Piece]]
                 where = place(piece, offset)
                 leaks.append(Leak(path, where, term.entity_type, term.replacement, term.text))
     return leaks
+
+
+def review_flags(texts: Mapping[str, Sequence[Piece]], allow_list: Iterable[str]) -> list[Leak]:
+    """What the review list would flag in published transcripts and tables (`.txt`,
+    `.parquet`): unknown capitalised words, first names and digit runs outside the
+    placeholders. Not leaks - most are words no one registered - but a reviewer's list
+    of places to look; the `entity_type` column holds the reason."""
+    from qualframe.deid.review import MASK, masked, unreplaced_candidates
+
+    allowed = normalise_allow_list(allow_list)
+    flags = []
+    for path, pieces in texts.items():
+        if Path(path).suffix.lower() not in REVIEWED_SUFFIXES:
+            continue
+        for piece in pieces:
+            hidden = masked(piece.text, placeholder_spans(piece.text))
+            for candidate in unreplaced_candidates(hidden, allowed):
+                original = piece.text[candidate.start : candidate.end]
+                if MASK not in hidden[candidate.start : candidate.end]:
+                    where = place(piece, candidate.start)
+                    flags.append(Leak(path, where, candidate.reason, "", original))
+    return flags
 
 
 # --- reading what a person would read ----------------------------------------------------

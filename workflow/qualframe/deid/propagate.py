@@ -36,9 +36,10 @@ from qualframe.deid.mentions import (
 )
 from qualframe.deid.names import PLACE_PREPOSITIONS, previous_word
 from qualframe.deid.places import uk_place_names
-from qualframe.deid.register import build_matcher, find_terms, fold_case
+from qualframe.deid.register import build_matcher, find_terms, term_key
 from qualframe.deid.speakers import role_label_spans
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, is_sentence_start
+from qualframe.text.canonical import canonical_text
 
 PART_PUNCTUATION = ".,;:!?\"'’‘“”()"
 MIN_PART_LENGTH = 2
@@ -97,7 +98,9 @@ def is_lexically_excluded(term: str, languages: tuple[str, ...]) -> str:
 
     A filler or function word never is; a single common word is not unless it is a
     known given name or surname ("Grace", "Price") or a UK or Irish town ("Worcester").
+    The term is judged in its canonical view ("Ｕｈ" is "Uh").
     """
+    term = canonical_text(term)
     if is_filler(term):
         return "filler"
     if is_function_phrase(term, languages):
@@ -165,7 +168,7 @@ def search_terms(
                 ):
                     continue
                 terms.setdefault(surface, mention.entity_type)
-                key = (mention.entity_type, fold_case(surface))
+                key = (mention.entity_type, term_key(surface))
                 confidence[key] = max(confidence.get(key, 0.0), mention.confidence)
                 detectors.setdefault(key, set()).update(mention.detectors)
                 if key in parts:
@@ -178,7 +181,7 @@ def name_parts_found(
 ) -> set[TermKey]:
     """Return the keys of the words of every multi-word person name detected."""
     return {
-        ("PERSON", fold_case(part))
+        ("PERSON", term_key(part))
         for mentions in detected.values()
         for mention in mentions
         if mention.entity_type == "PERSON" and len(mention.text.split()) > 1
@@ -309,7 +312,7 @@ def propagation(
     for tid in sorted(texts):
         for occurrence in occurrences_in(tid, texts[tid], matcher, detected[tid]):
             text = texts[tid][occurrence.start : occurrence.end]
-            found.setdefault((occurrence.entity_type, fold_case(text)), []).append(occurrence)
+            found.setdefault((occurrence.entity_type, term_key(text)), []).append(occurrence)
     evidence = {
         key: weigh(key, occurrences, texts, languages, detectors.get(key, set()))
         for key, occurrences in found.items()

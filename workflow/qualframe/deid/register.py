@@ -62,6 +62,12 @@ def fold_case(text: str) -> str:
     return "".join(map(fold_char, text))
 
 
+def term_key(text: str) -> str:
+    """The key under which the matcher compares a term or an occurrence: its canonical
+    view, folded ("Fake\u200bley", "ＦＡＫＥＬＥＹ" and "Fakeley" share one)."""
+    return fold_case(canonical_text(text))
+
+
 def build_matcher(terms: Mapping[str, Hashable]) -> TermMatcher:
     """Return a `TermMatcher` over `terms`, a mapping of term -> payload returned on a match.
 
@@ -70,7 +76,7 @@ def build_matcher(terms: Mapping[str, Hashable]) -> TermMatcher:
     """
     automaton = ahocorasick.Automaton()
     for term, payload in terms.items():
-        key = fold_case(canonical_text(term))
+        key = term_key(term)
         if key and key not in automaton and len(key) <= MAX_TERM_LENGTH:
             automaton.add_word(key, (len(key), payload))
     if len(automaton) == 0:

@@ -2,8 +2,9 @@
 
 Inline CSS, figures as inline SVG (report/svg.py), no scripts and no outside resources, so
 the page works offline and can be archived as one file. Built only from published tables
-(matrix counts, theme summaries, exemplar quotes already de-identified); it never shows
-the charted text itself. Deterministic: no timestamps, every order explicit.
+(matrix counts, theme summaries, exemplar quotes and the analysts' cell summaries, all
+de-identified); it never shows the charted excerpts themselves. Deterministic: no
+timestamps, every order explicit.
 """
 
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from html import escape
 
 import pandas as pd
 
+from qualframe.report.summaries import charting_section
 from qualframe.report.svg import grouped_bars_svg, heatmap_svg
 from qualframe.schemas import Codebook, MatrixCell, ThemeSummary
 
@@ -58,7 +60,8 @@ def render_report(
     compare groups by (e.g. "service_type"), `methods` (scalar entries such as counts and
     the qualframe version become a table; mapping entries such as the config become
     definition lists, in the order given) and optionally code profiles with `code_id` and
-    `exemplars` columns. Sections: methods, heatmap, themes by group, theme tables, footer.
+    `exemplars` columns. Sections: methods, heatmap, themes by group, theme tables, the
+    analysts' cell summaries (when the matrix has a `summary` column), footer.
     """
     body = [
         f"<h1>{escape(TITLE)}</h1>",
@@ -66,6 +69,7 @@ def render_report(
         heatmap_section(matrix, codebook, cases_attribute),
         groups_section(summary, codebook, cases_attribute),
         themes_section(summary, codebook, profiles),
+        charting_section(matrix, codebook),
         FOOTER,
     ]
     return (
@@ -376,9 +380,13 @@ def extra_cell(value: object) -> str:
     return f"<td class='text'>{escape(format_value(value))}</td>"
 
 
-def summary_row(row: pd.Series, css: str, name: str, extras: list[object]) -> str:
+def summary_row(
+    row: pd.Series, css: str, name: str, extras: list[object], valence: bool = True
+) -> str:
+    """One row of a theme table; the valence cell only when the codebook has valences."""
+    valence_html = valence_cell(row[ThemeSummary.valence]) if valence else ""
     return (
-        f"<tr class='{css}'><td>{escape(name)}</td>{valence_cell(row[ThemeSummary.valence])}"
+        f"<tr class='{css}'><td>{escape(name)}</td>{valence_html}"
         f"<td>{row[ThemeSummary.cases_coded]} of {row[ThemeSummary.cases_in_group]}</td>"
         f"<td>{row[ThemeSummary.share_cases]:.0%}</td><td>{row[ThemeSummary.segments]}</td>"
         + "".join(extra_cell(value) for value in extras)
@@ -396,6 +404,8 @@ def themes_section(
     codes = overall[overall[ThemeSummary.level] == "code"].set_index(ThemeSummary.code_id)
     exemplars = exemplars_by_code(profiles)
     extras = profile_extras(profiles)
+    # valence is optional in a codebook: its column is shown when some code has one
+    valence = bool((codebook[Codebook.valence] != "").any())
     parts = ["<section id='themes'><h2>Themes</h2>"]
     for theme_id, theme, code_ids in theme_groups(codebook):
         parts.append(f"<h3 id='theme-{escape(theme_id)}'>{escape(theme)}</h3>")
@@ -409,6 +419,7 @@ def themes_section(
                 "theme",
                 "All codes of the theme",
                 extras_of(extras, theme_id, ""),
+                valence,
             )
         ]
         rows += [
@@ -417,6 +428,7 @@ def themes_section(
                 "code",
                 codes.at[code_id, ThemeSummary.code],
                 extras_of(extras, theme_id, code_id),
+                valence,
             )
             for code_id in code_ids
             if code_id in codes.index
@@ -426,8 +438,9 @@ def themes_section(
             for c in ([] if extras.empty else extras.columns)
         )
         parts.append(
-            "<table class='theme'><thead><tr><th>Code</th><th class='text'>Valence</th>"
-            f"<th>Cases coded</th><th>Share of cases</th><th>Segments</th>{extra_heads}</tr>"
+            "<table class='theme'><thead><tr><th>Code</th>"
+            + ("<th class='text'>Valence</th>" if valence else "")
+            + f"<th>Cases coded</th><th>Share of cases</th><th>Segments</th>{extra_heads}</tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>"
         )
         for code_id in code_ids:

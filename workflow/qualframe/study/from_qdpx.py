@@ -91,6 +91,13 @@ def codable_tree(codebook: pd.DataFrame, coded: set[str]) -> pd.DataFrame:
     return codebook[codebook["guid"].isin(kept)].reset_index(drop=True)
 
 
+def project_codebook(project: RefiProject) -> dict:
+    """A project's codebook as the study's codebook YAML (as data): every depth, ids made
+    from the names, the codes it has codings on codable (codable_tree)."""
+    coded = set(project.segments["code_guid"])
+    return codebook_dict_from_refi(codable_tree(project.codebook, coded))
+
+
 def case_sheet(project: RefiProject, ids: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
     """One row per transcript: its id as case_id and, when the project has cases, the
     name and variables of the (first) case holding its source. Returns the sheet and its
@@ -138,9 +145,7 @@ def study_from_project(project: RefiProject, project_name: str) -> ProjectStudy:
     files = transcript_files(project.sources, project_name)
     ids = {guid: transcript_id_of(PurePosixPath(name)) for guid, name in files.items()}
     coded = coded_data(project, ids)
-    codebook = codebook_dict_from_refi(
-        codable_tree(project.codebook, set(project.segments["code_guid"]))
-    )
+    codebook = project_codebook(project)
     cases, attributes = case_sheet(project, ids)
     texts = dict(zip(project.sources["guid"], project.sources["text"], strict=True))
     return ProjectStudy(

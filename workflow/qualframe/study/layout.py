@@ -11,6 +11,7 @@ DIR/.gitignore        keeps the restricted files and the run's state out of git
 """
 
 import json
+import textwrap
 from dataclasses import dataclass, field
 from importlib import resources
 from string import Template
@@ -73,6 +74,12 @@ def yaml_value(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def comment_lines(note: str, indent: str = "  ") -> str:
+    """A note as YAML comment lines (the first without its "# ", which the template holds)
+    of at most 90 characters."""
+    return f"\n{indent}# ".join(textwrap.wrap(" ".join(note.split()), 86 - len(indent)))
+
+
 def config_text(settings: StudySettings) -> str:
     """The commented config.yaml of a study folder."""
     template = Template(
@@ -100,7 +107,7 @@ def config_text(settings: StudySettings) -> str:
         code_separator=yaml_value(settings.code_separator),
         attributes=yaml_value(settings.attributes),
         report_group=yaml_value(settings.attributes[0] if settings.attributes else "all"),
-        **{key: " ".join(note.split()) for key, note in notes.items()},
+        **{key: comment_lines(note) for key, note in notes.items()},
     )
 
 
