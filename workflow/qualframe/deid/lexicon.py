@@ -88,8 +88,6 @@ def zipf(word: str, language: str) -> float:
         # a language wordfreq has no list for, or whose tokenizer is an optional extra
         # (Chinese needs jieba, Japanese and Korean MeCab): no common words known
         return 0.0
-    except ImportError:  # Chinese or Japanese script needs a tokenizer not installed
-        return 0.0
 
 
 def is_common_word(word: str, languages: tuple[str, ...]) -> bool:
