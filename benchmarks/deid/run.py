@@ -1,10 +1,12 @@
 """Side-by-side de-identification benchmark: qualframe against Microsoft Presidio.
 
-One run scores three systems on two corpora and writes a markdown table:
+One run scores three systems on four corpora and writes a markdown table:
 
 - corpora: the demo study (18 transcripts read through `qualframe.ingest`, gold from
-  resources/demo/gold/identifiers.jsonl) and a fresh synthetic corpus
-  (`qualframe.synth.synthesise(n, seed)`);
+  resources/demo/gold/identifiers.jsonl), a fresh synthetic corpus
+  (`qualframe.synth.synthesise(n, seed)`), and real text this project did not write
+  (`corpora.py`: five AMI meetings, CC BY 4.0, and the two real meetings of
+  ../shared/data/refi/qc-demo.qdpx when present), with gold marked by hand;
 - systems: qualframe with an empty register and NER on; qualframe with NER off (rules
   and propagation only); Presidio (presidio-analyzer) with the same spaCy pipeline, its
   UK recognisers (NHS, NINO, postcode) enabled, spaCy ORG entities kept and tldextract

@@ -231,3 +231,18 @@ def test_detect_transcript_with_real_ner_and_empty_register(real_ner):
     assert {"Tomasz Wierzbicki", "Manchester"} <= set(frame["text"])
     assert not {"NHS", "COVID", "Participant"} & set(frame["text"])
     assert "ner" in set(frame["detector"])
+
+
+def test_a_paragraph_over_the_model_limit_is_cut_at_spaces():
+    """spaCy refuses a text over 1,000,000 characters (E088): a longer paragraph goes to
+    the model in pieces of at most MAX_NER_CHARS, cut at a space where there is one."""
+    from qualframe.deid.ner import MAX_NER_CHARS, chunks, paragraphs
+
+    line = "Dr Priya Raman said so. " * 100_000  # 2.4 million characters, one line
+    pieces = paragraphs("Participant: " + line)
+    assert len(pieces) > 2_400_000 // MAX_NER_CHARS
+    assert all(len(piece) <= MAX_NER_CHARS for _, piece in pieces)
+    assert "".join(piece for _, piece in pieces) == line
+    assert all(piece.startswith(" ") or offset == 13 for offset, piece in pieces)
+    token = "x" * 250_001  # no space at all: cut mid-token
+    assert [len(p) for _, p in chunks(0, token)] == [100_000, 100_000, 50_001]

@@ -69,8 +69,17 @@ def test_a_technical_word_tagged_once_is_not_replaced_across_the_corpus():
     first = "Most of the pipeline runs in Kotlin but the model side is all Python now. " + ENGLISH
     second = "We rewrote the Python bits twice. Python is fine for that. " + ENGLISH
     result = run({"T1": first, "T2": second}, [tag("T1", first, "Python", "ORG")])
-    assert result.texts["T2"] == second
-    assert "Python" in result.texts["T1"]
+    assert result.texts["T2"] == second  # not propagated: a common word
+    evidence = result.evidence.set_index("term").loc["Python"]
+    assert not evidence["propagated"] and evidence["reason"] == "common word"
+    # the tag itself stands (a capitalised word in mid-sentence may be a name: recall first)
+    assert result.texts["T1"].count("[ORG_1]") == 1
+
+
+def test_a_common_acronym_tagged_once_is_dropped():
+    text = "We exposed it through the API last year and the API held up. " + ENGLISH
+    result = run({"A1": text}, [tag("A1", text, "API", "ORG")])
+    assert result.texts["A1"] == text
 
 
 def test_a_lower_case_phrase_tagged_once_is_not_propagated():
@@ -91,7 +100,7 @@ def test_a_name_tagged_once_is_still_replaced_everywhere():
     assert "Oluwaseun" not in result.texts["N2"] and "Adeyemi" not in result.texts["N2"]
     evidence = result.evidence.set_index("term")
     assert evidence.loc["Oluwaseun", "propagated"]
-    assert evidence.loc["Oluwaseun", "detectors"] == "ner"
+    assert evidence.loc["Oluwaseun", "detectors"] == "name part+ner"
 
 
 def test_a_common_word_that_is_a_known_name_is_kept_and_propagated_where_capitalised():
@@ -159,3 +168,8 @@ def test_property_a_filler_or_function_word_is_never_replaced_unless_registered(
     assert result.log.empty
     registered = [tag("P1", text, shown, entity_type, detector="register")]
     assert not run({"P1": text}, registered).log.empty
+
+
+def test_a_language_whose_word_list_needs_an_extra_tokenizer_has_no_common_words():
+    assert not is_common_word("Fpszdacoz", ("wuu",))
+    assert not is_common_word("Fpszdacoz", ("xx",))

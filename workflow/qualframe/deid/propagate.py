@@ -35,6 +35,7 @@ from qualframe.deid.mentions import (
     trim_to_name,
 )
 from qualframe.deid.names import PLACE_PREPOSITIONS, previous_word
+from qualframe.deid.places import uk_place_names
 from qualframe.deid.register import build_matcher, find_terms, term_key
 from qualframe.deid.speakers import role_label_spans
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, is_sentence_start
@@ -45,6 +46,7 @@ MIN_PART_LENGTH = 2
 # Detectors whose single tag of a common word is not trusted on its own.
 WEAK_DETECTORS = frozenset({"ner", "rule:unfamiliar", PROPAGATED})
 NAME_SHARE = 0.5  # capitalised in more than half of the mid-sentence occurrences
+NAME_PART = "name part"  # listed with a term's detectors: a word of a detected full name
 EVIDENCE_COLUMNS = [
     "entity_type",
     "term",
@@ -95,15 +97,20 @@ def is_lexically_excluded(term: str, languages: tuple[str, ...]) -> str:
     """Return why a term cannot be a name in these languages ("" when it can).
 
     A filler or function word never is; a single common word is not unless it is a
-    known given name or surname ("Grace", "Price"). The term is judged in its canonical
-    view ("Ｕｈ" is "Uh").
+    known given name or surname ("Grace", "Price") or a UK or Irish town ("Worcester").
+    The term is judged in its canonical view ("Ｕｈ" is "Uh").
     """
     term = canonical_text(term)
     if is_filler(term):
         return "filler"
     if is_function_phrase(term, languages):
         return "function word"
-    if " " not in term.strip() and is_common_word(term, languages) and not is_known_name(term):
+    if (
+        " " not in term.strip()
+        and is_common_word(term, languages)
+        and not is_known_name(term)
+        and term.casefold() not in uk_place_names()
+    ):
         return "common word"
     return ""
 
@@ -113,9 +120,9 @@ def keeps_single_tag(mention: Mention, text: str, languages: tuple[str, ...]) ->
 
     Registered terms and other entity types always do. A filler or function word tagged
     as a name never does; a common word that is no known name does only when a detector
-    other than the model or the unfamiliar-word rule found it, when it is a person's
-    name capitalised in mid-sentence ("asked Ed"), or a capitalised place after "in",
-    "at", "from"… ("based in Sale"). An acronym ("API") never does on a weak tag.
+    other than the model or the unfamiliar-word rule found it, or when it is capitalised
+    in mid-sentence ("asked Ed", "says Garden", "the Met"). An acronym that is a common
+    word ("API", "ML") never does on a weak tag.
     """
     if mention.entity_type not in NAMED_TYPES or "register" in mention.detectors:
         return True
@@ -123,10 +130,13 @@ def keeps_single_tag(mention: Mention, text: str, languages: tuple[str, ...]) ->
     if reason in ("filler", "function word"):
         return False
     if reason == "common word" and set(mention.detectors) <= WEAK_DETECTORS:
+        # kept where its capital says "name": in mid-sentence ("asked Ed", "says Garden",
+        # "the Met"), or after "in", "at"… ("Sale"); an acronym ("API") never
         capitalised = mention.text[:1].isupper() and not mention.text.isupper()
-        if mention.entity_type == "PERSON":  # "told Ed", "asked Hope": a name, once
-            return capitalised and not is_sentence_start(text, mention.start)
-        return capitalised and previous_word(text, mention.start) in PLACE_PREPOSITIONS
+        return capitalised and (
+            not is_sentence_start(text, mention.start)
+            or previous_word(text, mention.start) in PLACE_PREPOSITIONS
+        )
     return True
 
 
@@ -144,6 +154,7 @@ def search_terms(
     terms: dict[str, str] = {}
     confidence: dict[TermKey, float] = {}
     detectors: dict[TermKey, set[str]] = {}
+    parts = name_parts_found(detected, allowed)
     for transcript_id in sorted(detected):
         for mention in detected[transcript_id]:
             surfaces = [mention.text]
@@ -160,7 +171,22 @@ def search_terms(
                 key = (mention.entity_type, term_key(surface))
                 confidence[key] = max(confidence.get(key, 0.0), mention.confidence)
                 detectors.setdefault(key, set()).update(mention.detectors)
+                if key in parts:
+                    detectors[key].add(NAME_PART)
     return terms, confidence, detectors
+
+
+def name_parts_found(
+    detected: Mapping[str, list[Mention]], allowed: frozenset[str]
+) -> set[TermKey]:
+    """Return the keys of the words of every multi-word person name detected."""
+    return {
+        ("PERSON", term_key(part))
+        for mentions in detected.values()
+        for mention in mentions
+        if mention.entity_type == "PERSON" and len(mention.text.split()) > 1
+        for part in name_parts(mention.text, allowed)
+    }
 
 
 def is_capitalised(occurrence: str) -> bool:
@@ -223,7 +249,11 @@ def weigh(
             continue
         mid += 1
         capitalised += is_capitalised(text[o.start : o.end])
-    reason, supported = verdict(entity_type, term, detectors, term_languages, mid, capitalised)
+    # "the Met", "the Echo": a capitalised common word always after "the" is a name
+    after_the = all(previous_word(texts[o.transcript_id], o.start) == "the" for o in found)
+    reason, supported = verdict(
+        entity_type, term, detectors, term_languages, mid, capitalised, after_the
+    )
     return Evidence(
         entity_type,
         term,
@@ -245,13 +275,21 @@ def verdict(
     languages: tuple[str, ...],
     mid_sentence: int,
     capitalised: int,
+    after_the: bool = False,
 ) -> tuple[str, bool]:
-    """Return (why, whether a term is replaced wherever it occurs)."""
+    """Return (why, whether a term is replaced wherever it occurs).
+
+    `after_the`: every occurrence follows "the" ("the Met").
+    """
     if "register" in detectors:
         return "in the register", True
     if entity_type not in NAMED_TYPES:
         return "identifier found by a rule", True
     excluded = is_lexically_excluded(term, languages)
+    if excluded == "common word" and NAME_PART in detectors:
+        return "part of a detected full name", True
+    if excluded == "common word" and after_the and 0 < mid_sentence == capitalised:
+        return "capitalised, always after 'the'", True
     if excluded:
         return excluded, False
     if is_known_name(term) and " " not in term.strip():
