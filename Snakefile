@@ -1,6 +1,6 @@
 # qualframe: framework analysis of an interview study, from raw transcripts to a
 # framework matrix and theme summaries. Stages, in pipeline order:
-#   ingest -> deidentify -> coding -> matrix -> themes -> provenance
+#   ingest -> deidentify -> coding -> charting -> matrix -> themes -> provenance
 
 
 # The bundled demo study's config, unless the command line names one: a study's own
@@ -14,6 +14,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/deidentify.smk"
 include: "workflow/rules/coding.smk"
+include: "workflow/rules/charting.smk"
 include: "workflow/rules/matrix.smk"
 include: "workflow/rules/themes.smk"
 include: "workflow/rules/provenance.smk"
@@ -24,7 +25,8 @@ rule all:
     input:
         rules.review.output,
         rules.export_qdpx.output,
-        # chart, summarise, report, agreement, check_quality: once there is coded data
+        # chart, charting_template, summarise, report, agreement, check_quality: once there is
+        # coded data
         get_analysis_outputs(),
         rules.leak_scan.output,
         rules.manifest.output,

@@ -4,17 +4,25 @@ The module fixture starts munged, slurmctld and slurmd on this machine (tests/sl
 needs root and the Debian packages slurm-wlm and munge; it skips without them.
 """
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
+from tests.conftest import CODEBOOK
 from tests.e2e.helpers import data_files
 from tests.e2e.slurm_helpers import (
+    SLURM_PROFILE_ARGS,
     run_snakemake_on_slurm,
     slurm_plugin_missing,
     step_records,
 )
+from tests.e2e.test_small_study import make_study
 from tests.slurm import cluster
 
 pytestmark = pytest.mark.e2e
@@ -67,3 +75,43 @@ def test_every_step_ran_as_a_slurm_job(slurm_run, demo_run):
     assert sorted(records) == sorted(step_records(demo_run))
     outside = [path for path, record in records.items() if not record["slurm_job_id"]]
     assert not outside, f"step records without a SLURM job id: {outside}"
+
+
+@pytest.fixture(scope="module")
+def unattended_slurm_run(slurm_cluster, tmp_path_factory):
+    """A small study folder run once as a schedule runs it: `qualframe run DIR --unattended`
+    with the SLURM profile."""
+    study = make_study(tmp_path_factory.mktemp("slurm-unattended") / "study", CODEBOOK)
+    (study / "config" / "config.yaml").rename(study / "config.yaml")
+    command = [str(Path(sys.executable).parent / "qualframe"), "run", str(study), "--unattended"]
+    run = subprocess.run(
+        [*command, *SLURM_PROFILE_ARGS],
+        cwd=study.parent,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    return study, run
+
+
+def test_an_unattended_slurm_run_records_its_jobs_in_the_history(unattended_slurm_run):
+    study, run = unattended_slurm_run
+    assert run.returncode == 0, run.stderr[-5000:]
+    assert (run.stdout, run.stderr) == ("", "")
+    lines = (study / "results/provenance/runs.jsonl").read_text(encoding="utf-8").splitlines()
+    (record,) = [json.loads(line) for line in lines]
+    assert record["outcome"] == "completed"
+    log = (study / record["log"]).read_text(encoding="utf-8")
+    assert "has been submitted with SLURM jobid" in log
+    jobs = {str(step["slurm_job_id"]) for step in step_records(study).values()}
+    assert set(record["slurm_jobs"]) == jobs and "None" not in jobs
+    assert record["slurm_jobs"] == sorted(jobs, key=int)
+    assert record["steps_run"] == len(step_records(study))
+    table = subprocess.run(
+        [str(Path(sys.executable).parent / "qualframe"), "history", str(study)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert record["slurm_jobs"][0] in table

@@ -1,6 +1,7 @@
 """Provenance records, the run manifest, verification and offset mapping back to raw text."""
 
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -62,7 +63,49 @@ def test_a_step_writes_its_record(step_run):
     # the record does not list itself
     assert [e["path"] for e in record["outputs"]] == ["restricted/ingest/0001.parquet"]
     assert record["params"] == {"max_bytes": 50_000_000}  # the default size limit
-    assert record["code_version"] == provenance.code_version()
+    assert record["code_version"] == provenance.code_version("ingest")
+    assert "qualframe.ingest.normalise" in record["modules"]
+
+
+def detect_args(shard: str) -> list[str]:
+    """`qualframe detect` on one ingested shard, recorded, reusing earlier checksums."""
+    return [
+        "detect",
+        "--input", f"restricted/ingest/{shard}.parquet",
+        "--register", "register.tsv",
+        "--allow-list", "allow.txt",
+        "--no-ner",
+        "--output", f"restricted/detections/{shard}.parquet",
+        "--record", f"results/provenance/steps/detect/{shard}.json",
+        "--record-inputs", f"restricted/ingest/{shard}.parquet", "register.tsv", "allow.txt",
+        "--record-outputs", f"restricted/detections/{shard}.parquet",
+        f"results/provenance/steps/detect/{shard}.json",
+        "--record-checksums", "results/provenance/steps",
+    ]  # fmt: skip
+
+
+def test_a_file_is_hashed_by_its_writer_and_not_again_by_its_readers(step_run, monkeypatch):
+    (step_run / "register.tsv").write_text("term\tentity_type\n", encoding="utf-8")
+    (step_run / "allow.txt").write_text("", encoding="utf-8")
+    hashed = []
+    real_sha256 = provenance.sha256_file
+    monkeypatch.setattr(
+        provenance, "sha256_file", lambda path: hashed.append(str(path)) or real_sha256(path)
+    )
+    shard = "restricted/ingest/0001.parquet"
+    assert main(detect_args("0001")) == 0
+    assert shard not in hashed and "register.tsv" in hashed  # the register has no writer
+    record = json.loads(
+        (step_run / "results/provenance/steps/detect/0001.json").read_text(encoding="utf-8")
+    )
+    (entry,) = [e for e in record["inputs"] if e["path"] == shard]
+    assert entry["sha256"] == real_sha256(shard)
+    # a file changed since its writer hashed it is hashed again, whatever its size
+    stat = (step_run / shard).stat()
+    os.utime(step_run / shard, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    hashed.clear()
+    assert main(detect_args("0001")) == 0
+    assert shard in hashed
 
 
 def test_a_failed_step_leaves_no_record(tmp_path, monkeypatch):

@@ -114,3 +114,21 @@ def test_canonical_text_is_the_canonical_view(text):
     from qualframe.coding.segments import canonical, canonical_text
 
     assert canonical_text(text) == canonical(text)[0]
+
+
+def test_document_names_as_people_write_them():
+    from qualframe.coding.segments import resolve_transcript, transcript_lookup
+
+    lookup = transcript_lookup(["entretien_elodie_3", "P1", "P_1", "OH2"])
+    assert resolve_transcript("Entretien Élodie 3.docx", lookup) == "entretien_elodie_3"
+    assert resolve_transcript("oh2.TXT", lookup) == "OH2"
+    assert resolve_transcript("p_1", lookup) == "P_1"
+    assert resolve_transcript("P-1", lookup) is None  # P1 or P_1: not guessed
+    assert resolve_transcript("Ωμέγα", lookup) is None
+
+
+def test_a_quote_typed_with_other_dashes_and_quotes_is_found():
+    from qualframe.coding.segments import span_from_quote
+
+    text = "A: It was \u2014 honestly \u2014 \u201cfine\u201d.\n"
+    assert span_from_quote(text, 'It was - honestly -  "fine".') == ((3, len(text) - 1), "")

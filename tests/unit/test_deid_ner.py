@@ -38,6 +38,7 @@ class StubNlp:
 
     entities: list[tuple[str, str]]
     calls: list[tuple[list[str], int]] = field(default_factory=list)
+    lang: str = "en"  # spaCy's Language.lang: the pipeline's language
 
     def pipe(self, texts, batch_size):
         texts = list(texts)

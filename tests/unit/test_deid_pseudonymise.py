@@ -103,7 +103,7 @@ def replacement_of(result: Pseudonymised, tid: str, original: str) -> str:
 
 def test_result_is_a_frozen_record():
     result = run({"P01": "Dave spoke."})
-    assert set(vars(result)) == {"texts", "log", "key"}
+    assert set(vars(result)) == {"texts", "log", "key", "evidence"}
     with pytest.raises(AttributeError):
         result.texts = {}
 

@@ -19,8 +19,8 @@ from qualframe.deid.review import (
     UNKNOWN_WORD,
     ReviewCandidate,
     review_candidates,
-    review_html,
 )
+from qualframe.deid.review_page import review_html
 from qualframe.schemas import Detection
 
 DETECTION_COLUMNS = ["transcript_id", "start", "end", "entity_type", "text", "detector"]

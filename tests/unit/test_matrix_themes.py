@@ -100,6 +100,8 @@ def test_matrix_columns_in_order(segments, codebook, cases, texts):
         "excerpts",
         "segment_ids",
         "references",
+        "summary",
+        "summary_source",
     ]
     assert str(matrix["rating"].dtype) == "Int64"
     assert matrix["rating"].isna().all()

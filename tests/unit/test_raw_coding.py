@@ -2,11 +2,15 @@
 segments onto the de-identified text."""
 
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualframe.coding import ColumnMap, locate_segments
-from qualframe.coding.raw import map_segments_to_deidentified, raw_offsets_to_normalised
+from qualframe.coding.raw import (
+    log_offset_map,
+    map_segments_to_deidentified,
+    raw_offsets_to_normalised,
+)
 from qualframe.deid import map_offset
 from qualframe.ingest.normalise import normalise_with_maps
 
@@ -62,6 +66,7 @@ def deidentify(raw: str, spans: list[tuple[int, int, str]]):
     return "".join(pieces), pd.DataFrame(log)
 
 
+@settings(deadline=None)
 @given(st.data())
 def test_vectorised_mapping_equals_the_log_offset_map(data):
     raw = "Intro. Ann Lee met Bob at Leeds on Monday; then Ann left.\n"
@@ -85,3 +90,31 @@ def test_vectorised_mapping_equals_the_log_offset_map(data):
     expected = (map_offset(log, start, "start"), map_offset(log, end, "end"))
     assert (mapped.at[0, "start"], mapped.at[0, "end"]) == expected
     assert mapped.at[0, "text"] == deid[expected[0] : expected[1]]
+
+
+@settings(deadline=None)
+@given(st.data())
+def test_all_transcripts_at_once_equal_one_offset_map_per_transcript(data):
+    raw = "Intro. Ann Lee met Bob at Leeds on Monday; then Ann left.\n"
+    names = [(7, 14, "[PERSON_1]"), (19, 22, "[PERSON_2]"), (26, 31, "[L]"), (48, 51, "")]
+    deid, logs, rows = {}, [], []
+    for transcript in ("P1", "P2", "P3"):
+        chosen = data.draw(st.lists(st.sampled_from(names), unique=True))
+        deid[transcript], log = deidentify(raw, chosen)
+        logs.append(log.assign(transcript_id=transcript))
+        for _ in range(data.draw(st.integers(0, 3))):
+            start = data.draw(st.integers(0, len(raw) - 1))
+            rows.append((transcript, start, data.draw(st.integers(start + 1, len(raw)))))
+    log = pd.concat(logs, ignore_index=True)
+    if log.empty:
+        log = pd.DataFrame(columns=["transcript_id", "start", "end", "deid_start", "deid_end"])
+    segments = pd.DataFrame(rows, columns=["transcript_id", "start", "end"])
+    segments = segments.assign(text="", paragraph=1).sample(frac=1, random_state=0)
+    mapped = map_segments_to_deidentified(segments, deid, log, {t: raw for t in deid})
+    for row in mapped.itertuples():
+        entries = log[log["transcript_id"] == row.transcript_id]
+        expected = log_offset_map(entries, len(raw), len(deid[row.transcript_id])).derived_span(
+            int(segments.at[row.Index, "start"]), int(segments.at[row.Index, "end"])
+        )
+        assert (row.start, row.end) == expected
+        assert row.text == deid[row.transcript_id][expected[0] : expected[1]]

@@ -11,7 +11,18 @@ from pathlib import Path
 
 from qualframe import __version__, provenance
 from qualframe import io as qio
-from qualframe.commands import analysis, audit, coding, deid, ingest, new_study, refi, run
+from qualframe.commands import (
+    analysis,
+    audit,
+    charting,
+    coding,
+    deid,
+    ingest,
+    new_study,
+    refi,
+    run,
+    runs,
+)
 from qualframe.errors import QualframeError, ValidationFailed
 
 EXIT_INPUT_ERROR = 1
@@ -19,7 +30,16 @@ EXIT_INPUT_ERROR = 1
 
 # Options every step takes that are not parameters of its work.
 BOOKKEEPING_OPTIONS = frozenset(
-    {"run", "step", "report", "debug", "record", "record_inputs", "record_outputs"}
+    {
+        "run",
+        "step",
+        "report",
+        "debug",
+        "record",
+        "record_inputs",
+        "record_outputs",
+        "record_checksums",
+    }
 )
 
 
@@ -51,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return EXIT_INPUT_ERROR
     except QualframeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in getattr(exc, "lines", None) or [str(exc)]:
+            print(f"error: {line}", file=sys.stderr)
         if args.debug:
             raise
         return EXIT_INPUT_ERROR
@@ -93,8 +114,15 @@ def write_step_record(args: argparse.Namespace, argv: list[str], started: str) -
         params=step_params(args),
         started=started,
         ended=provenance.now(),
+        known=provenance.known_checksums(args.record_checksums),
     )
     qio.write_json(args.record, record)
+
+
+def command_function(step: str):
+    """The function that runs `qualframe <step>`; a KeyError names an unknown step."""
+    (steps,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return steps.choices[step].get_default("run")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qualframe {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     steps = parser.add_subparsers(dest="step", required=True, metavar="STEP")
-    for module in (ingest, deid, coding, refi, analysis, audit, new_study, run):
+    for module in (ingest, deid, coding, refi, charting, analysis, audit, new_study, run, runs):
         module.add_parsers(steps)
     for sub in steps.choices.values():
         sub.add_argument("--report", default=None, help="CSV of validation failures, if any")
@@ -113,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
         )
         record.add_argument(
             "--record-outputs", nargs="*", default=[], help="files the step writes (for the record)"
+        )
+        record.add_argument(
+            "--record-checksums",
+            help="folder of step records: inputs unchanged since the step that wrote them "
+            "recorded their checksum are not hashed again",
         )
         sub.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS

@@ -27,3 +27,11 @@ class ValidationFailed(QualframeError):
     def __init__(self, message: str, report, path: str | None = None):
         self.report = report
         super().__init__(message, path=path)
+
+
+class QualframeErrors(QualframeError):
+    """Several problems found at once, each reported as its own line."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = list(lines)
+        super().__init__(f"{len(self.lines)} problem(s): {self.lines[0] if self.lines else ''}")

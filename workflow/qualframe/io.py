@@ -11,10 +11,11 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import yaml
 
 from qualframe.errors import QualframeError
@@ -81,10 +82,15 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of `df` whose text cells cannot be read as formulas (numbers untouched)."""
     safe = df.copy()
     for column in safe.columns:
-        if pd.api.types.is_string_dtype(safe[column]) or safe[column].dtype == object:
-            safe[column] = safe[column].map(
+        values = safe[column]
+        if values.dtype == object:
+            safe[column] = values.map(
                 lambda value: neutralise_formula(value) if isinstance(value, str) else value
             )
+        elif pd.api.types.is_string_dtype(values):  # every cell a string or missing
+            risky = values.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+            if risky.any():
+                safe[column] = values.where(~risky, "'" + values)
     return safe
 
 
@@ -115,8 +121,12 @@ def write_csv(
         df.to_csv(tmp, index=False, lineterminator="\n", sep=sep)
 
 
-def read_parquet(path: str | os.PathLike) -> pd.DataFrame:
-    return pd.read_parquet(path)
+def read_parquet(path: str | os.PathLike, without: Iterable[str] = ()) -> pd.DataFrame:
+    """Read a Parquet table, leaving the columns named in `without` unread."""
+    if not without:
+        return pd.read_parquet(path)
+    names = pq.read_schema(path).names
+    return pd.read_parquet(path, columns=[name for name in names if name not in set(without)])
 
 
 def read_tsv(path: str | os.PathLike) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """Provenance: what each step read and wrote, with which code, where and when.
 
-The code version is a digest of the package source, so Snakemake re-runs a rule when the
-code it calls changes (Snakemake tracks neither imported packages nor console scripts).
+A step's code version is a digest of the package modules its command loads
+(`qualframe.codebase`), so Snakemake re-runs a rule when the code it calls changes, and
+only then (Snakemake tracks neither imported packages nor console scripts).
 A step record names every input and output file with its size and SHA-256, the step's
 parameters, the configuration's digest, the code version, the versions of Python and
 the key packages, host, user, SLURM job id, the command, and four times: when the process
@@ -18,15 +19,16 @@ import json
 import os
 import platform
 import socket
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import psutil
 
 import qualframe
+from qualframe import codebase
 from qualframe.io import sha256_file
 
-PACKAGE_DIR = Path(qualframe.__file__).parent
 RECORD_FORMAT = "qualframe-step-record/1"
 MANIFEST_FORMAT = "qualframe-run-manifest/1"
 # Set by the workflow for every job: the digest of the configuration in force. Passed
@@ -42,6 +44,7 @@ KEY_PACKAGES = (
     "great-expectations",
     "spacy",
     "numpy",
+    "scipy",
     "openpyxl",
     "lxml",
     "phonenumbers",
@@ -50,19 +53,20 @@ KEY_PACKAGES = (
 )
 
 
-def code_digest(package_dir: Path = PACKAGE_DIR) -> str:
-    """SHA-256 over the relative paths and bytes of every .py file of the package."""
-    digest = hashlib.sha256()
-    for path in sorted(package_dir.rglob("*.py")):
-        digest.update(path.relative_to(package_dir).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def code_digest(step: str | None = None) -> str:
+    """SHA-256 of the source of the modules `qualframe <step>` loads (with no step: of
+    every module of the package)."""
+    return codebase.command_digest(step) if step else codebase.package_digest()
 
 
-def code_version() -> str:
-    """`<package version>+<first 12 hex digits of the source digest>`."""
-    return f"{qualframe.__version__}+{code_digest()[:12]}"
+def code_version(step: str | None = None) -> str:
+    """`<package version>+<first 12 hex digits of code_digest(step)>`."""
+    return f"{qualframe.__version__}+{code_digest(step)[:12]}"
+
+
+def loaded_modules() -> list[str]:
+    """The package modules this process has loaded, sorted: the code a step ran."""
+    return sorted(name for name in sys.modules if name.split(".")[0] == "qualframe")
 
 
 def config_digest(config: Mapping) -> str:
@@ -93,14 +97,52 @@ def files_under(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return sorted(found)
 
 
-def file_entry(path: str | os.PathLike) -> dict:
-    """{"path", "size", "sha256"} of one file."""
-    return {"path": as_posix(path), "size": os.path.getsize(path), "sha256": sha256_file(path)}
+def file_entry(path: str | os.PathLike, known: Mapping | None = None) -> dict:
+    """{"path", "size", "sha256"} of one file. The checksum is taken from `known`
+    ({(path, size, mtime_ns): sha256}, see `known_checksums`) when the file's size and
+    modification time match what its writer recorded, else computed."""
+    stat = os.stat(path)
+    posix = as_posix(path)
+    sha256 = (known or {}).get((posix, stat.st_size, stat.st_mtime_ns))
+    return {"path": posix, "size": stat.st_size, "sha256": sha256 or sha256_file(path)}
 
 
-def describe_files(paths: Iterable[str | os.PathLike]) -> list[dict]:
-    """File entries of every file named by `paths` (folders expanded), sorted by path."""
-    return sorted((file_entry(path) for path in files_under(paths)), key=lambda e: e["path"])
+def written_entry(path: str | os.PathLike) -> dict:
+    """The entry of a file a step has just written: hashed, with its modification time
+    (`mtime_ns`), so that the steps reading it need not hash it again."""
+    stat = os.stat(path)
+    return {
+        "path": as_posix(path),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "sha256": sha256_file(path),
+    }
+
+
+def describe_files(paths: Iterable[str | os.PathLike], known: Mapping | None = None) -> list[dict]:
+    """File entries of every file named by `paths` (folders expanded), sorted by path,
+    reusing the checksums in `known` for files unchanged since their writer hashed them."""
+    return sorted((file_entry(path, known) for path in files_under(paths)), key=lambda e: e["path"])
+
+
+def known_checksums(records_dir: str | os.PathLike | None) -> dict[tuple[str, int, int], str]:
+    """{(path, size, mtime_ns): sha256} of every file the step records under `records_dir`
+    list as written: each file is hashed once per run, by the step that writes it, and
+    readers reuse that checksum while the file's size and modification time are unchanged."""
+    known: dict[tuple[str, int, int], str] = {}
+    if not records_dir or not os.path.isdir(records_dir):
+        return known
+    for path in sorted(Path(records_dir).rglob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a record being written, or not a record: its files get hashed
+        if not isinstance(record, dict) or record.get("format") != RECORD_FORMAT:
+            continue
+        for entry in record.get("outputs", []):
+            if "mtime_ns" in entry:
+                known[(entry["path"], entry["size"], entry["mtime_ns"])] = entry["sha256"]
+    return known
 
 
 def package_versions(names: Iterable[str] = KEY_PACKAGES) -> dict[str, str]:
@@ -145,24 +187,27 @@ def step_record(
     params: Mapping,
     started: str,
     ended: str,
+    known: Mapping | None = None,
 ) -> dict:
     """The provenance record of one step that ran `command` from `started` to `ended`.
 
     Takes the step (subcommand) name, its command line, the input and output paths
-    (folders expanded to their files), its parameters and the times; hashes the files
-    now and adds the code version, the configuration digest from the environment and
-    the runtime environment.
+    (folders expanded to their files), its parameters and the times, and the checksums
+    other steps recorded for the files they wrote (`known_checksums`); hashes the
+    outputs, and the inputs changed since their writer hashed them, and adds the code
+    version, the configuration digest from the environment and the runtime environment.
     """
     return {
         "format": RECORD_FORMAT,
         "step": step,
         "command": command,
-        "inputs": describe_files(inputs),
-        "outputs": describe_files(outputs),
+        "inputs": describe_files(inputs, known),
+        "outputs": sorted(map(written_entry, files_under(outputs)), key=lambda e: e["path"]),
         "params": dict(params),
         "config_digest": os.environ.get(CONFIG_DIGEST_VARIABLE),
-        "code_version": code_version(),
-        "code_digest": code_digest(),
+        "code_version": code_version(step),
+        "code_digest": code_digest(step),
+        "modules": loaded_modules(),
         "process_started": process_started(),
         "started": started,
         "ended": ended,

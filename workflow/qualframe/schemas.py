@@ -199,10 +199,32 @@ class MatrixCell(pa.DataFrameModel):
     excerpts: Series[str]
     segment_ids: Series[str]
     references: Series[str]
+    summary: Series[str]
+    summary_source: Series[str]
 
     class Config:
         strict = False  # case attributes are carried as extra columns
         unique = ["case_id", "code_id"]
+
+
+class CellSummary(pa.DataFrameModel):
+    """An analyst's summary of one matrix cell, typed in a charting workbook and
+    de-identified (published). `cell` is the A1 address on `sheet` of `workbook`, whose
+    SHA-256 is `workbook_sha256`; `replacements` counts what de-identification replaced."""
+
+    case_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
+    code_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
+    summary: Series[str] = pa.Field(str_length={"min_value": 1})
+    workbook: Series[str]
+    workbook_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    sheet: Series[str]
+    cell: Series[str] = pa.Field(str_matches=r"^[A-Z]{1,3}[1-9][0-9]*$")
+    analyst: Series[str]
+    replacements: Series[int] = pa.Field(ge=0)
+
+    class Config:
+        strict = True
+        ordered = True
 
 
 class ThemeOrCode(pa.DataFrameModel):

@@ -26,7 +26,7 @@ rule import_coding:
         raw=get_raw_coding_arguments,
         codebook=get_codebook_arguments,
         attribute_rules=get_attribute_rules(),
-        code_version=CODE_VERSION,
+        code_version=get_code_version("import-coding"),
     shell:
         "qualframe import-coding"
         " --exports {input.exports:q}"
@@ -61,7 +61,7 @@ rule export_qdpx:
     conda:
         "../envs/qualframe.yaml"
     params:
-        code_version=CODE_VERSION,
+        code_version=get_code_version("export-qdpx"),
     shell:
         "qualframe export-qdpx"
         " --transcripts {input.transcripts:q}"
@@ -90,7 +90,7 @@ rule agreement:
     conda:
         "../envs/qualframe.yaml"
     params:
-        code_version=CODE_VERSION,
+        code_version=get_code_version("agreement"),
     shell:
         "qualframe agreement"
         " --segments {input.segments:q}"
@@ -113,7 +113,7 @@ rule check_quality:
         "../envs/qualframe.yaml"
     params:
         coders=config["coding"]["coders"],
-        code_version=CODE_VERSION,
+        code_version=get_code_version("check-quality"),
     shell:
         "qualframe check-quality"
         " --segments {input.segments:q}"

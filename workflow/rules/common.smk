@@ -24,14 +24,15 @@ TRANSCRIPTS = discover_transcripts(config["study"]["transcripts"])
 # the sheets the team edits, validated now like the config: before any step has run
 check_study_sheets(config, TRANSCRIPTS)
 SHARDS = assign_shards(list(TRANSCRIPTS), config["shards"]["transcripts_per_shard"])
-CODE_VERSION = code_version()
 # Every step records the digest of the configuration in force. It reaches the steps
 # through the environment: as a param it would re-run every step on any config change.
 os.environ[CONFIG_DIGEST_VARIABLE] = config_digest(config)
 # Ends every step's command: the step writes its provenance record, naming exactly the
-# files Snakemake gave it. Formatted by Snakemake for each job, like the rest of the command.
+# files Snakemake gave it, and reuses the checksums the records of earlier steps hold for
+# the files they wrote. Formatted by Snakemake for each job, like the rest of the command.
 RECORD = (
     " --record {output.record:q} --record-inputs {input:q} --record-outputs {output:q}"
+    " --record-checksums results/provenance/steps"
 )
 
 
@@ -42,6 +43,12 @@ onstart:
 
 wildcard_constraints:
     shard="[0-9]+",
+
+
+def get_code_version(step):
+    """The code version of `qualframe <step>`: a digest of the modules it loads, so a rule
+    re-runs when its own code changes and not when another step's does."""
+    return code_version(step)
 
 
 def get_shard_raw_files(wildcards):
@@ -139,7 +146,14 @@ def get_workflow_files():
 
 
 # The steps that need coded data: they wait until the study has some.
-ANALYSIS_STEPS = ("agreement", "check_quality", "chart", "summarise", "report")
+ANALYSIS_STEPS = (
+    "agreement",
+    "check_quality",
+    "charting_template",
+    "chart",
+    "summarise",
+    "report",
+)
 
 
 def get_analysis_steps():
@@ -163,6 +177,7 @@ def get_published_outputs():
     return [
         rules.pseudonymise.output.texts,
         *(path for step in steps for path in step.output),
+        *get_charting_outputs(),
     ]
 
 
@@ -189,3 +204,59 @@ if not is_coded():
         "transcripts and writes results/coding/project.qdpx to code in; "
         f"{', '.join(ANALYSIS_STEPS)} wait until coding.exports names the coded data."
     )
+
+
+def get_charting_workbooks():
+    """The filled charting workbooks the config names: a path, or a list of paths and
+    {path, analyst, sheets} entries ([] when the study charts no summaries)."""
+    named = config.get("charting", {}).get("workbook") or []
+    entries = [named] if isinstance(named, str) else named
+    return [entry if isinstance(entry, str) else entry["path"] for entry in entries]
+
+
+def get_charting_analysts():
+    """Who charted each workbook and, where named, each sheet, as JSON for the command."""
+    named = config.get("charting", {}).get("workbook") or []
+    entries = [] if isinstance(named, str) else named
+    analysts = {
+        entry["path"]: {
+            "analyst": entry.get("analyst", ""),
+            "sheets": entry.get("sheets", {}),
+        }
+        for entry in entries
+        if not isinstance(entry, str)
+    }
+    return json.dumps(analysts, sort_keys=True)
+
+
+def get_charting_setting(name):
+    """One charting setting, with the schema's default when the config leaves it out."""
+    defaults = {"max_summary_chars": 2000, "several_per_cell": False}
+    return config.get("charting", {}).get(name, defaults[name])
+
+
+def is_charting_imported():
+    """Whether the study names filled charting workbooks to import (and has coded data,
+    without which there is no matrix to chart them in)."""
+    return bool(get_charting_workbooks()) and is_coded()
+
+
+def get_cell_summaries():
+    """The imported cell summaries when the study charts summaries, else nothing."""
+    return [rules.import_charting.output.summaries] if is_charting_imported() else []
+
+
+def get_charting_outputs():
+    """The published files of the charting import, when it runs (the template is one of
+    the analysis steps' outputs)."""
+    if not is_charting_imported():
+        return []
+    imported = rules.import_charting.output
+    return [imported.summaries, imported.summaries_csv, imported.record]
+
+
+def get_charting_log(wildcards):
+    """What de-identification replaced in the analysts' charting summaries (restricted),
+    when the study imports charting workbooks (rules/charting.smk); an input function, as
+    the review and leak scan rules that read it are defined before the import rule."""
+    return [rules.import_charting.output.log] if is_charting_imported() else []

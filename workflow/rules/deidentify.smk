@@ -12,7 +12,7 @@ rule detect:
         "../envs/qualframe.yaml"
     params:
         ner=get_ner_arguments(),
-        code_version=CODE_VERSION,
+        code_version=get_code_version("detect"),
     shell:
         "qualframe detect"
         " --input {input.texts:q}"
@@ -43,7 +43,7 @@ rule pseudonymise:
         # (Snakemake deletes outputs before a job), so replacements stay stable as
         # transcripts and register entries are added
         key=f"{RESTRICTED}/pseudonym_key.csv",
-        code_version=CODE_VERSION,
+        code_version=get_code_version("pseudonymise"),
     shell:
         "qualframe pseudonymise"
         " --texts {input.texts:q}"
@@ -63,9 +63,11 @@ rule review:
         detections=rules.pseudonymise.input.detections,
         log=rules.pseudonymise.output.log,
         allow_list=config["study"]["allow_list"],
+        summary_log=get_charting_log,
     output:
         table=f"{RESTRICTED}/review/review.csv",
-        page=f"{RESTRICTED}/review/review.html",
+        pages=directory(f"{RESTRICTED}/review/pages"),
+        evidence=f"{RESTRICTED}/review/propagation.csv",
         record="results/provenance/steps/review.json",
     log:
         "logs/deidentify/review.log",
@@ -73,7 +75,7 @@ rule review:
         "../envs/qualframe.yaml"
     params:
         confidence=config["deid"]["review_confidence"],
-        code_version=CODE_VERSION,
+        code_version=get_code_version("review"),
     shell:
         "qualframe review"
         " --texts {input.texts:q}"
@@ -82,6 +84,8 @@ rule review:
         " --allow-list {input.allow_list:q}"
         " --low-confidence {params.confidence}"
         " --table {output.table:q}"
-        " --page {output.page:q}"
+        " --pages {output.pages:q}"
+        " --evidence {output.evidence:q}"
+        " --summary-log {input.summary_log:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"

@@ -9,7 +9,7 @@ rule ingest:
     conda:
         "../envs/qualframe.yaml"
     params:
-        code_version=CODE_VERSION,
+        code_version=get_code_version("ingest"),
         max_bytes=get_max_transcript_bytes(),
     shell:
         "qualframe ingest"

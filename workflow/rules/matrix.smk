@@ -4,6 +4,7 @@ rule chart:
         codebook=rules.import_coding.output.codebook,
         cases=rules.import_coding.output.cases,
         transcripts=rules.pseudonymise.output.texts,
+        summaries=get_cell_summaries(),
     output:
         long="results/matrix/framework_matrix.parquet",
         long_csv=report(
@@ -32,7 +33,7 @@ rule chart:
         primary_coder=config["coding"]["primary_coder"],
         max_cell_chars=config["matrix"]["max_cell_chars"],
         sort_by=config["matrix"]["sort_by"],
-        code_version=CODE_VERSION,
+        code_version=get_code_version("chart"),
     shell:
         "qualframe chart"
         " --segments {input.segments:q}"
@@ -44,6 +45,7 @@ rule chart:
         " --max-cell-chars {params.max_cell_chars}"
         " --transcripts {input.transcripts:q}"
         " --sort-by {params.sort_by:q}"
+        " --summaries {input.summaries:q}"
         " --workbook {output.workbook:q}"
         " --long {output.long:q}"
         " --wide {output.wide:q}"

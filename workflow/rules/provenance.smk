@@ -2,6 +2,7 @@ rule leak_scan:
     input:
         published=get_published_outputs(),
         log=rules.pseudonymise.output.log,
+        summary_log=get_charting_log,
         allow_list=config["study"]["allow_list"],
     output:
         summary="results/provenance/leak_scan.json",
@@ -12,10 +13,10 @@ rule leak_scan:
         "../envs/qualframe.yaml"
     params:
         findings=f"{RESTRICTED}/leak_findings.csv",
-        code_version=CODE_VERSION,
+        code_version=get_code_version("leak-scan"),
     shell:
         "qualframe leak-scan"
-        " --log {input.log:q}"
+        " --log {input.log:q} {input.summary_log:q}"
         " --allow-list {input.allow_list:q}"
         " --scan {input.published:q}"
         " --output {output.summary:q}"
@@ -44,8 +45,9 @@ rule manifest:
             RESTRICTED,
             config["study"]["transcripts"],
             config["study"]["identifiers"],
+            *get_charting_workbooks(),
         ],
-        code_version=CODE_VERSION,
+        code_version=get_code_version("manifest"),
     shell:
         "qualframe manifest"
         " --records {input.records:q}"

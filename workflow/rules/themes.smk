@@ -44,7 +44,7 @@ rule summarise:
         attributes=config["themes"]["group_by"],
         primary_coder=config["coding"]["primary_coder"],
         exemplars=config["themes"]["exemplars_per_code"],
-        code_version=CODE_VERSION,
+        code_version=get_code_version("summarise"),
     shell:
         "qualframe summarise"
         " --matrix {input.matrix:q}"
@@ -85,7 +85,7 @@ rule report:
     params:
         group_by=config["report"]["group_by"],
         config=get_config_json(),
-        code_version=CODE_VERSION,
+        code_version=get_code_version("report"),
     shell:
         "qualframe report"
         " --matrix {input.matrix:q}"

@@ -17,13 +17,14 @@ import pandas as pd
 from qualframe import io as qio
 from qualframe.deid import map_offset_to_raw
 from qualframe.errors import QualframeError
-from qualframe.schemas import MatrixCell, Segment
+from qualframe.schemas import CellSummary, MatrixCell, Segment
 
 MATRIX = "matrix/framework_matrix.parquet"
 SUMMARY = "themes/theme_summary.parquet"
 SEGMENTS = "coding/segments.parquet"
 CODEBOOK = "coding/codebook.parquet"
 CASES = "coding/cases.parquet"
+CELL_SUMMARIES = "charting/cell_summaries.parquet"
 DEID_TRANSCRIPTS = "deid/transcripts"
 
 
@@ -97,7 +98,29 @@ def segments_of_cell(run: Run, case_id: str, code_id: str) -> tuple[dict, list[s
         "n_segments": int(row.iloc[0][MatrixCell.n_segments]),
         "file": file_ref(run, path),
     }
+    if row.iloc[0].get(MatrixCell.summary, ""):
+        origin["summaries"] = summaries_of_cell(run, case_id, code_id)
     return origin, ids
+
+
+def summaries_of_cell(run: Run, case_id: str, code_id: str) -> list[dict]:
+    """Where the analysts wrote the summaries of (case, code): workbook, its SHA-256, sheet,
+    cell and analyst, and the de-identified summaries table they were read into."""
+    path = run.path(CELL_SUMMARIES)
+    table = run.load(path, qio.read_parquet)
+    rows = table[(table[CellSummary.case_id] == case_id) & (table[CellSummary.code_id] == code_id)]
+    return [
+        {
+            "workbook": row[CellSummary.workbook],
+            "sha256": row[CellSummary.workbook_sha256],
+            "sheet": row[CellSummary.sheet],
+            "cell": row[CellSummary.cell],
+            "analyst": row[CellSummary.analyst],
+            "replacements": int(row[CellSummary.replacements]),
+            "table": file_ref(run, path),
+        }
+        for _, row in rows.iterrows()
+    ]
 
 
 def segments_of_summary_row(
@@ -244,6 +267,11 @@ def step_line(step: dict | None) -> str:
     )
 
 
+def sheet_cell(sheet: str, cell: str) -> str:
+    """`'Sheet name'!C7`, as a spreadsheet writes a reference."""
+    return "'" + sheet.replace("'", "''") + "'!" + cell
+
+
 def describe(chain: Mapping) -> str:
     """The chain as readable text."""
     origin = chain["output"]
@@ -260,6 +288,15 @@ def describe(chain: Mapping) -> str:
     if "file" in origin:
         lines.append(f"  in {origin['file']['path']} (sha256 {origin['file']['sha256'][:16]}…)")
         lines.append(f"  made by {step_line(origin['file']['step'])}")
+    for summary in origin.get("summaries", []):
+        analyst = f", charted by {summary['analyst']}" if summary["analyst"] else ""
+        lines += [
+            f"  Summary written in {summary['workbook']} (sha256 {summary['sha256']}), "
+            f"{sheet_cell(summary['sheet'], summary['cell'])}{analyst}",
+            f"    read into {summary['table']['path']} "
+            f"({summary['replacements']} replacement(s) by de-identification), "
+            f"made by {step_line(summary['table']['step'])}",
+        ]
     lines.append(f"  {len(chain['segments'])} coded segment(s)")
     for seg in chain["segments"]:
         deid, table = seg["deidentified_span"], seg["segments_table"]

@@ -3,12 +3,13 @@ records name, and look for files added to the results folder."""
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
 from qualframe import provenance
 from qualframe.audit.manifest import published_files
+from qualframe.runs.history import is_history_path
 
 CRATE_FILE = "ro-crate-metadata.json"
 
@@ -28,15 +29,19 @@ class Verification(NamedTuple):
     findings: list[Finding]
 
 
-def expected_checksums(manifest: Mapping) -> tuple[dict[str, str], list[Finding]]:
+def expected_checksums(
+    manifest: Mapping, read_records: bool = True
+) -> tuple[dict[str, str], list[Finding]]:
     """{path: sha256} of every file in the manifest, its step records and what the
-    records name; plus a finding wherever a record and the manifest disagree."""
+    records name; plus a finding wherever a record and the manifest disagree. Without
+    `read_records` (an earlier run's manifest, whose records later runs replaced), the
+    manifest's own list only."""
     expected = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
     expected.update({step["path"]: step["sha256"] for step in manifest["steps"]})
     if manifest.get("shards"):
         expected[manifest["shards"]["path"]] = manifest["shards"]["sha256"]
     findings = []
-    for step in manifest["steps"]:
+    for step in manifest["steps"] if read_records else []:
         if not os.path.isfile(step["path"]):
             continue  # reported as missing
         try:
@@ -57,13 +62,19 @@ def expected_checksums(manifest: Mapping) -> tuple[dict[str, str], list[Finding]
     return expected, findings
 
 
-def verify_run(manifest: Mapping, manifest_path: str) -> Verification:
+def verify_run(
+    manifest: Mapping,
+    manifest_path: str,
+    read_records: bool = True,
+    ignore: Iterable[str] = (),
+) -> Verification:
     """Re-hash every file named in `manifest` (read from `manifest_path`) and its records.
 
     Restricted files the user cannot read are skipped and listed, not failed; files under
-    the results folder that the manifest does not list are reported as added.
+    the results folder that the manifest does not list are reported as added, except
+    `ignore` and the run history (`qualframe history`), which no step writes.
     """
-    expected, findings = expected_checksums(manifest)
+    expected, findings = expected_checksums(manifest, read_records)
     checked, skipped = 0, []
     for path, sha256 in sorted(expected.items()):
         if not os.path.exists(path):
@@ -78,8 +89,10 @@ def verify_run(manifest: Mapping, manifest_path: str) -> Verification:
                     Finding(path, "changed", f"sha256 was {sha256[:12]}…, is {current[:12]}…")
                 )
     crate = provenance.as_posix(Path(manifest_path).parent / CRATE_FILE)
-    ignore = {*expected, provenance.as_posix(manifest_path), crate}
+    ignore = {*expected, *ignore, provenance.as_posix(manifest_path), crate}
     for path in published_files(manifest["results_dir"], ignore):
+        if is_history_path(path):
+            continue
         findings.append(Finding(path, "added", "in the results folder but not made by the run"))
     return Verification(checked, skipped, sorted(findings))
 

@@ -1,6 +1,7 @@
 """Coding done on the raw transcripts: offsets written against the raw files are moved
 onto the normalised text (through ingest's maps), and located segments onto the
-de-identified text (through the anonymisation log), all vectorised per transcript.
+de-identified text (through the anonymisation log), vectorised: the first per transcript,
+the second over all transcripts at once.
 
 The quote of a mapped segment becomes the de-identified text of the mapped span, so
 nothing identifying travels further.
@@ -12,7 +13,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from qualframe.coding.segments import ColumnMap, resolve_transcript, same_quote
+from qualframe.coding.segments import (
+    ColumnMap,
+    resolve_transcript,
+    same_quote,
+    transcript_lookup,
+)
 from qualframe.ingest.normalise import IngestMaps
 from qualframe.schemas import Segment
 from qualframe.text.offsets import EDIT_COLUMNS, OffsetMap
@@ -39,7 +45,7 @@ def raw_offsets_to_normalised(
     """
     if not (columns.start and columns.end) or export.empty:
         return export, {}
-    ids = {t.casefold(): t for t in texts}
+    ids = transcript_lookup(texts)
     names = export[columns.transcript]
     known = {name: resolve_transcript(name, ids) for name in names.unique()}
     transcripts = names.map(known)
@@ -109,30 +115,99 @@ def map_segments_to_deidentified(
     identifier covers the whole replacement), quote and paragraph taken from the
     de-identified text (ids are left for the caller to renumber by the new positions).
     `raw_texts` gives the raw texts' lengths; without it they are worked out from the
-    de-identified texts and the log."""
+    de-identified texts and the log. All transcripts' segments are mapped at once
+    (`log_spans_to_deidentified`)."""
     if segments.empty:
         return segments
-    mapped = segments.copy()
-    for transcript_id, rows in segments.groupby(Segment.transcript_id, sort=False):
-        entries = log[log["transcript_id"] == transcript_id]
-        text = deid_texts[transcript_id]
-        if raw_texts is not None:
-            raw_length = len(raw_texts[transcript_id])
-        else:
-            raw_length = (
-                len(text)
-                + int((entries["end"] - entries["start"]).sum())
-                - int((entries["deid_end"] - entries["deid_start"]).sum())
-            )
-        offsets = log_offset_map(entries, raw_length, len(text))
-        starts, ends = offsets.derived_spans(rows[Segment.start], rows[Segment.end])
-        mapped.loc[rows.index, Segment.start] = starts
-        mapped.loc[rows.index, Segment.end] = ends
-        mapped.loc[rows.index, Segment.text] = [
-            text[s:e] for s, e in zip(starts, ends, strict=True)
-        ]
-        mapped.loc[rows.index, Segment.paragraph] = paragraph_numbers(text, starts)
-    return mapped
+    transcripts = segments[Segment.transcript_id].to_numpy()
+    if raw_texts is not None:
+        raw_lengths = {t: len(raw_texts[t]) for t in pd.unique(transcripts)}
+    else:
+        grew = (log["deid_end"] - log["deid_start"]) - (log["end"] - log["start"])
+        growth = grew.groupby(log["transcript_id"]).sum()
+        raw_lengths = {
+            t: len(deid_texts[t]) - int(growth.get(t, 0)) for t in pd.unique(transcripts)
+        }
+    starts, ends = log_spans_to_deidentified(
+        log,
+        transcripts,
+        segments[Segment.start].to_numpy(dtype=np.int64),
+        segments[Segment.end].to_numpy(dtype=np.int64),
+        raw_lengths,
+    )
+    texts = [deid_texts[t] for t in transcripts]
+    paragraphs = np.empty(len(segments), dtype=np.int64)
+    for transcript_id, rows in pd.Series(np.arange(len(segments))).groupby(transcripts):
+        where = rows.to_numpy()
+        paragraphs[where] = paragraph_numbers(deid_texts[transcript_id], starts[where])
+    return segments.assign(
+        **{
+            Segment.start: starts,
+            Segment.end: ends,
+            Segment.text: [text[s:e] for text, s, e in zip(texts, starts, ends, strict=True)],
+            Segment.paragraph: paragraphs,
+        }
+    )
+
+
+def log_spans_to_deidentified(
+    log: pd.DataFrame,
+    transcripts: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    raw_lengths: Mapping[str, int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Map raw spans of many transcripts onto the de-identified texts at once, as
+    `log_offset_map(...).derived_spans` does one transcript at a time.
+
+    The log's replacements (raw [start, end) → de-identified [deid_start, deid_end),
+    non-empty raw spans that do not overlap) are searched by binary search over one sorted
+    key, transcript then offset: a raw offset inside a replacement maps to the whole
+    replacement, any other moves by what the replacements before it added or removed.
+    A span outside its raw text (of `raw_lengths`) is a ValueError.
+    """
+    names = pd.Index(pd.unique(np.concatenate([transcripts, log["transcript_id"].to_numpy()])))
+    lengths = np.array([raw_lengths.get(name, 0) for name in names], dtype=np.int64)
+    which = names.get_indexer(transcripts)
+    if len(starts) and (starts.min() < 0 or (ends > lengths[which]).any() or (ends < starts).any()):
+        raise ValueError("span outside the raw text")
+    if log.empty:  # nothing replaced: the texts are the same
+        return starts.copy(), np.maximum(ends, starts)
+    span = int(max(lengths.max(initial=0), log["end"].max() if len(log) else 0)) + 1
+    ordered = log.assign(_t=names.get_indexer(log["transcript_id"])).sort_values(["_t", "start"])
+    t = ordered["_t"].to_numpy(dtype=np.int64)
+    raw_start = ordered["start"].to_numpy(dtype=np.int64)
+    raw_end = ordered["end"].to_numpy(dtype=np.int64)
+    deid_start = ordered["deid_start"].to_numpy(dtype=np.int64)
+    deid_end = ordered["deid_end"].to_numpy(dtype=np.int64)
+    grew = (deid_end - deid_start) - (raw_end - raw_start)
+    # what the replacements up to and including each one added, within its transcript
+    total = np.cumsum(grew)
+    first_of = np.searchsorted(t, t, side="left")
+    shift = total - np.concatenate([[0], total])[first_of]
+    keys = t * span + raw_start
+
+    def last_replacement(offsets: np.ndarray, side: str) -> np.ndarray:
+        """Index of the transcript's last replacement starting at (side="right") or
+        before (side="left") each offset; -1 where there is none."""
+        found = np.searchsorted(keys, which * span + offsets, side=side) - 1
+        valid = found >= 0
+        valid[valid] = t[found[valid]] == which[valid]
+        return np.where(valid, found, -1)
+
+    def moved(offsets: np.ndarray, k: np.ndarray) -> np.ndarray:
+        return offsets + np.where(k >= 0, shift[np.maximum(k, 0)], 0)
+
+    k = last_replacement(starts, "right")
+    inside = (k >= 0) & (starts < raw_end[np.maximum(k, 0)])
+    derived_starts = np.where(inside, deid_start[np.maximum(k, 0)], moved(starts, k))
+    k = last_replacement(ends, "left")
+    inside = (k >= 0) & (ends <= raw_end[np.maximum(k, 0)])
+    derived_ends = np.where(inside, deid_end[np.maximum(k, 0)], moved(ends, k))
+    derived_ends = np.where(
+        ends <= starts, derived_starts, np.maximum(derived_ends, derived_starts)
+    )
+    return derived_starts, derived_ends
 
 
 def paragraph_numbers(text: str, offsets) -> np.ndarray:

@@ -14,11 +14,14 @@ from qualframe.coding.report import failure, report_frame, summarise_failures
 from qualframe.errors import QualframeError, ValidationFailed
 from qualframe.schemas import Segment
 
-TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".rtf", ".doc")
+TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".rtf", ".doc", ".odt", ".pdf")
+# quote and dash styles a word processor or spreadsheet substitutes, one character each
 _QUOTE_STYLES = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'}
+    | dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")
 )
 _WHITESPACE = re.compile(r"\s+")
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def locate_segments(
         )
     if export.empty:
         raise QualframeError("no coded segments: the export has a header but no rows", source)
-    transcript_ids = {t.casefold(): t for t in texts}
+    transcript_ids = transcript_lookup(texts)
     codes = code_lookup(codebook)
     records, located = [], []
     views: dict[str, tuple[str, list[int]]] = {}  # per transcript: its canonical view
@@ -207,14 +210,35 @@ def duplicate_records(rows: list[dict], source: str) -> list[dict]:
     return records
 
 
-def resolve_transcript(name: str, transcript_ids: Mapping[str, str]) -> str | None:
-    """The transcript id a document name refers to, ignoring case and a file extension."""
+def transcript_lookup(transcript_ids) -> dict:
+    """Every accepted spelling of each transcript id: the id in any case, and its letters
+    and digits alone with accents dropped (a file named "Entretien Élodie 3.docx" whose
+    transcript is "entretien_elodie_3"), unless two ids share that."""
+    lookup: dict = {t.casefold(): t for t in transcript_ids}
+    loose: dict[str, set[str]] = {}
+    for transcript_id in transcript_ids:
+        loose.setdefault(loose_name(transcript_id), set()).add(transcript_id)
+    for key, ids in loose.items():
+        if key:
+            lookup[("loose", key)] = next(iter(ids)) if len(ids) == 1 else None
+    return lookup
+
+
+def loose_name(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return _NOT_ALPHANUMERIC.sub("", ascii_name.casefold())
+
+
+def resolve_transcript(name: str, lookup: Mapping) -> str | None:
+    """The transcript id a document name refers to (see transcript_lookup), ignoring a
+    file extension; None when none or several."""
     name = name.strip()
     for suffix in TRANSCRIPT_SUFFIXES:
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
             break
-    return transcript_ids.get(name.casefold())
+    found = lookup.get(name.casefold())
+    return found if found is not None else lookup.get(("loose", loose_name(name)))
 
 
 def find_spans(

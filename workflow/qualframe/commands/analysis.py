@@ -6,6 +6,14 @@ import json
 from qualframe import io as qio
 from qualframe.commands.paths import csv_beside, read_texts
 from qualframe.errors import QualframeError
+from qualframe.schemas import MatrixCell
+
+CELL_TEXTS = (
+    MatrixCell.charted_text,
+    MatrixCell.excerpts,
+    MatrixCell.segment_ids,
+    MatrixCell.references,
+)
 
 
 def add_parsers(steps) -> None:
@@ -20,6 +28,9 @@ def add_parsers(steps) -> None:
         "--transcripts", nargs="*", default=[], help="de-identified transcripts, for coverage"
     )
     chart.add_argument("--sort-by", nargs="*", default=[], help="case attributes to order by")
+    chart.add_argument(
+        "--summaries", nargs="*", default=[], help="the analysts' cell summaries (Parquet)"
+    )
     chart.add_argument("--workbook", help="framework matrix workbook (.xlsx)")
     chart.add_argument("--long", required=True, help="long matrix, Parquet (+ .csv beside it)")
     chart.add_argument("--wide", required=True, help="wide matrix, Parquet (+ .csv beside it)")
@@ -61,7 +72,7 @@ def run_report(args) -> None:
         "transcripts": int(segments["transcript_id"].nunique()),
         "coded segments": len(segments),
         "coders": int(segments["coder"].nunique()),
-        "qualframe version": code_version(),
+        "qualframe version": code_version("report"),
         "config": json.loads(args.config_json),
     }
     page = render_report(
@@ -91,6 +102,7 @@ def run_chart(args) -> None:
             args.primary_coder or None,
             text_lengths=lengths or None,
             sort_by=args.sort_by,
+            cell_summaries=read_summaries(args.summaries),
         )
     except ValueError as exc:
         raise QualframeError(str(exc), path=args.segments) from exc
@@ -101,10 +113,21 @@ def run_chart(args) -> None:
         with qio.atomic_path(args.workbook) as tmp:
             tmp.write_bytes(framework_workbook(matrix, codebook, args.attributes))
     filled = int((matrix["n_segments"] > 0).sum())
+    summarised = int((matrix["summary"] != "").sum())
     print(
         f"framework matrix: {matrix['case_id'].nunique()} cases × "
-        f"{matrix['code_id'].nunique()} codes, {filled} of {len(matrix)} cells charted"
+        f"{matrix['code_id'].nunique()} codes, {filled} of {len(matrix)} cells charted, "
+        f"{summarised} summarised by the analysts"
     )
+
+
+def read_summaries(paths: list[str]):
+    """The analysts' cell summaries of every table in `paths` (None without any)."""
+    import pandas as pd
+
+    if not paths:
+        return None
+    return pd.concat([qio.read_parquet(path) for path in paths], ignore_index=True)
 
 
 def run_summarise(args) -> None:
@@ -117,13 +140,14 @@ def run_summarise(args) -> None:
         summarise_themes,
     )
 
-    matrix = qio.read_parquet(args.matrix)
+    # the cells' texts are not summarised: leave them on disk
+    matrix = qio.read_parquet(args.matrix, without=CELL_TEXTS)
     charted = select_segments(qio.read_parquet(args.segments), args.primary_coder or None)
     agreement = qio.read_parquet(args.agreement) if args.agreement else None
     summary = summarise_themes(matrix, args.attributes)
     cooccurrence = code_cooccurrence(matrix, charted)
     exemplars = exemplar_quotes(charted, qio.read_parquet(args.codebook), k=args.exemplars_per_code)
-    profiles = code_profiles(matrix, cooccurrence, exemplars, agreement)
+    profiles = code_profiles(matrix, cooccurrence, exemplars, agreement, summary)
     for table, path in (
         (summary, args.output),
         (profiles, args.profiles),

@@ -1,6 +1,7 @@
 """`qualframe manifest`, `verify` and `trace`: the audit trail of a run."""
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,7 +32,17 @@ def add_parsers(steps) -> None:
     manifest.set_defaults(run=run_manifest)
 
     verify = steps.add_parser("verify", help="re-hash every file of a run; fail on any change")
+    verify.add_argument(
+        "study", nargs="?", default=None, metavar="DIR", help="the study folder (default: here)"
+    )
     verify.add_argument("--manifest", default=DEFAULT_MANIFEST)
+    verify.add_argument(
+        "--run",
+        dest="run_id",
+        metavar="RUN_ID",
+        help="check against that run's kept manifest (`qualframe history`), telling changes "
+        "made by later runs from changes made outside the workflow",
+    )
     verify.add_argument("--json", action="store_true", help="print the findings as JSON")
     verify.set_defaults(run=run_verify)
 
@@ -86,12 +97,41 @@ def run_manifest(args) -> None:
 def run_verify(args) -> None:
     from qualframe.audit.verify import describe, verify_run
 
+    if args.study is not None:
+        enter_study(args.study)
+    if args.run_id:
+        verify_against_run(args)
+        return
     verification = verify_run(read_json(args.manifest), args.manifest)
     if args.json:
         print(json.dumps(verification._asdict(), indent=2, default=list))
     else:
         print(describe(verification))
     if verification.findings:
+        raise SystemExit(1)
+
+
+def enter_study(path: str) -> None:
+    """Work in the study folder: the paths in its manifests are relative to it."""
+    if not Path(path).is_dir():
+        raise QualframeError("not a folder", path=path)
+    os.chdir(path)
+
+
+def verify_against_run(args) -> None:
+    from qualframe.audit import later_runs
+
+    result = later_runs.verify_against_run(Path.cwd(), args.run_id)
+    if args.json:
+        explained = [
+            {**item.finding._asdict(), "later_run": item.later_run, "explanation": item.how}
+            for item in result.explained
+        ]
+        report = {**result.verification._asdict(), "run_id": args.run_id, "findings": explained}
+        print(json.dumps(report, indent=2, default=list))
+    else:
+        print(later_runs.describe(result))
+    if result.outside:
         raise SystemExit(1)
 
 

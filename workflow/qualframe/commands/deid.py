@@ -56,7 +56,23 @@ def add_parsers(steps) -> None:
     review.add_argument("--allow-list", required=True, help="study allow-list")
     review.add_argument("--low-confidence", type=float, default=0.6)
     review.add_argument("--table", required=True, help="review list CSV (restricted)")
-    review.add_argument("--page", required=True, help="review page HTML (restricted)")
+    review.add_argument(
+        "--pages",
+        required=True,
+        help="folder for the review pages (restricted): index.html and one page per "
+        "--texts input (a shard)",
+    )
+    review.add_argument(
+        "--evidence",
+        required=True,
+        help="propagation evidence CSV: each term searched for corpus-wide, why (restricted)",
+    )
+    review.add_argument(
+        "--summary-log",
+        nargs="*",
+        default=[],
+        help="what de-identification replaced in the charting summaries (restricted)",
+    )
     review.set_defaults(run=run_review)
 
     whole = steps.add_parser(
@@ -75,7 +91,9 @@ def add_parsers(steps) -> None:
     leaks = steps.add_parser(
         "leak-scan", help="fail if any replaced identifier appears in a published file"
     )
-    leaks.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
+    leaks.add_argument(
+        "--log", nargs="+", required=True, help="anonymisation log CSVs (restricted)"
+    )
     leaks.add_argument("--allow-list", required=True, help="study allow-list")
     leaks.add_argument("--scan", nargs="+", required=True, help="published files and folders")
     leaks.add_argument("--output", required=True, help="scan summary (JSON, no identifiers)")
@@ -146,6 +164,19 @@ def count_by_type(frame: pd.DataFrame) -> str:
     return ", ".join(f"{n} {t}" for t, n in counts.items()) or "none"
 
 
+def language_notes(texts: dict, ner_enabled: bool) -> list[str]:
+    """Sentences naming the transcripts in a language without a named-entity pipeline."""
+    from qualframe.deid.language import language_notes as notes
+    from qualframe.deid.ner import pipeline_installed
+
+    return notes(texts, pipeline_installed) if ner_enabled else []
+
+
+def print_notes(notes: list[str]) -> None:
+    for note in notes:
+        print(f"note: {note}")
+
+
 def run_detect(args) -> None:
     from qualframe.deid import detect_transcript
     from qualframe.schemas import Detection
@@ -154,7 +185,9 @@ def run_detect(args) -> None:
     ner = load_ner_model(args.ner_model, args.batch_size, enabled=not args.no_ner)
     allow = read_allow_list(args.allow_list)
     found = []
-    for transcript_id, text in read_texts(args.input).items():
+    texts = read_texts(args.input)
+    print_notes(language_notes(texts, ner is not None))
+    for transcript_id, text in texts.items():
         found.append(detect_transcript(transcript_id, text, register, allow, ner=ner))
         print(
             f"{transcript_id}: {len(found[-1])} candidate identifiers ({count_by_type(found[-1])})"
@@ -197,26 +230,113 @@ def run_pseudonymise(args) -> None:
     write_pseudonymised(result, texts, outputs, args.log, args.key)
 
 
-def write_review(raw_texts, log, detections, allow, low_confidence, table, page) -> None:
-    from qualframe.deid import review_candidates, review_html
+def review_findings(raw_texts, log, detections, allow, low_confidence, evidence=None):
+    """The review candidates and the propagation evidence (found again when not given)."""
+    from qualframe.deid import review_candidates
+    from qualframe.deid.allow import normalise_allow_list
+    from qualframe.deid.mentions import with_confidence
+    from qualframe.deid.propagate import find_mentions
 
     candidates = review_candidates(
         raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow
     )
+    if evidence is None:
+        allowed = normalise_allow_list(allow)
+        evidence = find_mentions(raw_texts, with_confidence(detections), allowed)[1]
+    return candidates, evidence
+
+
+def write_review_tables(candidates, evidence, table, evidence_path) -> None:
+    """Write the review list and the propagation evidence (CSV, restricted)."""
     qio.make_restricted_dir(Path(table).parent)
     qio.write_csv(candidates, table, restricted=True)
+    qio.make_restricted_dir(Path(evidence_path).parent)
+    qio.write_csv(evidence, evidence_path, restricted=True)
+
+
+def write_review(
+    raw_texts,
+    log,
+    detections,
+    allow,
+    low_confidence,
+    table,
+    page,
+    evidence_path,
+    evidence=None,
+    notes=None,
+) -> None:
+    """Write the review list (CSV), the propagation evidence beside it and the review page."""
+    from qualframe.deid import review_html
+
+    candidates, evidence = review_findings(
+        raw_texts, log, detections, allow, low_confidence, evidence
+    )
+    write_review_tables(candidates, evidence, table, evidence_path)
     qio.make_restricted_dir(Path(page).parent)
-    html = review_html(raw_texts, log, candidates, title="De-identification review")
+    if notes is None:
+        notes = language_notes(raw_texts, ner_enabled=True)
+    html = review_html(
+        raw_texts,
+        log,
+        candidates,
+        title="De-identification review",
+        evidence=evidence,
+        notes=notes,
+    )
     qio.write_text(page, html, restricted=True)
     print(f"review: {len(candidates)} places to check in {len(raw_texts)} transcripts")
 
 
+def text_groups(paths: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """({transcript id: text}, {group: its transcript ids}) of `read_texts` inputs, one
+    group per input named by its file name without the extension (a shard's number)."""
+    texts: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        found = read_texts([path])
+        name = Path(path).stem
+        while name in groups:  # the same name in two folders
+            name += "_"
+        texts.update(found)
+        groups[name] = list(found)
+    return texts, groups
+
+
 def run_review(args) -> None:
-    texts = read_texts(args.texts)
+    from qualframe.deid import review_pages
+
+    texts, groups = text_groups(args.texts)
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
-    write_review(texts, log, detections, allow, args.low_confidence, args.table, args.page)
+    candidates, evidence = review_findings(texts, log, detections, allow, args.low_confidence)
+    write_review_tables(candidates, evidence, args.table, args.evidence)
+    appendix = ""
+    if args.summary_log:
+        from qualframe.charting.review import replacements_section
+
+        summary_logs = [qio.read_csv(path) for path in args.summary_log]
+        appendix = replacements_section(pd.concat(summary_logs, ignore_index=True))
+    pages = review_pages(
+        texts,
+        groups,
+        log,
+        candidates,
+        title="De-identification review",
+        evidence=evidence,
+        notes=language_notes(texts, ner_enabled=True),
+        appendix=appendix,
+    )
+    folder = qio.make_restricted_dir(args.pages)
+    for old in folder.glob("*.html"):  # the pages of an earlier run
+        old.unlink()
+    for name, html in pages.items():
+        qio.write_text(Path(args.pages) / name, html, restricted=True)
+    print(
+        f"review: {len(candidates)} places to check in {len(texts)} transcripts, "
+        f"on {len(pages) - 1} pages and {args.pages}/index.html"
+    )
 
 
 def deid_settings(config_path: str | None) -> dict:
@@ -246,6 +366,8 @@ def run_deidentify(args) -> None:
     ner = load_ner_model(
         settings["ner"]["model"], settings["ner"]["batch_size"], settings["ner"]["enabled"]
     )
+    notes = language_notes(texts, ner is not None)
+    print_notes(notes)
     detections = pd.concat(
         [detect_transcript(tid, text, register, allow, ner=ner) for tid, text in texts.items()],
         ignore_index=True,
@@ -264,6 +386,9 @@ def run_deidentify(args) -> None:
             settings["review_confidence"],
             review / "review.csv",
             review / "review.html",
+            review / "propagation.csv",
+            evidence=result.evidence,
+            notes=notes,
         )
 
 
@@ -271,7 +396,9 @@ def run_leak_scan(args) -> None:
     from qualframe.deid.leaks import find_leaks, leak_terms, published_texts
 
     Path(args.findings).unlink(missing_ok=True)
-    terms = leak_terms(qio.read_anonymisation_log(args.log), read_allow_list(args.allow_list))
+    # the transcripts' log, and the charting summaries' logs: names only a summary held
+    logs = pd.concat([qio.read_anonymisation_log(path) for path in args.log], ignore_index=True)
+    terms = leak_terms(logs, read_allow_list(args.allow_list))
     texts = published_texts(args.scan)
     leaks = find_leaks(terms, texts)
     if leaks:

@@ -30,6 +30,13 @@ def add_parsers(steps) -> None:
     )
     run.add_argument("study", metavar="DIR", help="the study folder (holding config.yaml)")
     run.add_argument(
+        "--unattended",
+        action="store_true",
+        help="for cron and scrontab: never prompt; skip (exit 0) while another run of the "
+        "study is alive; remove a lock a dead run left; log to DIR/logs/runs/<run-id>.log "
+        "and print only when the run fails",
+    )
+    run.add_argument(
         "snakemake_options",
         nargs=argparse.REMAINDER,
         metavar="SNAKEMAKE_OPTION",
@@ -87,13 +94,26 @@ def snakemake_argv(study: Path, workflow: Path, options: Sequence[str] = ()) -> 
 
 
 def run_study(args) -> None:
+    from qualframe.runs import runner
+
     study = Path(args.study).resolve()
     study_config(study)
-    argv = snakemake_argv(study, workflow_dir(), args.snakemake_options)
-    print("snakemake " + shlex.join(argv), flush=True)
+    # `--unattended` after DIR arrives among the snakemake options
+    options = [option for option in args.snakemake_options if option != "--unattended"]
+    unattended = args.unattended or len(options) < len(args.snakemake_options)
+    if unattended:
+        options.append("--rerun-incomplete")  # what a killed run left is made again
+    argv = snakemake_argv(study, workflow_dir(), options)
     # the steps call `qualframe`: the one installed beside this interpreter
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    status = subprocess.run([sys.executable, "-m", "snakemake", *argv], env=env).returncode
+    command = [sys.executable, "-m", "snakemake", *argv]
+    if not unattended:
+        print("snakemake " + shlex.join(argv), flush=True)
+    if runner.is_a_run(options):  # locked and recorded in the run history
+        unlock = [sys.executable, "-m", "snakemake", *snakemake_argv(study, workflow_dir())]
+        status = runner.run_study(study, command, [*unlock, "--unlock"], unattended, env)
+    else:
+        status = subprocess.run(command, env=env).returncode
     if status:
         raise SystemExit(status)

@@ -14,7 +14,8 @@ from qualframe.deid.pseudonymise import (
     pseudonymise_corpus,
 )
 from qualframe.deid.register import Register, build_register
-from qualframe.deid.review import review_candidates, review_html
+from qualframe.deid.review import review_candidates
+from qualframe.deid.review_page import review_html, review_pages
 
 __all__ = [
     "DEFAULT_ALLOW_LIST",
@@ -31,4 +32,5 @@ __all__ = [
     "pseudonymise_corpus",
     "review_candidates",
     "review_html",
+    "review_pages",
 ]

@@ -10,6 +10,8 @@ import pyarrow as pa
 from pandera.typing import DataFrame
 
 from qualframe.deid.allow import is_allowed, normalise_allow_list
+from qualframe.deid.language import language_at, text_language
+from qualframe.deid.lexicon import is_common_word, is_function_phrase
 from qualframe.deid.ner import NerModel, find_entities
 from qualframe.deid.register import Register, build_matcher, find_register_terms, find_terms
 from qualframe.deid.rules import (
@@ -20,6 +22,7 @@ from qualframe.deid.rules import (
     find_suffixed_names_uncased,
     find_unfamiliar_words,
 )
+from qualframe.deid.speakers import find_speaker_names, role_label_spans
 from qualframe.deid.words import is_mostly_lower_case, restore_case
 from qualframe.schemas import Detection
 
@@ -114,8 +117,11 @@ def find_candidates(text: str, register: Register, ner: NerModel | None) -> list
     else found anything.
     """
     lower_case_text = is_mostly_lower_case(text)
-    view = restore_case(text) if lower_case_text else text
+    # case restoration knows English words only
+    restore = lower_case_text and text_language(text) == "en"
+    view = restore_case(text) if restore else text
     hits = find_structured(text) + find_name_patterns(view) + find_register_terms(register, text)
+    hits += find_speaker_names(text)
     if lower_case_text:
         hits += find_suffixed_names_uncased(text)
     if ner is not None:
@@ -125,8 +131,21 @@ def find_candidates(text: str, register: Register, ner: NerModel | None) -> list
     unfamiliar = find_unfamiliar_words(view)
     if lower_case_text:  # "unfamiliar" is only "not in the dictionary": trust it less
         unfamiliar = [hit._replace(confidence=0.3) for hit in unfamiliar]
-    hits += [hit for hit in unfamiliar if 1 not in covered[hit.start : hit.end]]
+    hits += [
+        hit
+        for hit in unfamiliar
+        if 1 not in covered[hit.start : hit.end] and is_unfamiliar_here(text, hit)
+    ]
     return [hit._replace(text=text[hit.start : hit.end]) for hit in hits]
+
+
+def is_unfamiliar_here(text: str, hit: Hit) -> bool:
+    """Return whether an unfamiliar (non-English) word is also no common word of the
+    language of its paragraph: in French, "Donc" and "Alors" are no names."""
+    language = language_at(text, hit.start)
+    return language == "en" or not (
+        is_common_word(hit.text, (language,)) or is_function_phrase(hit.text, (language,))
+    )
 
 
 def detect_transcript(
@@ -142,9 +161,10 @@ def detect_transcript(
     allow-list terms and optionally a `load_ner` model (None: rules and register only).
     Runs the rules, the name patterns, the register and the model; drops mentions on or
     inside an allow-list term and mentions inside an existing placeholder such as
-    "[PERSON_3]". Every row has a confidence in [0, 1]: validated rules 0.95-1, the
-    register 1, the model by label, weak heuristics lower. Overlapping detections are
-    kept; `pseudonymise_corpus` resolves them.
+    "[PERSON_3]" or on a role speaker label ("Interviewer:", "INT:"); a speaker label
+    that is a name is a PERSON ("rule:speaker"). Every row has a confidence in [0, 1]:
+    validated rules 0.95-1, the register 1, the model by label, weak heuristics lower.
+    Overlapping detections are kept; `pseudonymise_corpus` resolves them.
 
     The frame is built to the Detection model but not validated here: pandera's
     per-call cost would halve the speed of rules-only detection on interview-length
@@ -152,7 +172,7 @@ def detect_transcript(
     """
     allow_list = list(allow_list)
     allowed = normalise_allow_list(allow_list)
-    skip = placeholder_spans(text)
+    skip = placeholder_spans(text) + role_label_spans(text)
     inside_allowed = allowed_spans(text, allow_list)
     hits = {
         hit

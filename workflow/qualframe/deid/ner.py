@@ -10,8 +10,11 @@ case-restored copy of the same length, so offsets stay valid.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from qualframe.deid.language import PIPELINES, language_at, text_language
+from qualframe.deid.lexicon import is_common_word
 from qualframe.deid.rules import SUFFIX_TYPES, Hit
 from qualframe.deid.words import (
     ABBREVIATED_TITLES,
@@ -45,12 +48,13 @@ EMBEDDING_COMPONENTS = ("tok2vec", "transformer")
 # Dates, times and numbers come from rules; nationalities, events and laws identify no one.
 LABEL_TYPES = {
     "PERSON": "PERSON",
+    "PER": "PERSON",  # French and other WikiNER-trained pipelines
     "ORG": "ORG",
     "GPE": "LOCATION",
     "LOC": "LOCATION",
     "FAC": "LOCATION",
 }
-LABEL_CONFIDENCE = {"PERSON": 0.85, "ORG": 0.75, "GPE": 0.85, "LOC": 0.75, "FAC": 0.75}
+LABEL_CONFIDENCE = {"PERSON": 0.85, "PER": 0.85, "ORG": 0.75, "GPE": 0.85, "LOC": 0.75, "FAC": 0.75}
 SPEAKER_LABELS = frozenset(
     {
         "interviewer",
@@ -84,11 +88,40 @@ LOWER_CASE_FACTOR = 0.8
 
 @dataclass(frozen=True)
 class NerModel:
-    """A loaded spaCy pipeline reduced to entity recognition, and its batch size."""
+    """A loaded spaCy pipeline reduced to entity recognition, and its batch size.
+
+    Paragraphs in another language go to that language's pipeline (`language.PIPELINES`)
+    when it is installed, loaded the first time one is met; paragraphs in a language
+    without one get no NER (rules and register only).
+    """
 
     nlp: Any
     model: str
     batch_size: int
+
+    def pipeline(self, language: str) -> Any | None:
+        """Return the pipeline for a language code, or None when none is installed."""
+        if language == self.nlp.lang:
+            return self.nlp
+        return installed_pipeline(language)
+
+
+@lru_cache(maxsize=8)
+def installed_pipeline(language: str) -> Any | None:
+    """Return the first installed pipeline of `language.PIPELINES` for a language, or None."""
+    import spacy
+
+    for name in PIPELINES.get(language, ()):
+        if spacy.util.is_package(name):
+            return load_ner(name).nlp
+    return None
+
+
+def pipeline_installed(language: str) -> bool:
+    """Return whether a pipeline of `language.PIPELINES` is installed for a language."""
+    import spacy
+
+    return any(spacy.util.is_package(name) for name in PIPELINES.get(language, ()))
 
 
 def missing_model_error(model: str) -> ValueError:
@@ -241,14 +274,18 @@ def is_junk(span: str) -> bool:
     )
 
 
-def is_common_word_opening(text: str, start: int, end: int) -> bool:
-    """Return whether an entity is one English word opening a sentence ("Children's…").
+def is_common_word_opening(text: str, start: int, end: int, language: str = "en") -> bool:
+    """Return whether an entity is one common word opening a sentence ("Children's…").
 
     Capitalised only by position, such a word is more often a noun than a name; a name
     so dropped ("Hope") is still found where it occurs in mid-sentence.
     """
     span = text[start:end]
-    return len(span.split()) == 1 and is_english_word(span) and is_sentence_start(text, start)
+    return (
+        len(span.split()) == 1
+        and is_sentence_start(text, start)
+        and (is_english_word(span) if language == "en" else is_common_word(span, (language,)))
+    )
 
 
 def entity_confidence(label: str, span: str, lower_case_text: bool) -> float:
@@ -306,15 +343,37 @@ def corrected_type(entity_type: str, span: str) -> str:
 def find_entities(ner: NerModel, text: str) -> list[Hit]:
     """Return people, organisations and places in `text` found by the model ("ner").
 
-    Takes a `load_ner` model and one transcript's normalised text; runs the model on
-    each paragraph (on a case-restored copy when the text is mostly lower case) and
-    returns hits with offsets and text of the original, sorted by start. PERSON, ORG and
-    GPE/LOC/FAC (as LOCATION) are kept; other labels are left to the rules.
+    Takes a `load_ner` model and one transcript's normalised text; runs the pipeline of
+    each paragraph's language on it (on a case-restored copy when an English text is
+    mostly lower case; none when the language has no pipeline) and returns hits with
+    offsets and text of the original, sorted by start. PERSON/PER, ORG and GPE/LOC/FAC
+    (as LOCATION) are kept; other labels are left to the rules.
     """
     lower_case_text = is_mostly_lower_case(text)
-    view = restore_case(text) if lower_case_text else text
-    lines = paragraphs(view)
-    docs = ner.nlp.pipe((line for _, line in lines), batch_size=ner.batch_size)
+    # case restoration knows English words only
+    restore = lower_case_text and text_language(text) == "en"
+    view = restore_case(text) if restore else text
+    by_language: dict[str, list[tuple[int, str]]] = {}
+    for offset, line in paragraphs(view):
+        by_language.setdefault(language_at(text, offset), []).append((offset, line))
+    hits = []
+    for language, lines in sorted(by_language.items()):
+        nlp = ner.pipeline(language)
+        if nlp is not None:
+            hits += entities_in(nlp, ner.batch_size, (text, view), lines, language)
+    return sorted(hits, key=lambda hit: (hit.start, hit.end))
+
+
+def entities_in(
+    nlp: Any, batch_size: int, texts: tuple[str, str], lines: list[tuple[int, str]], language: str
+) -> list[Hit]:
+    """Return the tidied entities one pipeline finds in some paragraphs of a text.
+
+    `texts` is (the text, the view the model reads: the same or a case-restored copy).
+    """
+    text, view = texts
+    lower_case_text = is_mostly_lower_case(text)
+    docs = nlp.pipe((line for _, line in lines), batch_size=batch_size)
     hits = []
     for (offset, _), doc in zip(lines, docs, strict=True):
         for entity in doc.ents:
@@ -325,8 +384,9 @@ def find_entities(ner: NerModel, text: str) -> list[Hit]:
             if TITLE_BEFORE.search(view, max(0, start - 12), start):
                 entity_type = "PERSON"  # "Dr Nadia Quist", even if read as an organisation
             start, end = trimmed_span(view, start, end, entity_type, not lower_case_text)
-            if is_junk(view[start:end]) or is_common_word_opening(view, start, end):
+            span = view[start:end]
+            if is_junk(span) or is_common_word_opening(view, start, end, language):
                 continue
-            confidence = entity_confidence(entity.label_, view[start:end], lower_case_text)
+            confidence = entity_confidence(entity.label_, span, lower_case_text)
             hits.append(Hit(start, end, entity_type, text[start:end], "ner", confidence))
-    return sorted(hits, key=lambda hit: (hit.start, hit.end))
+    return hits

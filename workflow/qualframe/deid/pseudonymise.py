@@ -10,46 +10,31 @@ every replacement with its offsets in both the raw and the de-identified text, t
 detectors that found it and how confident they were.
 """
 
-import bisect
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from qualframe.deid.allow import (
-    TITLE_PREFIX,
-    is_allowed,
-    is_title,
-    normalise_allow_list,
-    normalise_entity,
-)
-from qualframe.deid.detect import inside_any, placeholder_spans
-from qualframe.deid.register import TermMatcher, build_matcher, find_terms, fold_case
+from qualframe.deid.allow import normalise_allow_list, normalise_entity
+from qualframe.deid.mentions import Mention, with_confidence
+from qualframe.deid.propagate import find_mentions
 from qualframe.deid.surrogates import (
     SurrogateRequest,
     assign_surrogates,
     is_surname_mention,
     match_case,
 )
-from qualframe.deid.words import is_english_word, is_mostly_lower_case
 from qualframe.schemas import (
     ENTITY_TYPES,
     REPLACEMENT_STYLES,
     AnonymisationLog,
-    Detection,
     PseudonymKey,
 )
 
 STYLES = REPLACEMENT_STYLES
-PROPAGATED = "propagated"
-NAMED_TYPES = ("PERSON", "ORG", "LOCATION")
-POSSESSIVE_SPAN = re.compile(r"(?:['’][sS]|(?<=[sS])['’])$")
-PART_PUNCTUATION = ".,;:!?\"'’‘“”()"
-MIN_PART_LENGTH = 2
 TITLE_WINDOW = 16  # characters before a one-word name searched for a title ("Cllr. ")
 EXISTING_PLACEHOLDER = re.compile(r"\[(" + "|".join(ENTITY_TYPES) + r")_(\d+)\]")
 LOG_COLUMNS = [
@@ -74,247 +59,15 @@ class Pseudonymised:
     """What `pseudonymise_corpus` returns.
 
     `texts`: {transcript id: de-identified text}; `log`: an AnonymisationLog with a
-    `confidence` column; `key`: the PseudonymKey to pass to the next run.
+    `confidence` column; `key`: the PseudonymKey to pass to the next run; `evidence`:
+    one row per term searched for across the corpus, with what the corpus says about it
+    and whether it was propagated (`propagate.EVIDENCE_COLUMNS`; restricted).
     """
 
     texts: dict[str, str]
     log: pd.DataFrame
     key: pd.DataFrame
-
-
-class Mention(NamedTuple):
-    """One span to replace: offsets, entity type, its text, who found it, how sure.
-
-    `detectors` is sorted and without repeats; "propagated" only when no detector found
-    the span itself.
-    """
-
-    start: int
-    end: int
-    entity_type: str
-    text: str
-    detectors: tuple[str, ...]
-    confidence: float
-
-    @property
-    def detector(self) -> str:
-        """Return the detectors joined by "+" ("ner+register"), as the log shows them."""
-        return "+".join(self.detectors)
-
-
-# --- per-transcript spans ----------------------------------------------------------------
-
-
-def detector_rank(detector: str) -> int:
-    """Return how much a detector is trusted when spans tie: lower wins.
-
-    Structured rules beat the register, the register beats other detectors, and
-    anything detected beats a propagated match.
-    """
-    if detector.startswith("rule:"):
-        return 0
-    if detector == "register":
-        return 1
-    return 3 if detector == PROPAGATED else 2
-
-
-def mention_rank(mention: Mention) -> int:
-    """Return the rank of a mention's most trusted detector (`detector_rank`)."""
-    return min(map(detector_rank, mention.detectors))
-
-
-def overlapping(a: Mention, b: Mention) -> bool:
-    """Return whether two mentions share at least one character."""
-    return a.start < b.end and b.start < a.end
-
-
-def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
-    """Return `mentions` without overlaps, sorted by start.
-
-    Where mentions overlap, the longest is kept; ties go to the more trusted detector
-    (`mention_rank`), then to the more confident, then to the earliest. A dropped
-    mention of the same entity type as a kept one it overlaps lends it its detectors
-    and confidence (`absorb`).
-    """
-    starts: list[int] = []
-    kept: list[Mention] = []
-    dropped: list[Mention] = []
-    ranked = sorted(
-        mentions, key=lambda m: (m.start - m.end, mention_rank(m), -m.confidence, m.start)
-    )
-    for mention in ranked:
-        i = bisect.bisect_left(starts, mention.start)
-        clashes_before = i > 0 and kept[i - 1].end > mention.start
-        clashes_after = i < len(kept) and kept[i].start < mention.end
-        if clashes_before or clashes_after:
-            dropped.append(mention)
-        else:
-            starts.insert(i, mention.start)
-            kept.insert(i, mention)
-    return absorb(kept, dropped, starts)
-
-
-def absorb(kept: list[Mention], dropped: list[Mention], starts: list[int]) -> list[Mention]:
-    """Return `kept` with the detectors and confidence of overlapping same-type `dropped`.
-
-    Takes kept mentions sorted by start, the mentions that lost to them and the kept
-    starts. A span found by "ner" inside one found by "register" lists "ner+register";
-    its confidence is the highest. "propagated" is listed only when nothing else is.
-    """
-    detectors = [set(mention.detectors) for mention in kept]
-    confidence = [mention.confidence for mention in kept]
-    for loser in dropped:
-        j = max(bisect.bisect_right(starts, loser.start) - 1, 0)
-        while j < len(kept) and kept[j].start < loser.end:
-            if overlapping(kept[j], loser) and kept[j].entity_type == loser.entity_type:
-                detectors[j] |= set(loser.detectors)
-                confidence[j] = max(confidence[j], loser.confidence)
-            j += 1
-    merged = []
-    for mention, found_by, sure in zip(kept, detectors, confidence, strict=True):
-        if len(found_by) > 1:
-            found_by.discard(PROPAGATED)
-        merged.append(mention._replace(detectors=tuple(sorted(found_by)), confidence=sure))
-    return merged
-
-
-def trim_to_name(mention: Mention) -> Mention:
-    """Return a named-entity mention without a trailing possessive or a person's title.
-
-    "Priya's" becomes "Priya" and "Dr Helen Marsh" becomes "Helen Marsh", so the
-    "'s" and the title stay readable next to the replacement. Other mentions are
-    returned as they are.
-    """
-    if mention.entity_type not in NAMED_TYPES:
-        return mention
-    start, end = mention.start, mention.end
-    possessive = POSSESSIVE_SPAN.search(mention.text)
-    if possessive and possessive.start() > 0:
-        end = mention.start + possessive.start()
-    title = TITLE_PREFIX.match(mention.text) if mention.entity_type == "PERSON" else None
-    if title and mention.start + title.end() < end:
-        start = mention.start + title.end()
-    offset = start - mention.start
-    return mention._replace(start=start, end=end, text=mention.text[offset : offset + end - start])
-
-
-def with_confidence(detections: pd.DataFrame) -> pd.DataFrame:
-    """Return a Detection frame, adding `confidence` 1.0 when the detector gave none."""
-    if "confidence" not in detections.columns:
-        detections = detections.assign(confidence=1.0)
-    return Detection.validate(detections.astype({"confidence": "float64"}))
-
-
-def detections_by_transcript(
-    texts: Mapping[str, str], detections: pd.DataFrame
-) -> dict[str, list[Mention]]:
-    """Return {transcript id: mentions} for every transcript in `texts`.
-
-    A `detector` already joined by "+" is split; a detection without a letter or digit
-    is dropped. Raises ValueError naming the 1-based
-    detection row whose transcript is unknown or whose `text` is not the text at its
-    offsets.
-    """
-    mentions: dict[str, list[Mention]] = {transcript_id: [] for transcript_id in texts}
-    columns = ["transcript_id", "start", "end", "entity_type", "text", "detector", "confidence"]
-    rows = detections[columns].itertuples(index=False)
-    for row_number, (tid, start, end, entity_type, text, detector, confidence) in enumerate(
-        rows, start=1
-    ):
-        if tid not in texts:
-            raise ValueError(f"detection row {row_number}: unknown transcript {tid!r}")
-        if texts[tid][start:end] != text:
-            raise ValueError(
-                f"detection row {row_number}: {text!r} is not the text at {tid}[{start}:{end}]"
-            )
-        if not any(char.isalnum() for char in text):
-            continue  # punctuation or blanks identify no one, and would match everywhere
-        found_by = tuple(sorted(set(str(detector).split("+"))))
-        mentions[tid].append(
-            Mention(int(start), int(end), entity_type, text, found_by, float(confidence))
-        )
-    return mentions
-
-
-# --- propagation -------------------------------------------------------------------------
-
-
-def name_parts(full_name: str, allowed: frozenset[str]) -> list[str]:
-    """Return the words of a person's name worth searching for on their own.
-
-    Titles, words shorter than two characters and allow-listed words are skipped.
-    """
-    parts = (word.strip(PART_PUNCTUATION) for word in full_name.split())
-    return [
-        part
-        for part in parts
-        if len(part) >= MIN_PART_LENGTH
-        and not is_title(part)
-        and not is_allowed(part, "PERSON", allowed)
-    ]
-
-
-def search_terms(
-    detected: Mapping[str, list[Mention]], allowed: frozenset[str]
-) -> tuple[dict[str, str], dict[tuple[str, str], float]]:
-    """Return the terms to search for across the corpus and how sure each one is.
-
-    Takes the resolved detections per transcript and the normalised allow-list. Every
-    detected surface is a term, and so is each part of a multi-word person name; the
-    first entity type seen (transcripts in id order, then by start) wins for a term.
-    Returns {surface: entity type} and {(entity type, folded surface): the highest
-    confidence of the detections it comes from}.
-    """
-    terms: dict[str, str] = {}
-    confidence: dict[tuple[str, str], float] = {}
-    for transcript_id in sorted(detected):
-        for mention in detected[transcript_id]:
-            surfaces = [mention.text]
-            if mention.entity_type == "PERSON" and len(mention.text.split()) > 1:
-                surfaces += name_parts(mention.text, allowed)
-            for surface in surfaces:
-                # an age is a fact about one person at one moment: the same number
-                # elsewhere ("fourteen hours") is not that person
-                if mention.entity_type == "AGE" or is_allowed(
-                    surface, mention.entity_type, allowed
-                ):
-                    continue
-                terms.setdefault(surface, mention.entity_type)
-                key = (mention.entity_type, fold_case(surface))
-                confidence[key] = max(confidence.get(key, 0.0), mention.confidence)
-    return terms, confidence
-
-
-def propagated_mentions(
-    text: str, matcher: TermMatcher, confidence: Mapping[tuple[str, str], float]
-) -> list[Mention]:
-    """Return every whole-word, case-insensitive occurrence of the matcher's terms in `text`.
-
-    Takes the text, a matcher built from `search_terms` and the terms' confidence;
-    occurrences inside an existing placeholder are skipped. A possessive stays outside
-    the match ("Priya" in "Priya's").
-    """
-    placeholders = placeholder_spans(text)
-    cased = not is_mostly_lower_case(text)
-    return [
-        Mention(
-            start,
-            end,
-            entity_type,
-            text[start:end],
-            (PROPAGATED,),
-            confidence.get((entity_type, fold_case(text[start:end])), 1.0),
-        )
-        for start, end, entity_type in find_terms(matcher, text)
-        if not inside_any(start, end, placeholders)
-        and not (cased and is_common_word_in_lower_case(text[start:end]))
-    ]
-
-
-def is_common_word_in_lower_case(occurrence: str) -> bool:
-    """A lower-case occurrence of a one-word name that is also an English word ("price"
-    for "Price") is the word, not the name, in a text that otherwise uses capitals."""
-    return " " not in occurrence and occurrence[:1].islower() and is_english_word(occurrence)
+    evidence: pd.DataFrame
 
 
 # --- entity identity and numbering -------------------------------------------------------
@@ -589,26 +342,6 @@ def first_examples(texts: Mapping[str, str], final: Mapping[str, list[Mention]])
     return examples, surname_keys
 
 
-def find_mentions(
-    texts: Mapping[str, str], detections: pd.DataFrame, allowed: frozenset[str]
-) -> dict[str, list[Mention]]:
-    """Return {transcript id: the non-overlapping mentions to replace, sorted by start}.
-
-    Detections are trimmed to names and resolved per transcript; then every detected
-    surface and person-name part is searched for in every transcript, and detections
-    and these propagated matches are resolved together.
-    """
-    order = sorted(texts)
-    raw = detections_by_transcript(texts, detections)
-    detected = {tid: resolve_overlaps(map(trim_to_name, raw[tid])) for tid in order}
-    terms, confidence = search_terms(detected, allowed)
-    matcher = build_matcher(terms)
-    return {
-        tid: resolve_overlaps(detected[tid] + propagated_mentions(texts[tid], matcher, confidence))
-        for tid in order
-    }
-
-
 def pseudonymise_corpus(
     texts: Mapping[str, str],
     detections: pd.DataFrame,
@@ -634,7 +367,7 @@ def pseudonymise_corpus(
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     detections = with_confidence(detections)
     previous = checked_key(key)
-    final = find_mentions(texts, detections, normalise_allow_list(allow_list))
+    final, evidence = find_mentions(texts, detections, normalise_allow_list(allow_list))
     order = sorted(texts)
     keys_in_order = [entity_key(mention) for tid in order for mention in final[tid]]
     known = by_entity_key(previous, "number")
@@ -649,7 +382,8 @@ def pseudonymise_corpus(
             values = [match_case(v, m.text) for v, m in zip(values, final[tid], strict=True)]
         texts_out[tid], transcript_rows = replace_spans(tid, texts[tid], final[tid], values)
         rows += transcript_rows
-    return Pseudonymised(texts_out, log_frame(rows), key_frame(numbers, replacements, style))
+    log, key_out = log_frame(rows), key_frame(numbers, replacements, style)
+    return Pseudonymised(texts_out, log, key_out, evidence)
 
 
 def map_offset(log: pd.DataFrame, offset: int, side: str = "start") -> int:

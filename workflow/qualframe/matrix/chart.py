@@ -8,7 +8,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from qualframe.schemas import Codebook, MatrixCell, Segment
+from qualframe.charting.layout import source_label
+from qualframe.schemas import CellSummary, Codebook, MatrixCell, Segment
 
 EXCERPT_SEPARATOR = "\n\n"
 # Optional columns of the coded segments, in order of preference for the analyst's summary.
@@ -158,6 +159,7 @@ def chart_matrix(
     *,
     text_lengths: Mapping[str, int] | None = None,
     sort_by: list[str] | None = None,
+    cell_summaries: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Long framework matrix: every case × every code, including empty cells.
 
@@ -172,8 +174,12 @@ def chart_matrix(
     code's segments (overlaps count once); `rating` is the mean of the segments' ratings
     rounded half away from zero, or NA; `charted_text` holds, per segment, the analyst's
     summary when it has one, else the verbatim excerpt, each followed by its reference;
-    `excerpts` always holds the verbatim excerpts with references. Returns a frame
-    validating as schemas.MatrixCell, sorted by case (see `sort_by`) and codebook order.
+    `excerpts` always holds the verbatim excerpts with references. `cell_summaries`, if
+    given (schemas.CellSummary: the analysts' cell summaries from their charting
+    workbooks), fill `summary` and `summary_source` (see `attach_summaries`), and a
+    summarised cell's `charted_text` is its summary followed by its excerpts' references.
+    Returns a frame validating as schemas.MatrixCell, sorted by case (see `sort_by`) and
+    codebook order.
     """
     charted = select_segments(segments, primary_coder).sort_values(
         [Segment.case_id, Segment.start, Segment.end, Segment.segment_id], kind="stable"
@@ -238,7 +244,46 @@ def chart_matrix(
         RATING,
         *TEXT_COLUMNS,
     ]
-    return MatrixCell.validate(matrix[columns].reset_index(drop=True))
+    matrix = attach_summaries(matrix[columns].reset_index(drop=True), cell_summaries)
+    return MatrixCell.validate(matrix)
+
+
+def attach_summaries(matrix: pd.DataFrame, summaries: pd.DataFrame | None) -> pd.DataFrame:
+    """`matrix` with `summary` and `summary_source` per cell ("" where none).
+
+    A cell with several summaries (when the study allows it) holds them in workbook,
+    sheet and cell order, separated by a blank line, and their sources separated by "; ".
+    A summarised cell's `charted_text` becomes the summary, then its excerpts' references.
+    """
+    keys = [MatrixCell.case_id, MatrixCell.code_id]
+    if summaries is None or summaries.empty:
+        return matrix.assign(**{MatrixCell.summary: "", MatrixCell.summary_source: ""})
+    sources = [
+        source_label(workbook, sheet, cell)
+        for workbook, sheet, cell in zip(
+            summaries["workbook"], summaries["sheet"], summaries["cell"], strict=True
+        )
+    ]
+    per_cell = (
+        summaries.assign(_source=sources)
+        .groupby(keys, sort=False)
+        .agg(
+            **{
+                MatrixCell.summary: (CellSummary.summary, EXCERPT_SEPARATOR.join),
+                MatrixCell.summary_source: ("_source", "; ".join),
+            }
+        )
+    )
+    matrix = matrix.merge(per_cell, how="left", left_on=keys, right_index=True)
+    for column in (MatrixCell.summary, MatrixCell.summary_source):
+        matrix[column] = matrix[column].fillna("").astype(str)
+    summarised = matrix[MatrixCell.summary] != ""
+    refs = matrix[MatrixCell.references]
+    with_refs = matrix[MatrixCell.summary].where(
+        refs == "", matrix[MatrixCell.summary] + " " + refs
+    )
+    matrix[MatrixCell.charted_text] = with_refs.where(summarised, matrix[MatrixCell.charted_text])
+    return matrix
 
 
 TEXT_COLUMNS = (

@@ -12,10 +12,11 @@ import zipfile
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qualframe.charting.counts import summary_counts
 from qualframe.io import FORMULA_STARTS
 from qualframe.matrix.chart import COVERAGE, RATING, trim
 from qualframe.schemas import Codebook, MatrixCell
@@ -27,6 +28,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Characters Excel refuses in a sheet name.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 COUNTS_SHEET = "Counts"
+CHARTING_SHEET = "Charting"
+SUMMARISED = PatternFill("solid", start_color="E8F1FA", end_color="E8F1FA")
 CODEBOOK_SHEET = "Codebook"
 SUMMARY_SHEET = "Theme summary"
 CODE_COLUMN_WIDTH = 60
@@ -57,7 +60,9 @@ def framework_workbook(
     `rating`), `codebook` validates as schemas.Codebook, `attributes` are the case columns
     shown before the codes. `summary_counts`, if given (e.g. the theme summary table), is
     written as one more sheet, as is. Sheets: one per theme in codebook order, named by
-    the theme (see sheet_names), then "Counts", "Codebook" and "Theme summary".
+    the theme (see sheet_names), then "Counts", "Charting" (when the matrix has analysts'
+    summaries: how many cells of each theme are summarised, and where each summary was
+    written), "Codebook" and "Theme summary". Summarised cells are tinted.
     """
     book = Workbook()
     book.remove(book.active)
@@ -67,13 +72,20 @@ def framework_workbook(
     theme_names = ordered.drop_duplicates(Codebook.theme_id).set_index(Codebook.theme_id)[
         Codebook.theme
     ]
-    reserved = [COUNTS_SHEET, CODEBOOK_SHEET, SUMMARY_SHEET]
+    reserved = [COUNTS_SHEET, CHARTING_SHEET, CODEBOOK_SHEET, SUMMARY_SHEET]
+    summarised = has_summaries(matrix)
     names = sheet_names([theme_names[theme] for theme in themes], reserved)
     for theme, name in zip(themes, names, strict=True):
         codes = ordered[ordered[Codebook.theme_id] == theme]
         grid = code_grid(matrix, cases, codes, MatrixCell.charted_text)
-        theme_sheet(book.create_sheet(name), grid, attributes)
+        sheet = book.create_sheet(name)
+        theme_sheet(sheet, grid, attributes)
+        if summarised:
+            marks = code_grid(matrix, cases, codes, MatrixCell.summary)
+            tint_summarised(sheet, marks.iloc[:, 1 + len(attributes) :])
     counts_sheet(book.create_sheet(COUNTS_SHEET), matrix, cases, ordered, attributes)
+    if summarised:
+        charting_sheet(book.create_sheet(CHARTING_SHEET), matrix, ordered)
     codebook_sheet(book.create_sheet(CODEBOOK_SHEET), ordered)
     if summary_counts is not None:
         table_sheet(book.create_sheet(SUMMARY_SHEET), summary_counts)
@@ -122,6 +134,36 @@ def theme_sheet(sheet: Worksheet, grid: pd.DataFrame, attributes: list[str]) -> 
     for column in range(fixed + 1, grid.shape[1] + 1):
         sheet.column_dimensions[get_column_letter(column)].width = CODE_COLUMN_WIDTH
     sheet.freeze_panes = sheet.cell(row=2, column=fixed + 1)
+
+
+def has_summaries(matrix: pd.DataFrame) -> bool:
+    """Whether any cell of the matrix carries an analyst's summary."""
+    return MatrixCell.summary in matrix.columns and bool((matrix[MatrixCell.summary] != "").any())
+
+
+def tint_summarised(sheet: Worksheet, summaries: pd.DataFrame) -> None:
+    """Tint the theme sheet's cells whose summary (in `summaries`, laid out like the
+    sheet's code columns) is not empty."""
+    first_column = sheet.max_column - summaries.shape[1] + 1
+    for offset, values in enumerate(summaries.itertuples(index=False), start=2):
+        for index, summary in enumerate(values):
+            if isinstance(summary, str) and summary:
+                sheet.cell(row=offset, column=first_column + index).fill = SUMMARISED
+
+
+def charting_sheet(sheet: Worksheet, matrix: pd.DataFrame, codebook: pd.DataFrame) -> None:
+    """Cells summarised per theme, then every summarised cell and where it was written."""
+    counts = summary_counts(matrix, codebook).drop(columns=[Codebook.theme_id])
+    counts.columns = ["Theme", "Cells", "With coded excerpts", "Summarised"]
+    write_rows(sheet, counts, first_row=1, wrap=False)
+    cells = matrix.loc[
+        matrix[MatrixCell.summary] != "",
+        [MatrixCell.case_id, MatrixCell.theme, MatrixCell.code, MatrixCell.summary_source],
+    ]
+    cells.columns = ["Case", "Theme", "Code", "Summary written in"]
+    write_rows(sheet, cells, first_row=len(counts) + 3, wrap=False)
+    fit_widths(sheet, cells, first_column=1)
+    sheet.column_dimensions["D"].width = CODE_COLUMN_WIDTH
 
 
 def counts_sheet(

@@ -2,8 +2,9 @@
 
 Inline CSS, figures as inline SVG (report/svg.py), no scripts and no outside resources, so
 the page works offline and can be archived as one file. Built only from published tables
-(matrix counts, theme summaries, exemplar quotes already de-identified); it never shows
-the charted text itself. Deterministic: no timestamps, every order explicit.
+(matrix counts, theme summaries, exemplar quotes and the analysts' cell summaries, all
+de-identified); it never shows the charted excerpts themselves. Deterministic: no
+timestamps, every order explicit.
 """
 
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from html import escape
 
 import pandas as pd
 
+from qualframe.report.summaries import charting_section
 from qualframe.report.svg import grouped_bars_svg, heatmap_svg
 from qualframe.schemas import Codebook, MatrixCell, ThemeSummary
 
@@ -58,7 +60,8 @@ def render_report(
     compare groups by (e.g. "service_type"), `methods` (scalar entries such as counts and
     the qualframe version become a table; mapping entries such as the config become
     definition lists, in the order given) and optionally code profiles with `code_id` and
-    `exemplars` columns. Sections: methods, heatmap, themes by group, theme tables, footer.
+    `exemplars` columns. Sections: methods, heatmap, themes by group, theme tables, the
+    analysts' cell summaries (when the matrix has a `summary` column), footer.
     """
     body = [
         f"<h1>{escape(TITLE)}</h1>",
@@ -66,6 +69,7 @@ def render_report(
         heatmap_section(matrix, codebook, cases_attribute),
         groups_section(summary, codebook, cases_attribute),
         themes_section(summary, codebook, profiles),
+        charting_section(matrix, codebook),
         FOOTER,
     ]
     return (

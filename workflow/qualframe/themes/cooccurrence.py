@@ -9,6 +9,7 @@ triangle of the full co-occurrence matrix.
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from qualframe.schemas import CodeCooccurrence, CodePresence, MatrixCell, Segment
 
@@ -17,7 +18,7 @@ COVERAGE = "coverage"
 
 def code_order(matrix: pd.DataFrame) -> list[str]:
     """Code ids of the long matrix in codebook order (order of first appearance)."""
-    return list(dict.fromkeys(matrix[MatrixCell.code_id]))
+    return list(pd.unique(matrix[MatrixCell.code_id]))
 
 
 def presence_table(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -30,13 +31,11 @@ def presence_table(matrix: pd.DataFrame) -> pd.DataFrame:
     columns = [MatrixCell.case_id, MatrixCell.code_id, MatrixCell.n_segments]
     if COVERAGE in matrix.columns:
         columns.append(COVERAGE)
-    case_rank = {case: i for i, case in enumerate(dict.fromkeys(matrix[MatrixCell.case_id]))}
-    code_rank = {code: i for i, code in enumerate(code_order(matrix))}
     table = matrix[columns].copy()
     table.insert(2, CodePresence.present, table[MatrixCell.n_segments] > 0)
-    table = table.assign(
-        _case=table[MatrixCell.case_id].map(case_rank),
-        _code=table[MatrixCell.code_id].map(code_rank),
+    table = table.assign(  # ranks: order of first appearance
+        _case=pd.factorize(table[MatrixCell.case_id])[0],
+        _code=pd.factorize(table[MatrixCell.code_id])[0],
     ).sort_values(["_case", "_code"], kind="stable")
     return CodePresence.validate(table.drop(columns=["_case", "_code"]).reset_index(drop=True))
 
@@ -53,29 +52,26 @@ def code_cooccurrence(matrix: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFr
     where either occurs; NaN when neither occurs). Validates as CodeCooccurrence.
     """
     codes = code_order(matrix)
-    present = (
-        matrix.assign(_present=matrix[MatrixCell.n_segments] > 0)
-        .pivot_table(
-            index=MatrixCell.case_id,
-            columns=MatrixCell.code_id,
-            values="_present",
-            aggfunc="any",
-            fill_value=False,
-        )
-        .reindex(columns=codes, fill_value=False)
-        .to_numpy(dtype=np.int64)
+    coded = matrix[matrix[MatrixCell.n_segments].to_numpy() > 0]
+    case_index = pd.factorize(coded[MatrixCell.case_id])[0]
+    code_index = pd.Index(codes).get_indexer(coded[MatrixCell.code_id])
+    present = sparse.csr_matrix(
+        (np.ones(len(coded), dtype=np.int64), (case_index, code_index)),
+        shape=(case_index.max(initial=-1) + 1, len(codes)),
     )
-    both = present.T @ present
+    present.data[:] = 1  # a case × code listed twice is still one case
+    both = (present.T @ present).toarray()
     reach = np.diag(both)
     overlap = overlapping_pairs(segments, codes)
     a, b = np.triu_indices(len(codes), k=1)
     either = reach[a] + reach[b] - both[a, b]
     with np.errstate(divide="ignore", invalid="ignore"):
         jaccard = np.where(either > 0, both[a, b] / np.maximum(either, 1), np.nan)
+    names = np.array(codes, dtype=object)
     table = pd.DataFrame(
         {
-            CodeCooccurrence.code_a: pd.Series([codes[i] for i in a], dtype=str),
-            CodeCooccurrence.code_b: pd.Series([codes[j] for j in b], dtype=str),
+            CodeCooccurrence.code_a: pd.Series(names[a], dtype=str),
+            CodeCooccurrence.code_b: pd.Series(names[b], dtype=str),
             CodeCooccurrence.cases_a: reach[a].astype("int64"),
             CodeCooccurrence.cases_b: reach[b].astype("int64"),
             CodeCooccurrence.cases_both: both[a, b].astype("int64"),
@@ -88,24 +84,31 @@ def code_cooccurrence(matrix: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFr
 
 def overlapping_pairs(segments: pd.DataFrame, codes: list[str]) -> np.ndarray:
     """Symmetric codes × codes count of segment pairs (one of each code, same transcript)
-    whose spans overlap; segments of codes not in `codes` are ignored."""
-    index = {code: i for i, code in enumerate(codes)}
-    counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
-    spans = segments[[Segment.transcript_id, Segment.code_id, Segment.start, Segment.end]]
-    spans = spans[spans[Segment.code_id].isin(index)]
-    pairs = spans.merge(spans, on=Segment.transcript_id, suffixes=("_a", "_b"))
-    pairs = pairs[
-        (pairs["start_a"] < pairs["end_b"])
-        & (pairs["start_b"] < pairs["end_a"])
-        & (pairs["code_id_a"] != pairs["code_id_b"])
-    ]
-    # each unordered pair of segments appears twice (a,b and b,a): once per triangle
-    np.add.at(
-        counts,
-        (
-            pairs["code_id_a"].map(index).to_numpy(dtype=np.int64),
-            pairs["code_id_b"].map(index).to_numpy(dtype=np.int64),
-        ),
-        1,
-    )
-    return counts
+    whose spans overlap; segments of codes not in `codes` are ignored.
+
+    With the segments sorted by transcript and start, the segments overlapping one that
+    start at or after it are the run that starts before it ends (ends come after starts,
+    as schemas.Span requires): found by binary search, not by pairing every two segments
+    of a transcript.
+    """
+    code_index = pd.Index(codes).get_indexer(segments[Segment.code_id])
+    keep = code_index >= 0
+    transcript = pd.factorize(segments[Segment.transcript_id])[0][keep]
+    start = segments[Segment.start].to_numpy(dtype=np.int64)[keep]
+    end = segments[Segment.end].to_numpy(dtype=np.int64)[keep]
+    code_index = code_index[keep]
+    order = np.lexsort((start, transcript))
+    transcript, start, end, code_index = (x[order] for x in (transcript, start, end, code_index))
+    # one sort key over transcripts: transcript t's starts live in [t * span, (t + 1) * span)
+    span = int(max(end.max(initial=0), start.max(initial=0))) + 1
+    keys = transcript * span + start
+    last = np.searchsorted(keys, transcript * span + end, side="left")  # first not overlapping
+    first = np.arange(len(keys)) + 1
+    runs = np.maximum(last - first, 0)
+    left = np.repeat(np.arange(len(keys)), runs)
+    right = np.repeat(first - np.cumsum(runs) + runs, runs) + np.arange(runs.sum())
+    pair_a, pair_b = code_index[left], code_index[right]
+    pair_a, pair_b = pair_a[pair_a != pair_b], pair_b[pair_a != pair_b]
+    n = len(codes)
+    cells = np.concatenate([pair_a * n + pair_b, pair_b * n + pair_a])  # both triangles
+    return np.bincount(cells, minlength=n * n).reshape(n, n).astype(np.int64)

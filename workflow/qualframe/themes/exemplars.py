@@ -5,16 +5,20 @@ such as [PERSON_3] and common function words dropped; document frequencies count
 all segments given, so words every code uses weigh little). A segment's centrality is its
 mean cosine similarity to the code's other segments; the most central segments are the
 exemplars, preferring distinct cases so one talkative participant does not supply them all.
+
+The vectors are the rows of one sparse matrix (scipy.sparse), built from words split out
+by Arrow compute kernels: a million segments are scored without a Python call per segment.
 """
 
-import math
 import re
-from collections import Counter
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy import sparse
 
-from qualframe.matrix.chart import reference
+from qualframe.matrix.chart import references_of
 from qualframe.schemas import Codebook, ExemplarQuote, Segment
 
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*(?:_\d+)?\]")
@@ -28,6 +32,13 @@ STOP_WORDS = frozenset(
     you you'd you're your""".split()
 )
 DECIMALS = 6  # centrality is rounded so ties are ties on every platform
+# The same placeholder for Arrow's regular expressions (RE2: \p{Nd} is Python's \d).
+PLACEHOLDER_RE2 = r"\[[A-Z][A-Z_]*(?:_\p{Nd}+)?\]"
+# Characters other than ASCII letters and digits whose lower case (Python's str.lower)
+# holds an ASCII letter or digit (tests check the list): texts holding one are split
+# word by word in Python; in all others only ASCII letters change case.
+ASCII_BY_LOWER_CASE = "\u0130\u212a"
+CHUNK_ROWS = 200_000  # texts split at a time, to bound the memory words take
 
 
 def tokenise(text: str) -> list[str]:
@@ -36,37 +47,112 @@ def tokenise(text: str) -> list[str]:
     return [w for w in words if len(w) > 1 and w not in STOP_WORDS]
 
 
-def centralities(token_lists: list[list[str]], idf: dict[str, float]) -> np.ndarray:
-    """Mean cosine similarity of each TF-IDF vector to the others; NaN for a lone text.
+def pieces_of(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """(row, piece) of the maximal runs of ASCII letters, digits and apostrophes in `texts`
+    once placeholders are removed, ASCII letters lower-cased and right single quotes read
+    as apostrophes; every other character separates."""
+    cleaned = pc.replace_substring(
+        pc.ascii_lower(pc.replace_substring_regex(texts, PLACEHOLDER_RE2, " ")), "\u2019", "'"
+    )
+    pieces = pc.split_pattern_regex(cleaned, r"[^a-z0-9']+")
+    rows = pc.list_parent_indices(pieces).to_numpy()
+    words = pc.list_flatten(pieces)
+    keep = pc.greater(pc.binary_length(words), 0)  # the empty pieces at either end
+    return rows[keep.to_numpy(zero_copy_only=False)], words.filter(keep)
 
-    The mean over the others is the vector's dot product with the sum of all unit vectors,
-    less its similarity to itself (1, or 0 for a text with no words left), over n − 1:
-    linear in the number of words rather than quadratic in the number of texts.
+
+def words_of(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """(row, word) of every word `tokenise` keeps in `texts`, as two arrays.
+
+    The runs of letters, digits and apostrophes (`pieces_of`) are the words, except that
+    pieces holding an apostrophe, and texts with a character whose lower case is ASCII, go
+    through `WORD` in Python, which gives the same words as `tokenise`.
     """
-    n = len(token_lists)
+    by_python = pc.match_substring_regex(texts, f"[{ASCII_BY_LOWER_CASE}]").to_numpy(
+        zero_copy_only=False
+    )
+    rows, words = pieces_of(texts)
+    if by_python.any():
+        keep = ~by_python[rows]
+        rows, words = rows[keep], words.filter(pa.array(keep))
+    quoted = pc.match_substring(words, "'").to_numpy(zero_copy_only=False)
+    split_rows, split_words = [], []
+    for row, piece in zip(rows[quoted], words.filter(pa.array(quoted)).to_pylist(), strict=True):
+        found = WORD.findall(piece)
+        split_rows.extend([row] * len(found))
+        split_words.extend(found)
+    for row in np.flatnonzero(by_python):
+        found = tokenise(texts[int(row)].as_py())
+        split_rows.extend([row] * len(found))
+        split_words.extend(found)
+    rows = np.concatenate([rows[~quoted], np.array(split_rows, dtype=rows.dtype)])
+    words = pa.concat_arrays(
+        [words.filter(pa.array(~quoted)), pa.array(split_words, type=words.type)]
+    )
+    kept = pc.and_(
+        pc.greater(pc.binary_length(words), 1),
+        pc.invert(pc.is_in(words, value_set=pa.array(sorted(STOP_WORDS), type=words.type))),
+    )
+    return rows[kept.to_numpy(zero_copy_only=False)], words.filter(kept)
+
+
+def word_counts(texts: pd.Series) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Texts × vocabulary counts of the words `tokenise` keeps, and the vocabulary in
+    sorted order (the matrix's columns)."""
+    chunks, dictionaries = [], []
+    for first in range(0, len(texts), CHUNK_ROWS):
+        part = pa.array(texts.iloc[first : first + CHUNK_ROWS], type=pa.large_string())
+        rows, words = words_of(part)
+        encoded = pc.dictionary_encode(words)
+        dictionaries.append(encoded.dictionary)
+        counts = sparse.coo_matrix(
+            (np.ones(len(rows), dtype=np.int64), (rows, encoded.indices.to_numpy())),
+            shape=(len(part), len(encoded.dictionary)),
+        ).tocsr()
+        chunks.append(counts)
+    vocabulary = pc.unique(pa.concat_arrays(dictionaries)) if dictionaries else pa.array([])
+    vocabulary = vocabulary.take(pc.sort_indices(vocabulary))
+    blocks = []
+    for counts, dictionary in zip(chunks, dictionaries, strict=True):
+        remap = pc.index_in(dictionary, value_set=vocabulary).to_numpy()
+        block = sparse.csr_matrix(
+            (counts.data, remap[counts.indices], counts.indptr),
+            shape=(counts.shape[0], len(vocabulary)),
+        )
+        block.sort_indices()
+        blocks.append(block)
+    if not blocks:
+        return sparse.csr_matrix((0, 0), dtype=np.int64), np.array([], dtype=object)
+    return sparse.vstack(blocks, format="csr"), np.array(vocabulary.to_pylist(), dtype=object)
+
+
+def unit_vectors(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """TF-IDF rows of unit length (all-zero rows for texts with no words left); the
+    inverse document frequency of a word is ln((1 + n) / (1 + df)) + 1."""
+    n = counts.shape[0]
+    document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((1 + n) / (1 + document_frequency)) + 1
+    vectors = counts.astype(np.float64)
+    vectors.data *= idf[vectors.indices]
+    row_of = np.repeat(np.arange(n), np.diff(vectors.indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=vectors.data**2, minlength=n))
+    vectors.data /= norms[row_of]
+    return vectors
+
+
+def centralities(vectors: sparse.csr_matrix) -> np.ndarray:
+    """Mean cosine similarity of each unit row to the others; NaN for a lone row.
+
+    The mean over the others is the row's dot product with the sum of all rows, less its
+    similarity to itself (1, or 0 for a text with no words left), over n − 1: linear in
+    the number of words rather than quadratic in the number of texts.
+    """
+    n = vectors.shape[0]
     if n < 2:
         return np.full(n, np.nan)
-    units = []
-    for tokens in token_lists:
-        weights = {w: c * idf[w] for w, c in sorted(Counter(tokens).items())}
-        norm = math.sqrt(sum(x * x for x in weights.values()))
-        units.append({w: x / norm for w, x in weights.items()} if norm > 0 else {})
-    total: dict[str, float] = {}
-    for unit in units:
-        for w, x in unit.items():
-            total[w] = total.get(w, 0.0) + x
-    scores = [
-        (sum(x * total[w] for w, x in unit.items()) - (1.0 if unit else 0.0)) / (n - 1)
-        for unit in units
-    ]
-    return np.clip(np.array(scores, dtype=float), 0, 1)
-
-
-def pick(ranked: pd.DataFrame, k: int) -> pd.DataFrame:
-    """The first `k` rows of `ranked`, taking one row per case first, then the rest in order."""
-    first_of_case = ~ranked[Segment.case_id].duplicated()
-    chosen = pd.concat([ranked[first_of_case], ranked[~first_of_case]]).head(k)
-    return chosen
+    total = np.asarray(vectors.sum(axis=0)).ravel()
+    itself = (np.diff(vectors.indptr) > 0).astype(float)
+    return np.clip((vectors @ total - itself) / (n - 1), 0, 1)
 
 
 def exemplar_quotes(segments: pd.DataFrame, codebook: pd.DataFrame, k: int = 3) -> pd.DataFrame:
@@ -81,38 +167,53 @@ def exemplar_quotes(segments: pd.DataFrame, codebook: pd.DataFrame, k: int = 3) 
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
-    ordered = segments.sort_values(Segment.segment_id, kind="stable").reset_index(drop=True)
-    tokens = ordered[Segment.text].map(tokenise)
-    document_frequency = Counter(w for words in tokens for w in set(words))
-    n = len(ordered)
-    idf = {w: math.log((1 + n) / (1 + df)) + 1 for w, df in document_frequency.items()}
-    parts = []
-    for code_id in codebook.sort_values(Codebook.code_order)[Codebook.code_id]:
-        rows = ordered[ordered[Segment.code_id] == code_id]
-        if rows.empty:
-            continue
-        central = np.round(centralities(list(tokens[rows.index]), idf), DECIMALS)
-        ranked = rows.assign(centrality=central).sort_values(
-            ["centrality", Segment.segment_id], ascending=[False, True], kind="stable"
-        )
-        chosen = pick(ranked, k)
-        parts.append(
-            pd.DataFrame(
-                {
-                    ExemplarQuote.code_id: code_id,
-                    ExemplarQuote.rank: np.arange(1, len(chosen) + 1, dtype="int64"),
-                    ExemplarQuote.segment_id: chosen[Segment.segment_id].to_numpy(),
-                    ExemplarQuote.case_id: chosen[Segment.case_id].to_numpy(),
-                    ExemplarQuote.quote: chosen[Segment.text].str.split().str.join(" ").to_numpy(),
-                    ExemplarQuote.reference: chosen.apply(reference, axis=1).to_numpy(),
-                    ExemplarQuote.centrality: chosen["centrality"].to_numpy(dtype=float),
-                }
-            )
-        )
+    codes = codebook.sort_values(Codebook.code_order)[Codebook.code_id].to_numpy()
+    code_rank = pd.Index(codes).get_indexer(segments[Segment.code_id])
+    by_code = np.argsort(code_rank, kind="stable")
+    by_code = by_code[code_rank[by_code] >= 0]  # codes outside the codebook count for idf
+    vectors = unit_vectors(word_counts(segments[Segment.text])[0])[by_code]
+    bounds = np.searchsorted(code_rank[by_code], np.arange(len(codes) + 1))
+    central = np.concatenate(
+        [centralities(vectors[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        or [np.array([])]
+    )
+    ranked = pd.DataFrame(
+        {
+            "_code": code_rank[by_code],
+            "centrality": np.round(central, DECIMALS),
+            "_segment": segments[Segment.segment_id].to_numpy()[by_code],
+            "_row": by_code,
+        }
+    ).sort_values(["_code", "centrality", "_segment"], ascending=[True, False, True], kind="stable")
+    chosen = pick(ranked, segments[Segment.case_id].to_numpy(), k)
+    rows = segments.iloc[chosen["_row"].to_numpy()]
     columns = list(ExemplarQuote.to_schema().columns)
-    if not parts:
+    if rows.empty:
         return ExemplarQuote.validate(empty_frame(columns))
-    return ExemplarQuote.validate(pd.concat(parts, ignore_index=True)[columns])
+    table = pd.DataFrame(
+        {
+            ExemplarQuote.code_id: codes[chosen["_code"].to_numpy()],
+            ExemplarQuote.rank: chosen["_rank"].to_numpy(dtype="int64"),
+            ExemplarQuote.segment_id: rows[Segment.segment_id].to_numpy(),
+            ExemplarQuote.case_id: rows[Segment.case_id].to_numpy(),
+            ExemplarQuote.quote: rows[Segment.text].str.split().str.join(" ").to_numpy(),
+            ExemplarQuote.reference: references_of(rows).to_numpy(),
+            ExemplarQuote.centrality: chosen["centrality"].to_numpy(dtype=float),
+        }
+    )
+    return ExemplarQuote.validate(table[columns])
+
+
+def pick(ranked: pd.DataFrame, case_of_row: np.ndarray, k: int) -> pd.DataFrame:
+    """Per code, the first `k` rows of `ranked` (sorted by code, then rank), taking one row
+    per case first, then the rest in order; with the rank of each row chosen (`_rank`)."""
+    cases = case_of_row[ranked["_row"].to_numpy()]
+    repeat = pd.DataFrame({"c": ranked["_code"].to_numpy(), "k": cases}).duplicated().to_numpy()
+    ordered = ranked.assign(_repeat=repeat, _position=np.arange(len(ranked))).sort_values(
+        ["_code", "_repeat", "_position"], kind="stable"
+    )
+    ordered["_rank"] = ordered.groupby("_code").cumcount() + 1
+    return ordered[ordered["_rank"] <= k]
 
 
 def empty_frame(columns: list[str]) -> pd.DataFrame:

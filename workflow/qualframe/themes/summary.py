@@ -3,6 +3,7 @@ group of cases (service type, region…), with segment counts and valence."""
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from qualframe.schemas import CodeProfile, MatrixCell, ThemeSummary
 
@@ -18,12 +19,9 @@ def summarise_themes(matrix: pd.DataFrame, attributes: list[str]) -> pd.DataFram
     """
     frame = matrix.assign(**{ALL: ALL})
     frame["_coded"] = frame[MatrixCell.n_segments] > 0
-    frame["_theme_order"] = frame[MatrixCell.theme_id].map(
-        {t: i for i, t in enumerate(dict.fromkeys(frame[MatrixCell.theme_id]))}
-    )
-    frame["_code_order"] = frame[MatrixCell.code_id].map(
-        {c: i for i, c in enumerate(dict.fromkeys(frame[MatrixCell.code_id]))}
-    )
+    # order of first appearance: codebook order, as chart_matrix sorts the matrix
+    frame["_theme_order"] = pd.factorize(frame[MatrixCell.theme_id])[0]
+    frame["_code_order"] = pd.factorize(frame[MatrixCell.code_id])[0]
     parts = []
     for attribute in [ALL, *attributes]:
         parts.append(code_rows(frame, attribute))
@@ -75,22 +73,24 @@ def theme_rows(frame: pd.DataFrame, attribute: str) -> pd.DataFrame:
     )
     themes = frame.groupby(MatrixCell.theme_id, sort=False).agg(
         theme=(MatrixCell.theme, "first"),
-        valence=(MatrixCell.valence, theme_valence),
         _theme_order=("_theme_order", "first"),
     )
+    themes["valence"] = theme_valences(frame)
     rows = rows.reset_index().merge(themes, left_on=MatrixCell.theme_id, right_index=True)
     return rows.assign(
         level="theme", _level=0, code_id="", code="", _code_order=-1, group_attribute=attribute
     ).rename(columns={attribute: ThemeSummary.group_value})
 
 
-def theme_valence(valences: pd.Series) -> str:
-    """A theme's valence: the common valence of its codes that have one, 'mixed' when
-    they differ, empty when none has one."""
-    distinct = set(valences) - {""}
-    if not distinct:
-        return ""
-    return distinct.pop() if len(distinct) == 1 else "mixed"
+def theme_valences(frame: pd.DataFrame) -> pd.Series:
+    """Each theme's valence (indexed by theme id): the common valence of its codes that
+    have one, 'mixed' when they differ, empty when none has one."""
+    distinct = frame[[MatrixCell.theme_id, MatrixCell.valence]].drop_duplicates()
+    stated = distinct[distinct[MatrixCell.valence] != ""]
+    grouped = stated.groupby(MatrixCell.theme_id, sort=False)[MatrixCell.valence]
+    valence = grouped.first().where(grouped.size() == 1, "mixed")
+    themes = pd.unique(frame[MatrixCell.theme_id])
+    return valence.reindex(themes).fillna("").astype(str)
 
 
 PROFILE_SEPARATOR = "\n\n"  # between exemplar quotes, as between excerpts in the matrix
@@ -103,11 +103,14 @@ def code_profiles(
     cooccurrence: pd.DataFrame,
     exemplars: pd.DataFrame,
     agreement: pd.DataFrame | None = None,
+    summary: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per theme and per code of the long matrix (schemas.MatrixCell), study-wide.
 
     `cooccurrence` is cooccurrence.code_cooccurrence's table, `exemplars`
-    exemplars.exemplar_quotes's, `agreement` coding.agreement's (optional). Columns:
+    exemplars.exemplar_quotes's, `agreement` coding.agreement's (optional), `summary`
+    summarise_themes's for the same matrix (optional: saves computing its study-wide
+    rows again). Columns:
     cases coded, share_cases, segments, valence (a theme's is its codes' common valence
     or "mixed"); top_cooccurring: up to 3 other codes as "Code name (cases_both)" joined
     by "; ", most cases_both first, then most segments_overlapping, then codebook order,
@@ -119,13 +122,16 @@ def code_profiles(
     come before their codes, in codebook order. Validates as CodeProfile.
     """
     frame = matrix.assign(_coded=matrix[MatrixCell.n_segments] > 0)
-    codes = list(dict.fromkeys(frame[MatrixCell.code_id]))
+    first_rows = frame.drop_duplicates(MatrixCell.code_id).set_index(MatrixCell.code_id)
+    codes = list(first_rows.index)
     code_rank = {c: i for i, c in enumerate(codes)}
-    names = frame.groupby(MatrixCell.code_id, sort=False)[MatrixCell.code].first()
-    theme_of = frame.groupby(MatrixCell.code_id, sort=False)[MatrixCell.theme_id].first()
+    names = first_rows[MatrixCell.code]
+    theme_of = first_rows[MatrixCell.theme_id]
     total_cases = frame[MatrixCell.case_id].nunique()
 
-    summary = summarise_themes(matrix, [])
+    if summary is None:
+        summary = summarise_themes(matrix, [])
+    summary = summary[summary[ThemeSummary.group_attribute] == ALL].reset_index(drop=True)
     summary = summary.rename(columns={ThemeSummary.cases_coded: CodeProfile.cases})
 
     pairs = symmetric_pairs(cooccurrence)
@@ -135,28 +141,33 @@ def code_profiles(
         _cited=exemplars["quote"] + " " + exemplars["reference"],
         _order=exemplars["code_id"].map(code_rank),
     ).sort_values(["_order", "rank"], kind="stable")
-
-    top, alpha, cited = [], [], []
-    for row in summary.itertuples(index=False):
-        if row.level == "code":
-            candidates = pairs[pairs["code_id"] == row.code_id]
-            cited.append(
-                PROFILE_SEPARATOR.join(quotes.loc[quotes["code_id"] == row.code_id, "_cited"])
+    best = (
+        quotes[quotes["rank"] == 1]
+        .assign(_theme=lambda q: q["code_id"].map(theme_of))
+        .sort_values(
+            ["centrality", "_order"], ascending=[False, True], na_position="last", kind="stable"
+        )
+    )
+    is_code = (summary[ThemeSummary.level] == "code").to_numpy()
+    by_code, by_theme = summary[ThemeSummary.code_id], summary[ThemeSummary.theme_id]
+    top = by_code.map(top_codes(pairs, "code_id", names, code_rank)).where(
+        is_code, by_theme.map(top_codes(theme_pairs, "theme_id", names, code_rank))
+    )
+    cited = by_code.map(
+        quotes.groupby("code_id", sort=False)["_cited"].agg(PROFILE_SEPARATOR.join)
+    ).where(
+        is_code,
+        by_theme.map(
+            best.groupby("_theme", sort=False)["_cited"].agg(
+                lambda quoted: PROFILE_SEPARATOR.join(quoted.head(MAX_THEME_EXEMPLARS))
             )
-            alpha.append(alphas.get(row.code_id, np.nan))
-        else:
-            candidates = theme_pairs[theme_pairs["theme_id"] == row.theme_id]
-            best = quotes[(quotes["rank"] == 1) & quotes["code_id"].map(theme_of).eq(row.theme_id)]
-            best = best.sort_values(
-                ["centrality", "_order"], ascending=[False, True], na_position="last", kind="stable"
-            )
-            cited.append(PROFILE_SEPARATOR.join(best["_cited"].head(MAX_THEME_EXEMPLARS)))
-            alpha.append(np.nan)
-        top.append(top_codes(candidates, names, code_rank))
+        ),
+    )
+    alpha = by_code.map(pd.Series(alphas, dtype=float)).where(is_code, np.nan)
     profiles = summary.assign(
-        top_cooccurring=top,
-        krippendorff_alpha=pd.Series(alpha, index=summary.index, dtype=float),
-        exemplars=cited,
+        top_cooccurring=top.fillna("").astype(str),
+        krippendorff_alpha=alpha.astype(float),
+        exemplars=cited.fillna("").astype(str),
     )
     profiles[CodeProfile.share_cases] = (profiles[CodeProfile.cases] / max(total_cases, 1)).round(4)
     columns = list(CodeProfile.to_schema().columns)
@@ -179,39 +190,57 @@ def theme_cooccurrence(
 ) -> pd.DataFrame:
     """Per theme and code of another theme: cases where both occur, and segment pairs
     overlapping (summed over the theme's codes: each pair has one segment of the theme)."""
-    coded = frame[frame["_coded"]]
-    theme_cases = coded[[MatrixCell.theme_id, MatrixCell.case_id]].drop_duplicates()
-    code_cases = coded[[MatrixCell.code_id, MatrixCell.case_id]].drop_duplicates()
+    coded = frame[frame["_coded"].to_numpy()]
+    themes = pd.Index(pd.unique(theme_of.to_numpy()))
+    codes = theme_of.index
+    cases = pd.factorize(coded[MatrixCell.case_id])[0]
+    n_cases = cases.max(initial=-1) + 1
+
+    def cases_of(index: pd.Index, keys: pd.Series) -> sparse.csr_matrix:
+        """index × cases: 1 where the key is coded in the case."""
+        rows = index.get_indexer(keys)
+        found = sparse.csr_matrix((np.ones(len(rows)), (rows, cases)), shape=(len(index), n_cases))
+        found.data[:] = 1
+        return found
+
     both = (
-        theme_cases.merge(code_cases, on=MatrixCell.case_id)
-        .groupby([MatrixCell.theme_id, MatrixCell.code_id])
-        .size()
-        .rename("cases_both")
+        cases_of(themes, coded[MatrixCell.theme_id]) @ cases_of(codes, coded[MatrixCell.code_id]).T
+    ).toarray()
+    overlap = np.zeros((len(themes), len(codes)))
+    np.add.at(
+        overlap,
+        (
+            themes.get_indexer(pairs["code_id"].map(theme_of)),
+            codes.get_indexer(pairs["other"]),
+        ),
+        pairs["segments_overlapping"].to_numpy(),
     )
-    overlap = (
-        pairs.assign(theme_id=pairs["code_id"].map(theme_of))
-        .groupby(["theme_id", "other"])["segments_overlapping"]
-        .sum()
+    theme_index, code_index = np.nonzero((both > 0) | (overlap > 0))
+    table = pd.DataFrame(
+        {
+            "theme_id": themes.to_numpy()[theme_index],
+            "other": codes.to_numpy()[code_index],
+            "cases_both": both[theme_index, code_index].astype("int64"),
+            "segments_overlapping": overlap[theme_index, code_index].astype("int64"),
+        }
     )
-    overlap.index = overlap.index.set_names(["theme_id", "code_id"])
-    table = pd.concat([both, overlap], axis=1).fillna(0).astype("int64").reset_index()
-    table = table[table["code_id"].map(theme_of) != table["theme_id"]]
-    return table.rename(columns={"code_id": "other"})
+    return table[table["other"].map(theme_of) != table["theme_id"]]
 
 
-def top_codes(candidates: pd.DataFrame, names: pd.Series, code_rank: dict[str, int]) -> str:
-    """'Code (n); Code (n)…' for the codes co-occurring most, n being cases_both."""
-    found = candidates[(candidates["cases_both"] > 0) | (candidates["segments_overlapping"] > 0)]
+def top_codes(
+    table: pd.DataFrame, key: str, names: pd.Series, code_rank: dict[str, int]
+) -> pd.Series:
+    """{key value: 'Code (n); Code (n)…'}: per `key` of `table` (columns key, other,
+    cases_both, segments_overlapping), the codes co-occurring most, n being cases_both."""
+    found = table[(table["cases_both"] > 0) | (table["segments_overlapping"] > 0)]
     found = found.assign(_order=found["other"].map(code_rank)).sort_values(
         ["cases_both", "segments_overlapping", "_order"],
         ascending=[False, False, True],
         kind="stable",
     )
-    found = found.head(TOP_COOCCURRING)
-    return "; ".join(
-        f"{names[other]} ({n})"
-        for other, n in zip(found["other"], found["cases_both"], strict=True)
-    )
+    found = found.groupby(key, sort=False).head(TOP_COOCCURRING)
+    cited = found["other"].map(names) + " (" + found["cases_both"].astype(str) + ")"
+    return cited.groupby(found[key], sort=False).agg("; ".join)
 
 
 def pooled_alpha(agreement: pd.DataFrame | None) -> dict[str, float]:

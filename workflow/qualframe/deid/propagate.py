@@ -1,0 +1,332 @@
+"""Propagation with evidence: a term found once is replaced everywhere only when the corpus
+supports it.
+
+Every detected surface (and each part of a person's full name) is a candidate term. A
+person, organisation or place term is searched for across the corpus only when it is
+in the study register or looks like a name where it occurs: it is no filler, no
+function word of the text's language, no common word of that language (unless it is a
+known given name or surname), and, where the text uses capitals, it is capitalised in
+most of its mid-sentence occurrences. A single model tag of a filler, a function word
+or a common word that is no known name is dropped too. Each term's evidence
+(occurrences, how many were tagged, by which detectors, capitalisation) and the verdict
+are returned for the review list.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+import pandas as pd
+
+from qualframe.deid.allow import is_allowed, is_title
+from qualframe.deid.detect import inside_any, placeholder_spans
+from qualframe.deid.language import text_languages
+from qualframe.deid.lexicon import (
+    is_common_word,
+    is_filler,
+    is_function_phrase,
+    is_known_name,
+)
+from qualframe.deid.mentions import (
+    NAMED_TYPES,
+    PROPAGATED,
+    Mention,
+    detections_by_transcript,
+    resolve_overlaps,
+    trim_to_name,
+)
+from qualframe.deid.register import build_matcher, find_terms, fold_case
+from qualframe.deid.rules import PLACE_PREPOSITIONS, previous_word
+from qualframe.deid.speakers import role_label_spans
+from qualframe.deid.words import is_english_word, is_mostly_lower_case, is_sentence_start
+
+PART_PUNCTUATION = ".,;:!?\"'’‘“”()"
+MIN_PART_LENGTH = 2
+# Detectors whose single tag of a common word is not trusted on its own.
+WEAK_DETECTORS = frozenset({"ner", "rule:unfamiliar", PROPAGATED})
+NAME_SHARE = 0.5  # capitalised in more than half of the mid-sentence occurrences
+EVIDENCE_COLUMNS = [
+    "entity_type",
+    "term",
+    "occurrences",
+    "tagged",
+    "detectors",
+    "mid_sentence",
+    "capitalised",
+    "languages",
+    "propagated",
+    "reason",
+]
+
+TermKey = tuple[str, str]  # (entity type, case-folded surface)
+
+
+class Evidence(NamedTuple):
+    """What the corpus says about one term, and whether it is propagated (and why)."""
+
+    entity_type: str
+    term: str
+    occurrences: int
+    tagged: int
+    detectors: str
+    mid_sentence: int
+    capitalised: int
+    languages: str
+    propagated: bool
+    reason: str
+
+
+def name_parts(full_name: str, allowed: frozenset[str]) -> list[str]:
+    """Return the words of a person's name worth searching for on their own.
+
+    Titles, words shorter than two characters and allow-listed words are skipped.
+    """
+    parts = (word.strip(PART_PUNCTUATION) for word in full_name.split())
+    return [
+        part
+        for part in parts
+        if len(part) >= MIN_PART_LENGTH
+        and not is_title(part)
+        and not is_allowed(part, "PERSON", allowed)
+    ]
+
+
+def is_lexically_excluded(term: str, languages: tuple[str, ...]) -> str:
+    """Return why a term cannot be a name in these languages ("" when it can).
+
+    A filler or function word never is; a single common word is not unless it is a
+    known given name or surname ("Grace", "Price").
+    """
+    if is_filler(term):
+        return "filler"
+    if is_function_phrase(term, languages):
+        return "function word"
+    if " " not in term.strip() and is_common_word(term, languages) and not is_known_name(term):
+        return "common word"
+    return ""
+
+
+def keeps_single_tag(mention: Mention, text: str, languages: tuple[str, ...]) -> bool:
+    """Return whether one detection stands on its own before any propagation.
+
+    Registered terms and other entity types always do. A filler or function word tagged
+    as a name never does; a common word that is no known name does only when a detector
+    other than the model or the unfamiliar-word rule found it, or when it is a
+    capitalised place after "in", "at", "from"… ("based in Sale").
+    """
+    if mention.entity_type not in NAMED_TYPES or "register" in mention.detectors:
+        return True
+    reason = is_lexically_excluded(mention.text, languages)
+    if reason in ("filler", "function word"):
+        return False
+    if reason == "common word" and set(mention.detectors) <= WEAK_DETECTORS:
+        return (
+            mention.entity_type == "LOCATION"
+            and mention.text[:1].isupper()
+            and previous_word(text, mention.start) in PLACE_PREPOSITIONS
+        )
+    return True
+
+
+def search_terms(
+    detected: Mapping[str, list[Mention]], allowed: frozenset[str]
+) -> tuple[dict[str, str], dict[TermKey, float], dict[TermKey, set[str]]]:
+    """Return the terms to search for across the corpus, how sure each is, and who found it.
+
+    Takes the resolved detections per transcript and the normalised allow-list. Every
+    detected surface is a term, and so is each part of a multi-word person name; the
+    first entity type seen (transcripts in id order, then by start) wins for a term.
+    Returns {surface: entity type}, {(entity type, folded surface): the highest
+    confidence of the detections it comes from} and {same key: their detectors}.
+    """
+    terms: dict[str, str] = {}
+    confidence: dict[TermKey, float] = {}
+    detectors: dict[TermKey, set[str]] = {}
+    for transcript_id in sorted(detected):
+        for mention in detected[transcript_id]:
+            surfaces = [mention.text]
+            if mention.entity_type == "PERSON" and len(mention.text.split()) > 1:
+                surfaces += name_parts(mention.text, allowed)
+            for surface in surfaces:
+                # an age is a fact about one person at one moment: the same number
+                # elsewhere ("fourteen hours") is not that person
+                if mention.entity_type == "AGE" or is_allowed(
+                    surface, mention.entity_type, allowed
+                ):
+                    continue
+                terms.setdefault(surface, mention.entity_type)
+                key = (mention.entity_type, fold_case(surface))
+                confidence[key] = max(confidence.get(key, 0.0), mention.confidence)
+                detectors.setdefault(key, set()).update(mention.detectors)
+    return terms, confidence, detectors
+
+
+def is_capitalised(occurrence: str) -> bool:
+    """Return whether every word of an occurrence of two or more letters starts with a capital."""
+    words = [word for word in occurrence.split() if len(word) > 1]
+    return bool(words) and all(word[:1].isupper() for word in words)
+
+
+def is_common_word_in_lower_case(occurrence: str) -> bool:
+    """A lower-case occurrence of a one-word name that is also an English word ("price"
+    for "Price") is the word, not the name, in a text that otherwise uses capitals."""
+    return " " not in occurrence and occurrence[:1].islower() and is_english_word(occurrence)
+
+
+class Occurrence(NamedTuple):
+    """One place a term occurs: transcript, offsets, entity type, and what was found there."""
+
+    transcript_id: str
+    start: int
+    end: int
+    entity_type: str
+    tagged: bool
+
+
+def occurrences_in(
+    transcript_id: str, text: str, matcher, detected: list[Mention]
+) -> list[Occurrence]:
+    """Return every whole-word, case-insensitive occurrence of the matcher's terms in `text`,
+    outside existing placeholders and role speaker labels, each marked when a detection
+    overlaps it."""
+    placeholders = placeholder_spans(text) + role_label_spans(text)
+    covered = bytearray(len(text))
+    for mention in detected:
+        covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+    return [
+        Occurrence(transcript_id, start, end, entity_type, 1 in covered[start:end])
+        for start, end, entity_type in find_terms(matcher, text)
+        if not inside_any(start, end, placeholders)
+    ]
+
+
+def weigh(
+    key: TermKey,
+    found: list[Occurrence],
+    texts: Mapping[str, str],
+    languages: Mapping[str, tuple[str, ...]],
+    detectors: set[str],
+) -> Evidence:
+    """Return the evidence for one term from its occurrences, and the verdict."""
+    entity_type, _ = key
+    first = found[0]
+    term = texts[first.transcript_id][first.start : first.end]
+    term_languages = tuple(
+        dict.fromkeys(lang for o in found for lang in languages[o.transcript_id])
+    )
+    mid = capitalised = 0
+    for o in found:
+        text = texts[o.transcript_id]
+        if is_mostly_lower_case(text) or is_sentence_start(text, o.start):
+            continue
+        mid += 1
+        capitalised += is_capitalised(text[o.start : o.end])
+    reason, supported = verdict(entity_type, term, detectors, term_languages, mid, capitalised)
+    return Evidence(
+        entity_type,
+        term,
+        len(found),
+        sum(o.tagged for o in found),
+        "+".join(sorted(detectors)),
+        mid,
+        capitalised,
+        "+".join(term_languages),
+        supported,
+        reason,
+    )
+
+
+def verdict(
+    entity_type: str,
+    term: str,
+    detectors: set[str],
+    languages: tuple[str, ...],
+    mid_sentence: int,
+    capitalised: int,
+) -> tuple[str, bool]:
+    """Return (why, whether a term is replaced wherever it occurs)."""
+    if "register" in detectors:
+        return "in the register", True
+    if entity_type not in NAMED_TYPES:
+        return "identifier found by a rule", True
+    excluded = is_lexically_excluded(term, languages)
+    if excluded:
+        return excluded, False
+    if is_known_name(term) and " " not in term.strip():
+        return "known name", True
+    if mid_sentence and capitalised <= NAME_SHARE * mid_sentence:
+        return "mostly lower case in mid-sentence", False
+    return "looks like a name", True
+
+
+def propagation(
+    texts: Mapping[str, str],
+    detected: Mapping[str, list[Mention]],
+    allowed: frozenset[str],
+    languages: Mapping[str, tuple[str, ...]],
+) -> tuple[dict[str, list[Mention]], list[Evidence]]:
+    """Return {transcript id: propagated mentions} and the evidence for every term."""
+    terms, confidence, detectors = search_terms(detected, allowed)
+    matcher = build_matcher(terms)
+    found: dict[TermKey, list[Occurrence]] = {}
+    for tid in sorted(texts):
+        for occurrence in occurrences_in(tid, texts[tid], matcher, detected[tid]):
+            text = texts[tid][occurrence.start : occurrence.end]
+            found.setdefault((occurrence.entity_type, fold_case(text)), []).append(occurrence)
+    evidence = {
+        key: weigh(key, occurrences, texts, languages, detectors.get(key, set()))
+        for key, occurrences in found.items()
+    }
+    propagated: dict[str, list[Mention]] = {tid: [] for tid in texts}
+    for key, occurrences in found.items():
+        if not evidence[key].propagated:
+            continue
+        for o in occurrences:
+            text = texts[o.transcript_id]
+            surface = text[o.start : o.end]
+            if not is_mostly_lower_case(text) and is_common_word_in_lower_case(surface):
+                continue
+            sure = confidence.get(key, 1.0)
+            propagated[o.transcript_id].append(
+                Mention(o.start, o.end, o.entity_type, surface, (PROPAGATED,), sure)
+            )
+    return propagated, sorted(evidence.values(), key=lambda e: (e.entity_type, e.term.casefold()))
+
+
+def corpus_languages(texts: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Return {transcript id: its languages, main first} (`language.text_languages`)."""
+    return {tid: text_languages(text) for tid, text in texts.items()}
+
+
+def find_mentions(
+    texts: Mapping[str, str], detections: pd.DataFrame, allowed: frozenset[str]
+) -> tuple[dict[str, list[Mention]], pd.DataFrame]:
+    """Return {transcript id: the non-overlapping mentions to replace, sorted by start}, and
+    the propagation evidence (one row per term, EVIDENCE_COLUMNS).
+
+    Detections are trimmed to names and resolved per transcript, weak single tags of
+    fillers, function words and common words are dropped (`keeps_single_tag`), every
+    remaining surface and person-name part is searched for in every transcript, and
+    the occurrences of terms the corpus supports are resolved with the detections.
+    """
+    order = sorted(texts)
+    languages = corpus_languages(texts)
+    raw = detections_by_transcript(texts, detections)
+    detected = {
+        tid: [
+            mention
+            for mention in resolve_overlaps(map(trim_to_name, raw[tid]))
+            if keeps_single_tag(mention, texts[tid], languages[tid])
+            and not inside_any(mention.start, mention.end, role_label_spans(texts[tid]))
+        ]
+        for tid in order
+    }
+    propagated, evidence = propagation(texts, detected, allowed, languages)
+    mentions = {tid: resolve_overlaps(detected[tid] + propagated[tid]) for tid in order}
+    return mentions, evidence_frame(evidence)
+
+
+def evidence_frame(evidence: Iterable[Evidence]) -> pd.DataFrame:
+    """Return evidence rows as a frame with EVIDENCE_COLUMNS."""
+    frame = pd.DataFrame(list(evidence), columns=EVIDENCE_COLUMNS)
+    integers = ("occurrences", "tagged", "mid_sentence", "capitalised")
+    return frame.astype({column: "int64" for column in integers} | {"propagated": bool})

@@ -1,0 +1,1 @@
+"""Runs of a study: the history, liveness of a run, unattended runs and schedules."""
