@@ -196,3 +196,62 @@ def test_no_rule_uses_the_between_workflow_cache():
     assert rules
     for path in rules:
         assert "cache:" not in path.read_text(encoding="utf-8"), path
+
+
+def test_leak_scan_reads_every_published_file_last(demo_run):
+    """The scan ran after the manifest: it read the manifest, RO-Crate and shards list,
+    every step record but its own, the Data Docs and every table; the manifest names
+    the scan's two files as written after it, and verify accepts them."""
+    summary = json.loads((demo_run / "results/provenance/leak_scan.json").read_text())
+    scanned = set(summary["files_scanned"]) | set(summary["files_not_text"])
+    published = {
+        p.relative_to(demo_run).as_posix()
+        for p in (demo_run / "results").rglob("*")
+        if p.is_file() and p.name != ".gitkeep"
+    }
+    own = {"results/provenance/leak_scan.json", "results/provenance/steps/leak_scan.json"}
+    assert scanned == published - own
+    assert {
+        "results/provenance/manifest.json",
+        "results/provenance/ro-crate-metadata.json",
+        "results/provenance/shards.tsv",
+    } <= scanned
+    assert any(path.startswith("results/quality/data_docs/") for path in scanned)
+    assert summary["leaks"] == 0 and summary["register_terms"] > 0
+    assert sorted(manifest_of(demo_run)["written_after"]) == sorted(own)
+
+
+def test_leak_scan_finds_a_planted_disguised_copy(run_copy):
+    """A register term written with a zero-width space, in fullwidth letters and with a
+    soft hyphen, planted in a published table, the RO-Crate and a de-identified
+    transcript: the scan fails naming each file and place, never the term."""
+    term = "Basingstoke"
+    matrix = run_copy / "results/matrix/framework_matrix.csv"
+    matrix.write_text(matrix.read_text() + 'P01,x,"near Basing\u200bstoke"\n')
+    crate = run_copy / "results/provenance/ro-crate-metadata.json"
+    data = json.loads(crate.read_text())
+    data["description"] = "Ｂａｓｉｎｇｓｔｏｋｅ"
+    crate.write_text(json.dumps(data))
+    transcript = run_copy / "results/deid/transcripts/P02.txt"
+    transcript.write_text("A\nB\nin BASING\u00adSTOKE\n" + transcript.read_text())
+    config = yaml.safe_load((run_copy / "config/config.yaml").read_text())
+    scan = qualframe(
+        run_copy,
+        "leak-scan",
+        "--log", "restricted/anonymisation_log.csv",
+        "--register", config["study"]["identifiers"],
+        "--allow-list", config["study"]["allow_list"],
+        "--scan", "results",
+        "--output", "scan.json",
+        "--findings", "restricted/leak_findings.csv",
+    )  # fmt: skip
+    assert scan.returncode == 1
+    assert scan.stderr.startswith("error: 3 identifier(s) appear in published files: ")
+    assert "results/deid/transcripts/P02.txt (1: line 3)" in scan.stderr
+    assert "results/matrix/framework_matrix.csv (1: line " in scan.stderr
+    assert "results/provenance/ro-crate-metadata.json (1: string " in scan.stderr
+    assert term.casefold() not in scan.stderr.casefold() and "Ｂａ" not in scan.stderr
+    findings = pd.read_csv(run_copy / "restricted/leak_findings.csv")
+    leaks = findings[findings["kind"] == "leak"]
+    assert set(leaks["original"]) == {term} and len(leaks) == 3
+    assert not (run_copy / "scan.json").exists()

@@ -104,9 +104,8 @@ NUL = (
             ": unsupported transcript format '.rtf'; use one of .txt, .docx, .vtt",
         ),
         (
-            "bad_id/P 01.txt",
-            ": file name cannot serve as a transcript id ('P 01'): use letters, digits, '_', "
-            "'-', '.', starting with a letter or digit",
+            "bad_id/---.txt",
+            ": file name gives no transcript id: it needs at least one letter or digit",
         ),
     ],
 )
@@ -182,8 +181,34 @@ def test_file_name_that_cannot_be_an_id():
     with pytest.raises(QualframeError) as caught:
         discover_transcripts(folder)
     assert str(caught.value) == (
-        f"{folder / 'P 01.txt'}: file name cannot serve as a transcript id ('P 01'): use "
-        "letters, digits, '_', '-', '.', starting with a letter or digit"
+        f"{folder / '---.txt'}: file name gives no transcript id: it needs at least one "
+        "letter or digit"
+    )
+
+
+def test_file_name_too_long_for_an_id(tmp_path, capsys):
+    folder = TRANSCRIPTS / "long_name"
+    (path,) = folder.iterdir()
+    with pytest.raises(QualframeError) as caught:
+        discover_transcripts(folder)
+    assert str(caught.value) == (
+        f"{path}: file name gives a transcript id of 243 characters, over the limit of 64: "
+        "shorten the file name"
+    )
+    out = tmp_path / "ingest.parquet"
+    status, err = run(capsys, "ingest", "--input", path, "--output", out)
+    assert error_line(status, err).endswith("over the limit of 64: shorten the file name")
+    assert not out.exists()
+
+
+def test_symbolic_link_in_the_transcript_folder():
+    folder = TRANSCRIPTS / "symlinked"
+    assert (folder / "M03.txt").is_symlink()
+    with pytest.raises(QualframeError) as caught:
+        discover_transcripts(folder)
+    assert str(caught.value) == (
+        f"{folder / 'M03.txt'}: symbolic link in the transcript folder (refused: it could "
+        "publish any file; copy the file in, or set ingest.allow_symlinks: true)"
     )
 
 
@@ -418,6 +443,29 @@ DOCTYPE = (
             "XML_PARSE_HUGE option, line 6, column 772",
         ),
         ("xxe.qdc", f", line 2: {DOCTYPE}"),
+        (
+            "duplicate_source_guid.qdpx",
+            ':project.qde, line 16, element <TextSource guid="BBBBBBBB-0000-0000-0000-'
+            '000000000001" name="P02">: GUID bbbbbbbb-0000-0000-0000-000000000001 used twice '
+            "(first at line 11)",
+        ),
+        (
+            "duplicate_selection_guid.qdpx",
+            ':project.qde, line 17, element <PlainTextSelection guid="CCCCCCCC-0000-0000-0000-'
+            '000000000001">: GUID cccccccc-0000-0000-0000-000000000001 used twice (first at '
+            "line 12)",
+        ),
+        (
+            "case_unknown_source.qdpx",
+            ":project.qde: a case refers to unknown source GUID "
+            "bbbbbbbb-0000-0000-0000-000000000002 (1 unknown in all)",
+        ),
+        (
+            "nul_in_source.qdpx",
+            ':project.qde, line 11, element <TextSource guid="BBBBBBBB-0000-0000-0000-'
+            '000000000001" name="P01">: source text \'internal://P01.txt\' holds a NUL byte '
+            "(character 25): binary data, not text",
+        ),
     ],
 )
 def test_hostile_refi_file(tmp_path, capsys, monkeypatch, name, expected):
@@ -428,6 +476,20 @@ def test_hostile_refi_file(tmp_path, capsys, monkeypatch, name, expected):
     assert not out.exists()
     assert not (tmp_path / "evil.txt").exists() and not (tmp_path.parent / "evil.txt").exists()
     assert "root:" not in err  # nothing of /etc/passwd
+
+
+def test_member_over_the_per_member_limit(tmp_path, capsys, monkeypatch):
+    """A 300,000-byte source of random letters: it compresses too little for the ratio
+    check, so only the per-member limit (200 MB, lowered here to 100,000 bytes) stops it
+    before it is read whole."""
+    monkeypatch.setattr(archive, "MAX_MEMBER_BYTES", 100_000)
+    path, out = HOSTILE / "member_too_large.qdpx", tmp_path / "out"
+    status, err = run(capsys, "import-qdpx", path, "--output", out)
+    assert error_line(status, err) == (
+        f"error: {path}, member 'sources/P01.txt': member inflates to 300,040 bytes, over the "
+        "limit of 100,000 for one member (refused)"
+    )
+    assert not out.exists()
 
 
 def test_zip_bomb_of_many_small_members(tmp_path, capsys, monkeypatch):
@@ -452,7 +514,6 @@ def test_hostile_project_as_a_coded_export(study, capsys):
 
 def test_formula_injection_is_neutralised_in_csv_only(tmp_path, capsys):
     (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(CODEBOOK), encoding="utf-8")
-    (tmp_path / "cases.tsv").write_text("case_id\tservice_type\nformula_transcript\tcafé\n")
     out = tmp_path / "out"
     status, err = run(
         capsys,
@@ -467,7 +528,7 @@ def test_formula_injection_is_neutralised_in_csv_only(tmp_path, capsys):
         "--codebook",
         tmp_path / "codebook.yaml",
         "--cases",
-        tmp_path / "cases.tsv",
+        HOSTILE / "formula_header_cases.tsv",
         "--transcripts",
         HOSTILE / "formula_transcript.txt",
         "--segments-out",
@@ -484,6 +545,20 @@ def test_formula_injection_is_neutralised_in_csv_only(tmp_path, capsys):
     assert exact == quotes
     published = pd.read_csv(out / "segments.csv", dtype=str)["text"].tolist()
     assert published == ["'" + q for q in quotes]
+    # a case sheet's column name is a header cell of the published cases.csv
+    header = '=HYPERLINK("http://attacker.example","open")'
+    assert header in pd.read_parquet(out / "cases.parquet").columns
+    assert "'" + header in pd.read_csv(out / "cases.csv", dtype=str).columns
+
+
+def test_case_sheet_cell_opening_a_quote_stays_in_its_row(study, capsys):
+    """A cell starting with a double quote does not open a field that swallows the next
+    row: one line is one row."""
+    status, err = import_coding(capsys, study, cases=SHEETS / "cases_open_quote.tsv")
+    assert status == 0, err
+    cases = pd.read_parquet(study / "out" / "cases.parquet")
+    assert cases["case_id"].tolist() == ["A1", "A2"]
+    assert cases["service_type"].tolist() == ['"crisis café', "house"]
 
 
 # --- configuration: snakemake dry run ---------------------------------------------------
@@ -532,6 +607,26 @@ def dry_run(folder: Path, configfile: Path) -> subprocess.CompletedProcess:
                 "On instance['ingest']['max_transcript_mb']",
             ],
         ),
+        (
+            "restricted_dotslash_results.yaml",
+            [
+                "QualframeError",
+                "\n.//results/r: restricted_dir cannot be used: it is inside results/, which "
+                "is published\n",
+            ],
+        ),
+        (
+            "restricted_root.yaml",
+            ["QualframeError", "\n/: restricted_dir cannot be used: it is the root folder\n"],
+        ),
+        (
+            "alias_bomb.yaml",
+            [
+                "QualframeError",
+                "config.yaml: YAML aliases (*name) expand the configuration to ",
+                "values, over the limit of 100,000 (refused: aliases can expand without end)\n",
+            ],
+        ),
     ],
 )
 def test_bad_config(tmp_path, name, expected):
@@ -546,3 +641,18 @@ def test_bad_config(tmp_path, name, expected):
         assert text in output, output[-3000:]
     assert "Traceback" not in output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "resources"]
+
+
+def test_restricted_dir_through_a_symbolic_link_into_results(tmp_path):
+    """`restricted_dir: secret` where secret is a link to results/published: resolved,
+    it is inside results/ and refused, before anything is written there."""
+    (tmp_path / "resources").symlink_to(REPO / "resources")
+    (tmp_path / "results" / "published").mkdir(parents=True)
+    (tmp_path / "secret").symlink_to(tmp_path / "results" / "published")
+    shutil.copy(CONFIG / "restricted_symlink.yaml", tmp_path / "config.yaml")
+    result = dry_run(tmp_path, tmp_path / "config.yaml")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "\nsecret: restricted_dir cannot be used: it is inside results/" in output, output
+    assert "Traceback" not in output
+    assert list((tmp_path / "results" / "published").iterdir()) == []

@@ -139,8 +139,15 @@ def test_bad_coded_row_stops_the_run_with_a_report(tmp_path, codebook_dict):
     assert run.returncode != 0
     log = (folder / "logs/coding/import_coding.log").read_text()
     assert "1 of 6 rows failed validation: 1 quote not found in the de-identified transcript" in log
-    report = pd.read_csv(folder / "logs/coding/validation_report.csv")
+    report = pd.read_csv(folder / "restricted/validation_report.csv")
     assert report[["row", "column"]].values.tolist() == [[7, "Segment"]]
+    # the value is in the restricted report only: not in the step's log, not in Snakemake's
+    snakemake_logs = list((folder / ".snakemake/log").glob("*.log"))
+    assert snakemake_logs
+    for text in [log, run.stdout, run.stderr, *(p.read_text() for p in snakemake_logs)]:
+        assert "nobody ever said" not in text
+    for private in ("logs", ".snakemake/log", "restricted"):
+        assert (folder / private).stat().st_mode & 0o077 == 0, private
     assert not (folder / "results/coding/segments.parquet").exists()
     assert not (folder / "results/matrix").exists()
 

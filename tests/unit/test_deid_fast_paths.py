@@ -6,7 +6,7 @@ import phonenumbers
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from qualframe.deid import rules
+from qualframe.deid import dates, rules, spoken, structured, uk
 from qualframe.synth import synthesise
 
 # Fragments from which texts that exercise every anchor are drawn.
@@ -108,41 +108,41 @@ def test_word_edge_agrees_with_a_character_loop(text, index, step):
 def full_scan_numbers(text: str) -> list[rules.Hit]:
     """Postcodes, NHS numbers, numeric dates and NI numbers, scanning the whole text."""
     hits = [
-        rules.hit_from_match(m, "POSTCODE", "postcode", 0.95) for m in rules.POSTCODE.finditer(text)
+        rules.hit_from_match(m, "POSTCODE", "postcode", 0.95) for m in uk.POSTCODE.finditer(text)
     ]
-    for m in rules.NHS_NUMBER.finditer(text):
+    for m in structured.NHS_NUMBER.finditer(text):
         hit = rules.hit_from_match(m, "NHS_NUMBER", "nhs_number", 1.0)
-        checksum = rules.nhs_checksum_ok(re.sub(r"\D", "", hit.text))
-        if rules.has_nhs_context(text, hit.start) or checksum:
+        checksum = uk.nhs_checksum_ok(re.sub(r"\D", "", hit.text))
+        if structured.has_nhs_context(text, hit.start, hit.end) or checksum:
             hits.append(hit if checksum else hit._replace(confidence=0.9))
-    for m in rules.NUMERIC_DATE.finditer(text):
+    for m in dates.NUMERIC_DATE.finditer(text):
         day = m.group("day") or m.group("iso_day")
         month = m.group("month") or m.group("iso_month")
-        if rules.is_calendar_day(day, month):
+        if dates.is_calendar_day(day, month):
             hits.append(rules.hit_from_match(m, "DATE", "date", 0.95))
     hits += [
         rules.hit_from_match(m, "NI_NUMBER", "ni_number", 0.95 if m.group().isupper() else 0.85)
-        for m in rules.NI_NUMBER.finditer(text)
+        for m in uk.NI_NUMBER.finditer(text)
     ]
     return hits
 
 
 def anchored_numbers(text: str) -> list[rules.Hit]:
     return (
-        rules.find_postcodes(text)
-        + rules.find_nhs_numbers(text, [])
-        + rules.find_numeric_dates(text)
-        + rules.find_ni_numbers(text)
+        structured.find_postcodes(text)
+        + structured.find_nhs_numbers(text, [])
+        + dates.find_numeric_dates(text)
+        + structured.find_ni_numbers(text)
     )
 
 
 def full_scan_ages(text: str) -> list[rules.Hit]:
     """`find_ages` with every pattern run over the whole text."""
     found = [
-        (rules.AGE_YEARS_OLD, 0.95),
-        (rules.AGE_AGED, 0.9),
-        (rules.AGE_PERSON_IS, 0.7),
-        (rules.AGE_NAMED_IS, 0.6),
+        (dates.AGE_YEARS_OLD, 0.95),
+        (dates.AGE_AGED, 0.9),
+        (dates.AGE_PERSON_IS, 0.7),
+        (dates.AGE_NAMED_IS, 0.6),
     ]
     best: dict[tuple[int, int], rules.Hit] = {}
     for pattern, confidence in found:
@@ -163,19 +163,19 @@ def test_number_finders_match_a_full_scan(text):
 @settings(max_examples=300)
 @given(texts)
 def test_emails_month_words_and_ages_match_a_full_scan(text):
-    assert rules.find_emails(text) == [
-        rules.hit_from_match(m, "EMAIL", "email", 0.99) for m in rules.EMAIL.finditer(text)
+    assert structured.find_emails(text) == [
+        rules.hit_from_match(m, "EMAIL", "email", 0.99) for m in structured.EMAIL.finditer(text)
     ]
-    month_word = re.compile(r"\b(?:" + rules.MONTH + r"|may)\b", re.IGNORECASE)
-    assert spans(rules.MONTH_WORD.finditer(text)) == spans(month_word.finditer(text))
-    assert rules.find_ages(text) == full_scan_ages(text)
+    month_word = re.compile(r"\b(?:" + dates.MONTH + r"|may)\b", re.IGNORECASE)
+    assert spans(dates.MONTH_WORD.finditer(text)) == spans(month_word.finditer(text))
+    assert dates.find_ages(text) == full_scan_ages(text)
 
 
 def full_scan_spoken_phones(text: str) -> list[rules.Hit]:
     hits = []
-    for run in rules.SPOKEN_RUN.finditer(text):
-        tokens = list(rules.SPOKEN_TOKEN_RE.finditer(text, run.start(), run.end()))
-        for first, last in rules.phone_spans_in_run(tokens):
+    for run in spoken.SPOKEN_RUN.finditer(text):
+        tokens = list(spoken.SPOKEN_TOKEN_RE.finditer(text, run.start(), run.end()))
+        for first, last in spoken.phone_spans_in_run(tokens):
             start, end = tokens[first].start(), tokens[last].end()
             hits.append(rules.Hit(start, end, "PHONE", text[start:end], "rule:phone_spoken", 0.9))
     return hits
@@ -186,7 +186,7 @@ def full_scan_written_phones(text: str) -> list[rules.Hit]:
     return [
         rules.Hit(m.start, m.end, "PHONE", m.raw_string, "rule:phone", 0.95)
         for m in matcher
-        if rules.is_plausible_phone(m.raw_string, m.number)
+        if structured.is_plausible_phone(m.raw_string, m.number)
     ]
 
 
@@ -195,8 +195,8 @@ def full_scan_written_phones(text: str) -> list[rules.Hit]:
 @example("0000")  # too few digits for any phone number
 @example("call 0113/496/0000 or 0113 496 0000.")  # slashes are phone punctuation too
 def test_phones_match_a_full_scan(text):
-    assert rules.find_spoken_phones(text) == full_scan_spoken_phones(text)
-    assert rules.find_written_phones(text) == full_scan_written_phones(text)
+    assert spoken.find_spoken_phones(text) == full_scan_spoken_phones(text)
+    assert structured.find_written_phones(text) == full_scan_written_phones(text)
 
 
 def test_word_start_pattern_matches_words_at_word_starts_in_any_case():
@@ -208,7 +208,7 @@ def test_word_start_pattern_matches_words_at_word_starts_in_any_case():
 def test_structured_finders_on_a_synthetic_corpus_match_full_scans():
     texts_by_id, _ = synthesise(30, 7)
     for text in texts_by_id.values():
-        assert rules.find_spoken_phones(text) == full_scan_spoken_phones(text)
-        assert rules.find_written_phones(text) == full_scan_written_phones(text)
+        assert spoken.find_spoken_phones(text) == full_scan_spoken_phones(text)
+        assert structured.find_written_phones(text) == full_scan_written_phones(text)
         assert anchored_numbers(text) == full_scan_numbers(text)
-        assert rules.find_ages(text) == full_scan_ages(text)
+        assert dates.find_ages(text) == full_scan_ages(text)

@@ -18,7 +18,8 @@ from qualframe.deid.pseudonymise import (
     pseudonymise_corpus,
 )
 from qualframe.deid.register import find_register_terms
-from qualframe.deid.rules import POSTCODE, find_structured, nhs_checksum_ok
+from qualframe.deid.structured import find_structured
+from qualframe.deid.uk import POSTCODE, nhs_checksum_ok
 from qualframe.schemas import AnonymisationLog, Detection
 
 REGISTER_TERMS = [

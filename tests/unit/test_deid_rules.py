@@ -4,27 +4,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualframe.deid.rules import (
-    Hit,
+from qualframe.deid.dates import find_ages, find_dates
+from qualframe.deid.names import (
     find_acronyms,
-    find_ages,
-    find_dates,
-    find_emails,
     find_initialled_names,
     find_name_patterns,
+    find_suffixed_names,
+    find_suffixed_names_uncased,
+    find_titled_names,
+    find_unfamiliar_words,
+)
+from qualframe.deid.rules import Hit
+from qualframe.deid.spoken import spoken_digits
+from qualframe.deid.structured import (
+    find_emails,
     find_nhs_numbers,
     find_ni_numbers,
     find_phones,
     find_postcodes,
     find_structured,
-    find_suffixed_names,
-    find_suffixed_names_uncased,
-    find_titled_names,
-    find_unfamiliar_words,
     find_urls,
-    nhs_checksum_ok,
-    spoken_digits,
 )
+from qualframe.deid.uk import nhs_checksum_ok
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, restore_case
 
 

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualframe.deid.allow import phone_digits
-from qualframe.deid.rules import NI_NUMBER, POSTCODE, nhs_checksum_ok
 from qualframe.deid.surrogates import (
     AGE_PLACEHOLDER,
     DRAMA_LANDLINES,
@@ -23,6 +22,7 @@ from qualframe.deid.surrogates import (
     person_replacements,
     seeded_faker,
 )
+from qualframe.deid.uk import NI_NUMBER, POSTCODE, nhs_checksum_ok
 
 NUMBERS = st.integers(min_value=1, max_value=10_000)
 ATTEMPTS = st.integers(min_value=0, max_value=20)

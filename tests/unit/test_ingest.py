@@ -1,3 +1,4 @@
+import re
 import zipfile
 
 import docx
@@ -125,11 +126,58 @@ def test_read_docx_that_is_a_zip_but_not_word(tmp_path):
         read_transcript(path)
 
 
-def test_transcript_id_of_refuses_names_that_cannot_be_ids():
+def test_transcript_id_of_derives_ids_from_names_as_teams_have_them():
     assert transcript_id_of("folder/P01.final.txt") == "P01.final"
-    for name in ("P 01.txt", "_P01.txt", "P01(2).docx"):
-        with pytest.raises(QualframeError, match="cannot serve as a transcript id"):
+    assert transcript_id_of("Interview 10.txt") == "Interview_10"
+    assert transcript_id_of("Entretien élève (3).docx") == "Entretien_eleve_3"
+    assert transcript_id_of("_P01.txt") == "P01"
+    assert transcript_id_of("P01\n.txt") == "P01"  # a trailing newline is not part of an id
+
+
+def test_transcript_id_of_refuses_names_that_give_no_id():
+    for name in ("---.txt", "((( ))).docx", "日本.txt"):
+        with pytest.raises(QualframeError, match="file name gives no transcript id"):
             transcript_id_of(name)
+    with pytest.raises(QualframeError, match="id of 65 characters, over the limit of 64"):
+        transcript_id_of("P" * 65 + ".txt")
+    assert transcript_id_of("P" * 64 + ".txt") == "P" * 64
+
+
+@given(st.text(min_size=1, max_size=80))
+def test_derived_ids_are_whole_pattern_matches(stem):
+    try:
+        transcript_id = transcript_id_of(stem + ".txt")
+    except QualframeError:
+        return
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", transcript_id)
+    assert len(transcript_id) <= 64
+
+
+def test_discover_refuses_symbolic_links_unless_allowed(tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not a transcript")
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "P01.txt").write_text("x")
+    (folder / "M03.txt").symlink_to(outside)
+    with pytest.raises(QualframeError, match="M03.txt: symbolic link in the transcript folder"):
+        discover_transcripts(folder)
+    assert list(discover_transcripts(folder, allow_symlinks=True)) == ["M03", "P01"]
+    (folder / "M03.txt").unlink()
+    (folder / "more").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(QualframeError, match="more: symbolic link"):
+        discover_transcripts(folder)
+
+
+def test_discover_names_both_files_of_one_derived_id(tmp_path):
+    (tmp_path / "Interview 10.txt").write_text("x")
+    (tmp_path / "Interview_10.docx").write_text("x")
+    with pytest.raises(QualframeError) as caught:
+        discover_transcripts(tmp_path)
+    assert str(caught.value) == (
+        f"{tmp_path / 'Interview_10.docx'}: two transcripts share the id 'Interview_10': "
+        f"{tmp_path / 'Interview 10.txt'}"
+    )
 
 
 def test_discover_transcripts(tmp_path):
@@ -146,8 +194,8 @@ def test_discover_rejects_duplicate_ids(tmp_path):
 
 
 def test_discover_rejects_unusable_names(tmp_path):
-    (tmp_path / "P 01.txt").write_text("x")
-    with pytest.raises(QualframeError, match="cannot serve as a transcript id"):
+    (tmp_path / "---.txt").write_text("x")
+    with pytest.raises(QualframeError, match="file name gives no transcript id"):
         discover_transcripts(tmp_path)
 
 

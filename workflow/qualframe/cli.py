@@ -61,10 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.record:
             write_step_record(args, argv, started)
     except ValidationFailed as exc:
-        if args.report:
-            qio.write_csv(exc.report, args.report)
+        if args.report:  # restricted: its `value` column holds the cells' values
+            qio.write_csv(exc.report, args.report, restricted=True)
         print(f"error: {exc}", file=sys.stderr)
-        print(exc.report.to_string(index=False), file=sys.stderr)
+        # the console and the logs get where and what kind, never a cell's value
+        shown = exc.report.drop(columns=["value"], errors="ignore")
+        print(shown.to_string(index=False), file=sys.stderr)
         if args.report:
             print(f"The full report is in {args.report}", file=sys.stderr)
         if args.debug:

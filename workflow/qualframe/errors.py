@@ -14,7 +14,9 @@ class QualframeError(Exception):
     def _format(self) -> str:
         location = ""
         if self.path:
-            location = f"{self.path}"
+            # a file name can hold a line break or other control character: shown escaped,
+            # so the message stays one line
+            location = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in self.path)
             if self.where:
                 location += f", {self.where}"
             location += ": "

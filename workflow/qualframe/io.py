@@ -5,6 +5,7 @@ so a failed step never leaves a file that looks complete.
 """
 
 import contextlib
+import csv
 import glob
 import hashlib
 import json
@@ -79,8 +80,10 @@ def neutralise_formula(text: str) -> str:
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `df` whose text cells cannot be read as formulas (numbers untouched)."""
+    """A copy of `df` whose text cells and column names (a case sheet's headers) cannot
+    be read as formulas (numbers untouched)."""
     safe = df.copy()
+    safe.columns = [neutralise_formula(c) if isinstance(c, str) else c for c in safe.columns]
     for column in safe.columns:
         values = safe[column]
         if values.dtype == object:
@@ -129,14 +132,77 @@ def read_parquet(path: str | os.PathLike, without: Iterable[str] = ()) -> pd.Dat
     return pd.read_parquet(path, columns=[name for name in names if name not in set(without)])
 
 
-def read_tsv(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a tab-separated sheet with every column as text."""
+# A configuration is a page of settings. A bigger one is a mistake or an attack: nine
+# nested YAML aliases ("billion laughs") make a tree of a billion values out of 500
+# bytes, which validation would walk and print.
+MAX_CONFIG_BYTES = 1_000_000
+MAX_CONFIG_VALUES = 100_000
+
+
+def expanded_size(node, sizes: dict[int, int]) -> int:
+    """The number of values a YAML node stands for once every alias is expanded, each
+    shared node counted once per use (`sizes` memoises by node, so this is linear)."""
+    if id(node) not in sizes:
+        sizes[id(node)] = 0  # a node that holds itself: counted when it returns
+        children = node.value if isinstance(node.value, list) else []
+        items = [
+            part for child in children for part in (child if isinstance(child, tuple) else (child,))
+        ]
+        sizes[id(node)] = 1 + sum(expanded_size(item, sizes) for item in items)
+    return sizes[id(node)]
+
+
+def check_config_file(path: str | os.PathLike) -> None:
+    """Refuse a YAML configuration over MAX_CONFIG_BYTES, or whose aliases expand to more
+    than MAX_CONFIG_VALUES values, before it is validated."""
+    size = os.path.getsize(path)
+    if size > MAX_CONFIG_BYTES:
+        raise QualframeError(
+            f"the configuration is {size:,} bytes, over the limit of {MAX_CONFIG_BYTES:,}",
+            path=str(path),
+        )
     try:
-        return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        root = yaml.compose(Path(path).read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return  # the schema validation reports what is wrong with it
+    values = expanded_size(root, {}) if root is not None else 0
+    if values > MAX_CONFIG_VALUES:
+        raise QualframeError(
+            f"YAML aliases (*name) expand the configuration to {values:,} values, over the "
+            f"limit of {MAX_CONFIG_VALUES:,} (refused: aliases can expand without end)",
+            path=str(path),
+        )
+
+
+def unquoted(cell: str) -> str:
+    """A cell a spreadsheet wrapped in double quotes ("a ""b"" c"), unwrapped."""
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"':
+        return cell[1:-1].replace('""', '"')
+    return cell
+
+
+def read_tsv(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a tab-separated sheet with every column as text.
+
+    One line is one row: a double quote opening a cell does not start a quoted field
+    that runs on into the next lines (a cell `"Dr Cole` would swallow the rows after it);
+    a cell wrapped in quotes on its line is unwrapped.
+    """
+    try:
+        sheet = pd.read_csv(
+            path,
+            sep="\t",
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            quoting=csv.QUOTE_NONE,
+        )
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise QualframeError(
             f"cannot read as a tab-separated sheet: {exc}", path=str(path)
         ) from exc
+    sheet.columns = [unquoted(str(column)) for column in sheet.columns]
+    return sheet.map(unquoted)
 
 
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
@@ -181,6 +247,62 @@ def make_restricted_dir(path: str | os.PathLike) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, RESTRICTED_DIR_MODE)
     return folder
+
+
+# Written in a restricted folder the run creates: a folder without it that already holds
+# files belongs to someone or something else, and is not made owner-only or written into.
+RESTRICTED_MARKER = ".qualframe-restricted"
+
+
+def unsafe_restricted_reason(folder: Path, results: Path, repository: Path) -> str | None:
+    """Why the resolved folder cannot be the restricted folder, or None when it can."""
+    if folder == results or results in folder.parents:
+        return "it is inside results/, which is published"
+    shared = {Path("/"): "the root folder", Path.home().resolve(): "your home folder"}
+    shared[repository] = "the qualframe repository"
+    if folder in shared:
+        return f"it is {shared[folder]}"
+    if folder.is_dir() and not (folder / RESTRICTED_MARKER).exists() and any(folder.iterdir()):
+        return (
+            "it already holds files this workflow did not create (choose a new folder, or "
+            "an empty one)"
+        )
+    return None
+
+
+def checked_restricted_dir(
+    path: str | os.PathLike, results: str | os.PathLike, repository: str | os.PathLike
+) -> str:
+    """Return `path` when it can hold the restricted files, else raise QualframeError.
+
+    The folder is resolved first (symbolic links, "..", "./"), so an absolute path, a
+    `.//results/r` or a link into results/ are all seen for what they are. Refused: the
+    folder or one inside `results` (the published zone); `/`, the home folder or the
+    `repository` itself; an existing folder holding files without the marker a run writes.
+    """
+    folder = Path(os.path.realpath(path))
+    reason = unsafe_restricted_reason(
+        folder, Path(os.path.realpath(results)), Path(os.path.realpath(repository))
+    )
+    if reason:
+        raise QualframeError(f"restricted_dir cannot be used: {reason}", path=str(path))
+    return str(path)
+
+
+def claim_restricted_dir(path: str | os.PathLike) -> Path:
+    """Create the run's restricted folder owner-only and mark it as the run's own."""
+    folder = make_restricted_dir(path)
+    marker = folder / RESTRICTED_MARKER
+    if not marker.exists():
+        write_text(marker, "qualframe restricted folder: owner-only, never published\n", True)
+    return folder
+
+
+def make_private_dirs(paths: list[str | os.PathLike]) -> None:
+    """Create each folder owner-only, or make it so: what a run logs (Snakemake's own log
+    included) is for the person running it, whatever the files' own modes."""
+    for path in paths:
+        make_restricted_dir(path)
 
 
 def sha256_file(path: str | os.PathLike) -> str:

@@ -22,7 +22,7 @@ rule import_coding:
         code_separator=config["coding"]["code_separator"],
         theme_level=config["study"]["theme_level"],
         attributes=config["matrix"]["case_attributes"],
-        report="logs/coding/validation_report.csv",
+        report=f"{RESTRICTED}/validation_report.csv",
         raw=get_raw_coding_arguments,
         codebook=get_codebook_arguments,
         attribute_rules=get_attribute_rules(),

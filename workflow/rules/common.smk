@@ -11,16 +11,27 @@ from snakemake.utils import min_version, validate
 from qualframe.ingest import discover_transcripts
 from qualframe.shards import assign_shards
 from qualframe.study.sheets import check_study_sheets
-from qualframe.io import make_restricted_dir
+from qualframe.io import (
+    check_config_file,
+    checked_restricted_dir,
+    claim_restricted_dir,
+    make_private_dirs,
+)
 from qualframe.provenance import CONFIG_DIGEST_VARIABLE, code_version, config_digest
 
 min_version("9.0")
 
 
+for configfile in workflow.configfiles:
+    check_config_file(configfile)  # size and aliases, before validation walks it
 validate(config, "../schemas/config.schema.yaml")
 
-RESTRICTED = config["restricted_dir"]
-TRANSCRIPTS = discover_transcripts(config["study"]["transcripts"])
+RESTRICTED = checked_restricted_dir(
+    config["restricted_dir"], "results", workflow.basedir
+)
+TRANSCRIPTS = discover_transcripts(
+    config["study"]["transcripts"], config["ingest"]["allow_symlinks"]
+)
 # the sheets the team edits, validated now like the config: before any step has run
 check_study_sheets(config, TRANSCRIPTS)
 SHARDS = assign_shards(list(TRANSCRIPTS), config["shards"]["transcripts_per_shard"])
@@ -38,7 +49,10 @@ RECORD = (
 
 onstart:
     # owner-only before the first restricted file is written
-    make_restricted_dir(RESTRICTED)
+    claim_restricted_dir(RESTRICTED)
+    # logs name files, rows and kinds of problem, never values; still, they and
+    # Snakemake's own log stay owner-only
+    make_private_dirs(["logs", ".snakemake/log"])
 
 
 wildcard_constraints:
@@ -166,19 +180,28 @@ def get_analysis_outputs():
     return [path for step in get_analysis_steps() for path in step.output]
 
 
-def get_published_outputs():
-    """Every file that leaves the team: what the leak scan reads."""
-    # The Data Docs hold images the text scan cannot read; their tables come from the
-    # segments it does read.
-    analysis = [
-        step for step in get_analysis_steps() if step is not rules.check_quality
-    ]
-    steps = [rules.import_coding, rules.export_qdpx, *analysis]
+def get_running_rules():
+    """The rules of this run, the leak scan's excepted (it reads what they all write):
+    the steps that need coded data only once there is some."""
     return [
-        rules.pseudonymise.output.texts,
-        *(path for step in steps for path in step.output),
-        *get_charting_outputs(),
+        getattr(rules, rule.name)
+        for rule in workflow.rules
+        if rule.name != "leak_scan" and (is_coded() or rule.name not in ANALYSIS_STEPS)
     ]
+
+
+def is_published(path):
+    """Whether a rule's output leaves the team: everything under results/."""
+    return Path(path).parts[:1] == ("results",)
+
+
+def get_published_outputs(wildcards):
+    """Every file the run's rules write under results/: what the leak scan reads. An
+    input function, so the rules defined after it count too."""
+    patterns = [path for rule in get_running_rules() for path in rule.output]
+    return sorted(
+        p for p in set(expand(patterns, shard=get_shards())) if is_published(p)
+    )
 
 
 def get_steps_dir(wildcards, input):
@@ -187,13 +210,9 @@ def get_steps_dir(wildcards, input):
 
 
 def get_step_records():
-    """The provenance record of every step of the run: each rule's `record` output, per
-    shard for the per-shard rules; the steps that need coded data only once there is some.
-    """
-    running = [
-        r.name for r in workflow.rules if is_coded() or r.name not in ANALYSIS_STEPS
-    ]
-    steps = [getattr(rules, name).output for name in running]
+    """The provenance record of every step of the run but the leak scan's, which reads
+    the manifest: each rule's `record` output, per shard for the per-shard rules."""
+    steps = [rule.output for rule in get_running_rules()]
     patterns = [output.record for output in steps if "record" in output.keys()]
     return sorted(set(expand(patterns, shard=get_shards())))
 

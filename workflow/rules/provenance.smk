@@ -1,7 +1,10 @@
+# The last step: it reads every published file, the manifest and RO-Crate included, so
+# its own summary and record are the files the manifest lists as written after it.
 rule leak_scan:
     input:
-        published=get_published_outputs(),
+        published=get_published_outputs,
         log=rules.pseudonymise.output.log,
+        register=config["study"]["identifiers"],
         summary_log=get_charting_log,
         allow_list=config["study"]["allow_list"],
     output:
@@ -17,6 +20,7 @@ rule leak_scan:
     shell:
         "qualframe leak-scan"
         " --log {input.log:q} {input.summary_log:q}"
+        " --register {input.register:q}"
         " --allow-list {input.allow_list:q}"
         " --scan {input.published:q}"
         " --output {output.summary:q}"
@@ -47,6 +51,7 @@ rule manifest:
             config["study"]["identifiers"],
             *get_charting_workbooks(),
         ],
+        written_after=rules.leak_scan.output,
         code_version=get_code_version("manifest"),
     shell:
         "qualframe manifest"
@@ -59,4 +64,5 @@ rule manifest:
         " --manifest {output.manifest:q}"
         " --crate {output.crate:q}"
         " --shards {output.shards:q}"
+        " --written-after {params.written_after:q}"
         " > {log:q} 2>&1"

@@ -29,6 +29,12 @@ def add_parsers(steps) -> None:
     manifest.add_argument("--manifest", required=True, help="the manifest (.json) to write")
     manifest.add_argument("--crate", required=True, help="the ro-crate-metadata.json to write")
     manifest.add_argument("--shards", required=True, help="TSV: the transcripts of each shard")
+    manifest.add_argument(
+        "--written-after",
+        nargs="*",
+        default=[],
+        help="files the run writes after the manifest (the leak scan's, which reads it)",
+    )
     manifest.set_defaults(run=run_manifest)
 
     verify = steps.add_parser("verify", help="re-hash every file of a run; fail on any change")
@@ -87,6 +93,7 @@ def run_manifest(args) -> None:
     )
     qio.write_csv(shard_listing(records), args.shards, sep="\t")
     manifest["shards"] = provenance.file_entry(args.shards)
+    manifest["written_after"] = sorted(map(provenance.as_posix, args.written_after))
     crate_dir = str(Path(args.crate).parent)
     crate = build_crate(manifest, crate_dir, provenance.as_posix(args.snakefile))
     qio.write_json(args.manifest, manifest)

@@ -92,9 +92,15 @@ def add_parsers(steps) -> None:
         "leak-scan", help="fail if any replaced identifier appears in a published file"
     )
     leaks.add_argument(
-        "--log", nargs="+", required=True, help="anonymisation log CSVs (restricted)"
+        "--log",
+        nargs="+",
+        required=True,
+        help="anonymisation log CSV, and that of the charting summaries if any (restricted)",
     )
     leaks.add_argument("--allow-list", required=True, help="study allow-list")
+    leaks.add_argument(
+        "--register", help="identifier register TSV: every term is looked for (restricted)"
+    )
     leaks.add_argument("--scan", nargs="+", required=True, help="published files and folders")
     leaks.add_argument("--output", required=True, help="scan summary (JSON, no identifiers)")
     leaks.add_argument(
@@ -393,27 +399,53 @@ def run_deidentify(args) -> None:
 
 
 def run_leak_scan(args) -> None:
-    from qualframe.deid.leaks import find_leaks, leak_terms, published_texts
+    from qualframe.deid.leaks import Leak, find_leaks, leak_terms, published_texts, review_flags
+    from qualframe.deid.register import checked_terms
 
     Path(args.findings).unlink(missing_ok=True)
-    # the transcripts' log, and the charting summaries' logs: names only a summary held
-    logs = pd.concat([qio.read_anonymisation_log(path) for path in args.log], ignore_index=True)
-    terms = leak_terms(logs, read_allow_list(args.allow_list))
+    try:
+        register = checked_terms(qio.read_tsv(args.register)) if args.register else {}
+    except ValueError as exc:
+        raise QualframeError(str(exc), path=args.register) from exc
+    log = pd.concat([qio.read_anonymisation_log(path) for path in args.log], ignore_index=True)
+    terms = leak_terms(log, read_allow_list(args.allow_list), register)
     texts = published_texts(args.scan)
     leaks = find_leaks(terms, texts)
+    flags = review_flags(texts, read_allow_list(args.allow_list))
+    findings = pd.DataFrame(
+        [(*leak, "leak") for leak in leaks] + [(*flag, "review") for flag in flags],
+        columns=[*Leak._fields, "kind"],
+    )
+    qio.make_restricted_dir(Path(args.findings).parent)
+    qio.write_csv(findings, args.findings, restricted=True)
     if leaks:
         found = pd.DataFrame(leaks)
-        qio.make_restricted_dir(Path(args.findings).parent)
-        qio.write_csv(found, args.findings, restricted=True)
-        files = found["path"].value_counts().sort_index()
-        where = "; ".join(f"{path} ({count})" for path, count in files.items())
+        files = found.groupby("path", sort=True)["where"].agg(list)
+        where = "; ".join(
+            f"{path} ({len(places)}: {', '.join(places[:3])}{', …' if len(places) > 3 else ''})"
+            for path, places in files.items()
+        )
         raise QualframeError(
-            f"{len(leaks)} replaced identifier(s) appear in published files: {where}. "
-            f"Each is listed, with the original, in {args.findings} (restricted); fix the "
+            f"{len(leaks)} identifier(s) appear in published files: {where}. Each is "
+            f"listed, with the original, in {args.findings} (restricted); fix the "
             "de-identification (register or allow-list) and run again"
         )
-    qio.write_json(args.output, {"files_scanned": sorted(texts), "terms": len(terms), "leaks": 0})
-    print(f"leak scan: {len(terms)} replaced identifiers looked for in {len(texts)} files: none")
+    summary = {
+        "files_scanned": sorted(path for path, pieces in texts.items() if pieces),
+        "files_not_text": sorted(path for path, pieces in texts.items() if not pieces),
+        "terms": len(terms),
+        "register_terms": len(register),
+        "leaks": 0,
+        "review_flags": dict(
+            sorted(pd.Series([flag.path for flag in flags], dtype=str).value_counts().items())
+        ),
+    }
+    qio.write_json(args.output, summary)
+    print(
+        f"leak scan: {len(terms)} identifiers (replaced originals, name parts, register "
+        f"terms) looked for in {len(texts)} files: none; {len(flags)} places the review "
+        f"list would flag, listed in {args.findings} (restricted)"
+    )
 
 
 def read_predicted(path: str) -> pd.DataFrame:

@@ -8,23 +8,11 @@ import functools
 import re
 from collections.abc import Iterable
 
-from qualframe.deid.rules import spoken_digits
+from qualframe.deid.places import broad_place_names
+from qualframe.deid.spoken import spoken_digits
+from qualframe.deid.uk import ABBREVIATED_TITLES, MONTHS, RANKS, WEEKDAYS, WORD_TITLES
+from qualframe.text.canonical import canonical_text
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 # National bodies, programmes and services, nations, public holidays and everyday
 # platforms: naming one identifies no one. A detection inside one of these ("Schwartz"
 # in "Schwartz Rounds") is dropped too.
@@ -116,6 +104,7 @@ HOLIDAYS = (
 )
 DEFAULT_ALLOW_LIST = (
     *NATIONAL_TERMS,
+    *broad_place_names(),
     *WEEKDAYS,
     *MONTHS,
     *HOLIDAYS,
@@ -123,23 +112,8 @@ DEFAULT_ALLOW_LIST = (
     "Participant",
 )
 
-TITLES = (
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "prof",
-    "cllr",
-    "insp",
-    "sgt",
-    "rev",
-    "sir",
-    "dame",
-)
-# Police ranks count only in capitals: "Di" and "Ds" are also first names.
-RANKS = ("PC", "DS", "DI")
+# Titles matched longest first ("mrs" before "mr").
+TITLES = tuple(sorted(ABBREVIATED_TITLES + WORD_TITLES, key=len, reverse=True))
 TITLE = r"(?:(?i:" + "|".join(TITLES) + r")|" + "|".join(RANKS) + r")\.?"
 ALPHANUMERIC_TYPES = ("PHONE", "NHS_NUMBER", "POSTCODE")
 POSSESSIVE_TYPES = ("PERSON", "ORG", "LOCATION")
@@ -188,8 +162,11 @@ def normalise_entity(text: str, entity_type: str | None) -> str:
     returns it casefolded with whitespace collapsed and surrounding quotes removed,
     without a possessive (people, organisations, places) or titles (people). Phone
     numbers, NHS numbers and postcodes keep only their letters and digits, phone numbers
-    as digits, so "0161 496 0732" and "01614960732" are one entity.
+    as digits, so "0161 496 0732" and "01614960732" are one entity. The key is taken from
+    the canonical view (`canonical_text`), so a disguised spelling ("Fake\u200bley") is the
+    same entity.
     """
+    text = canonical_text(text)
     if entity_type == "PHONE":
         return phone_digits(text)
     if entity_type in ALPHANUMERIC_TYPES:

@@ -10,21 +10,24 @@ import pyarrow as pa
 from pandera.typing import DataFrame
 
 from qualframe.deid.allow import is_allowed, normalise_allow_list
+from qualframe.deid.context import find_in_context
 from qualframe.deid.language import language_at, text_language
 from qualframe.deid.lexicon import is_common_word, is_function_phrase
-from qualframe.deid.ner import NerModel, find_entities
-from qualframe.deid.register import Register, build_matcher, find_register_terms, find_terms
-from qualframe.deid.rules import (
-    Hit,
+from qualframe.deid.names import (
     find_acronyms,
     find_name_patterns,
-    find_structured,
     find_suffixed_names_uncased,
     find_unfamiliar_words,
 )
+from qualframe.deid.ner import NerModel, find_entities
+from qualframe.deid.register import Register, build_matcher, find_register_terms, find_terms
+from qualframe.deid.rules import Hit
 from qualframe.deid.speakers import find_speaker_names, role_label_spans
+from qualframe.deid.structured import find_structured
 from qualframe.deid.words import is_mostly_lower_case, restore_case
 from qualframe.schemas import Detection
+from qualframe.text.canonical import canonical_view
+from qualframe.text.offsets import OffsetMap
 
 # What an earlier redaction leaves: an upper-case tag ("[PERSON_3]", "[REDACTED]") or
 # capitalised words ending in a letter or number ("[Trust A]", "[Hospital 2]"). Kept
@@ -121,7 +124,7 @@ def find_candidates(text: str, register: Register, ner: NerModel | None) -> list
     restore = lower_case_text and text_language(text) == "en"
     view = restore_case(text) if restore else text
     hits = find_structured(text) + find_name_patterns(view) + find_register_terms(register, text)
-    hits += find_speaker_names(text)
+    hits += find_speaker_names(text) + find_in_context(text, lower_case_text)
     if lower_case_text:
         hits += find_suffixed_names_uncased(text)
     if ner is not None:
@@ -159,6 +162,9 @@ def detect_transcript(
 
     Takes the transcript id, its normalised text, the study register (`build_register`),
     allow-list terms and optionally a `load_ner` model (None: rules and register only).
+    Every detector reads the text's canonical view (`canonical_view`: no invisible
+    characters, fullwidth letters and dash or space variants unified), and each mention
+    is mapped back to the characters it covers in the text, disguises included.
     Runs the rules, the name patterns, the register and the model; drops mentions on or
     inside an allow-list term and mentions inside an existing placeholder such as
     "[PERSON_3]" or on a role speaker label ("Interviewer:", "INT:"); a speaker label
@@ -172,13 +178,27 @@ def detect_transcript(
     """
     allow_list = list(allow_list)
     allowed = normalise_allow_list(allow_list)
-    skip = placeholder_spans(text) + role_label_spans(text)
-    inside_allowed = allowed_spans(text, allow_list)
-    hits = {
+    view, mapping = canonical_view(text)
+    skip = placeholder_spans(view) + role_label_spans(view)
+    inside_allowed = allowed_spans(view, allow_list)
+    hits = [
         hit
-        for hit in find_candidates(text, register, ner)
+        for hit in find_candidates(view, register, ner)
         if not is_allowed(hit.text, hit.entity_type, allowed)
         and not inside_any(hit.start, hit.end, skip)
         and not inside_some(hit, inside_allowed)
-    }
+    ]
+    hits = set(on_source(hits, text, mapping))
     return hits_to_frame(transcript_id, sorted(hits))  # sorted: set order varies by run
+
+
+def on_source(hits: list[Hit], text: str, mapping: OffsetMap) -> list[Hit]:
+    """Return hits found in the canonical view of `text` with the offsets and text of the
+    characters they cover in `text` itself, disguising characters included."""
+    if mapping.is_identity():
+        return hits
+    starts, ends = mapping.source_spans([hit.start for hit in hits], [hit.end for hit in hits])
+    return [
+        hit._replace(start=int(start), end=int(end), text=text[start:end])
+        for hit, start, end in zip(hits, starts, ends, strict=True)
+    ]

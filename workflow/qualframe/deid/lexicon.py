@@ -86,19 +86,24 @@ def zipf(word: str, language: str) -> float:
         return zipf_frequency(word, language)
     except LookupError:  # a language wordfreq has no list for
         return 0.0
+    except ImportError:  # Chinese or Japanese script needs a tokenizer not installed
+        return 0.0
 
 
 def is_common_word(word: str, languages: tuple[str, ...]) -> bool:
     """Return whether a single word is everyday vocabulary of one of `languages`.
 
-    English: in the dictionary (`is_english_word`) or frequent by wordfreq; other
-    languages: frequent by wordfreq. Known names are frequent too: ask `is_known_name`.
+    English: in the dictionary (`is_english_word`, which leaves out words Webster's gives
+    only as proper nouns, "Agnes"), or an acronym frequent by wordfreq ("API", "ML").
+    Other languages: frequent by wordfreq, whose lists hold frequent names too ("Pierre"):
+    ask `is_known_name`.
     """
     folded = word.casefold().replace("’", "'")
     for language in languages:
-        if language == "en" and is_english_word(word):
-            return True
-        if zipf(folded, language) >= COMMON_ZIPF:
+        if language == "en":
+            if is_english_word(word) or (word.isupper() and zipf(folded, "en") >= COMMON_ZIPF):
+                return True
+        elif zipf(folded, language) >= COMMON_ZIPF:
             return True
     return False
 

@@ -15,12 +15,11 @@ from typing import Any
 
 from qualframe.deid.language import PIPELINES, language_at, text_language
 from qualframe.deid.lexicon import is_common_word
-from qualframe.deid.rules import SUFFIX_TYPES, Hit
+from qualframe.deid.names import SUFFIX_TYPES
+from qualframe.deid.rules import Hit
+from qualframe.deid.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 from qualframe.deid.words import (
-    ABBREVIATED_TITLES,
     FILLERS,
-    RANKS,
-    WORD_TITLES,
     is_english_word,
     is_function_word,
     is_mostly_lower_case,
@@ -70,6 +69,8 @@ SPEAKER_LABELS = frozenset(
 )
 SPEAKER_ID = re.compile(r"(?i:speaker|participant|interviewer|p|i|r)\s*[0-9]+")
 PARAGRAPH = re.compile(r"[^\n]+")
+# Longest text given to the model at once (spaCy's own limit, max_length, is 1,000,000).
+MAX_NER_CHARS = 100_000
 SPEAKER_LABEL = re.compile(
     r"(?i:interviewer|participant|interviewee|respondent|facilitator|moderator|int|resp"
     r"|speaker\s*[0-9]+|[PIR][0-9]*)\s*:\s*"
@@ -164,8 +165,24 @@ def load_ner(model: str = DEFAULT_MODEL, batch_size: int = 64) -> NerModel:
     return NerModel(nlp=nlp, model=model, batch_size=batch_size)
 
 
+def chunks(offset: int, line: str, size: int = MAX_NER_CHARS) -> list[tuple[int, str]]:
+    """Return (offset, piece) for `line` cut into pieces of at most `size` characters,
+    each cut at the last space of the piece's second half (mid-word only when there is
+    none): spaCy refuses a text over its `max_length` (error E088) and its memory grows
+    with the length of what it reads."""
+    pieces, start = [], 0
+    while len(line) - start > size:
+        cut = line.rfind(" ", start + size // 2, start + size)
+        cut = cut if cut > start else start + size
+        pieces.append((offset + start, line[start:cut]))
+        start = cut
+    pieces.append((offset + start, line[start:]))
+    return pieces
+
+
 def paragraphs(text: str) -> list[tuple[int, str]]:
-    """Return (offset, line) for every non-empty line of `text`.
+    """Return (offset, line) for every non-empty line of `text`, a line longer than
+    MAX_NER_CHARS in several pieces (`chunks`).
 
     A generic speaker label ("Participant: ") is left out: it throws the model off the
     words after it.
@@ -174,7 +191,7 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     for match in PARAGRAPH.finditer(text):
         label = SPEAKER_LABEL.match(match.group())
         skip = label.end() if label and label.end() < len(match.group()) else 0
-        lines.append((match.start() + skip, match.group()[skip:]))
+        lines += chunks(match.start() + skip, match.group()[skip:])
     return lines
 
 

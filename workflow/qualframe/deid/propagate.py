@@ -34,10 +34,11 @@ from qualframe.deid.mentions import (
     resolve_overlaps,
     trim_to_name,
 )
-from qualframe.deid.register import build_matcher, find_terms, fold_case
-from qualframe.deid.rules import PLACE_PREPOSITIONS, previous_word
+from qualframe.deid.names import PLACE_PREPOSITIONS, previous_word
+from qualframe.deid.register import build_matcher, find_terms, term_key
 from qualframe.deid.speakers import role_label_spans
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, is_sentence_start
+from qualframe.text.canonical import canonical_text
 
 PART_PUNCTUATION = ".,;:!?\"'’‘“”()"
 MIN_PART_LENGTH = 2
@@ -94,8 +95,10 @@ def is_lexically_excluded(term: str, languages: tuple[str, ...]) -> str:
     """Return why a term cannot be a name in these languages ("" when it can).
 
     A filler or function word never is; a single common word is not unless it is a
-    known given name or surname ("Grace", "Price").
+    known given name or surname ("Grace", "Price"). The term is judged in its canonical
+    view ("Ｕｈ" is "Uh").
     """
+    term = canonical_text(term)
     if is_filler(term):
         return "filler"
     if is_function_phrase(term, languages):
@@ -110,8 +113,9 @@ def keeps_single_tag(mention: Mention, text: str, languages: tuple[str, ...]) ->
 
     Registered terms and other entity types always do. A filler or function word tagged
     as a name never does; a common word that is no known name does only when a detector
-    other than the model or the unfamiliar-word rule found it, or when it is a
-    capitalised place after "in", "at", "from"… ("based in Sale").
+    other than the model or the unfamiliar-word rule found it, when it is a person's
+    name capitalised in mid-sentence ("asked Ed"), or a capitalised place after "in",
+    "at", "from"… ("based in Sale"). An acronym ("API") never does on a weak tag.
     """
     if mention.entity_type not in NAMED_TYPES or "register" in mention.detectors:
         return True
@@ -119,11 +123,10 @@ def keeps_single_tag(mention: Mention, text: str, languages: tuple[str, ...]) ->
     if reason in ("filler", "function word"):
         return False
     if reason == "common word" and set(mention.detectors) <= WEAK_DETECTORS:
-        return (
-            mention.entity_type == "LOCATION"
-            and mention.text[:1].isupper()
-            and previous_word(text, mention.start) in PLACE_PREPOSITIONS
-        )
+        capitalised = mention.text[:1].isupper() and not mention.text.isupper()
+        if mention.entity_type == "PERSON":  # "told Ed", "asked Hope": a name, once
+            return capitalised and not is_sentence_start(text, mention.start)
+        return capitalised and previous_word(text, mention.start) in PLACE_PREPOSITIONS
     return True
 
 
@@ -154,7 +157,7 @@ def search_terms(
                 ):
                     continue
                 terms.setdefault(surface, mention.entity_type)
-                key = (mention.entity_type, fold_case(surface))
+                key = (mention.entity_type, term_key(surface))
                 confidence[key] = max(confidence.get(key, 0.0), mention.confidence)
                 detectors.setdefault(key, set()).update(mention.detectors)
     return terms, confidence, detectors
@@ -271,7 +274,7 @@ def propagation(
     for tid in sorted(texts):
         for occurrence in occurrences_in(tid, texts[tid], matcher, detected[tid]):
             text = texts[tid][occurrence.start : occurrence.end]
-            found.setdefault((occurrence.entity_type, fold_case(text)), []).append(occurrence)
+            found.setdefault((occurrence.entity_type, term_key(text)), []).append(occurrence)
     evidence = {
         key: weigh(key, occurrences, texts, languages, detectors.get(key, set()))
         for key, occurrences in found.items()

@@ -13,8 +13,13 @@ import pandas as pd
 
 from qualframe.deid.rules import Hit
 from qualframe.schemas import ENTITY_TYPES
+from qualframe.text.canonical import canonical_text, canonical_view
 
 REGISTER_COLUMNS = ("term", "entity_type")
+# No name is longer. The automaton follows a chain of up to a term's length at each
+# character of a text, so one 50,000-character "term" (a long token once detected) would
+# make every search quadratic.
+MAX_TERM_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -57,16 +62,22 @@ def fold_case(text: str) -> str:
     return "".join(map(fold_char, text))
 
 
+def term_key(text: str) -> str:
+    """The key under which the matcher compares a term or an occurrence: its canonical
+    view, folded ("Fake\u200bley", "ＦＡＫＥＬＥＹ" and "Fakeley" share one)."""
+    return fold_case(canonical_text(text))
+
+
 def build_matcher(terms: Mapping[str, Hashable]) -> TermMatcher:
     """Return a `TermMatcher` over `terms`, a mapping of term -> payload returned on a match.
 
     Terms are matched case-insensitively; when two terms fold to the same key, the
-    first one's payload is kept.
+    first one's payload is kept. Terms longer than MAX_TERM_LENGTH are left out.
     """
     automaton = ahocorasick.Automaton()
     for term, payload in terms.items():
-        key = fold_case(term)
-        if key and key not in automaton:
+        key = term_key(term)
+        if key and key not in automaton and len(key) <= MAX_TERM_LENGTH:
             automaton.add_word(key, (len(key), payload))
     if len(automaton) == 0:
         return TermMatcher(None)
@@ -110,16 +121,24 @@ def longest_non_overlapping(
 def find_terms(matcher: TermMatcher, text: str) -> list[tuple[int, int, Hashable]]:
     """Return (start, end, payload) of whole-word matches of the matcher's terms in `text`.
 
-    Where matches overlap, the longest wins; the result is sorted by start.
+    Terms and text are compared in their canonical view (`canonical_view`), so a term
+    written with an invisible character, fullwidth letters or a no-break space inside it
+    is found; offsets are the text's own, covering the disguise. Where matches overlap,
+    the longest wins; the result is sorted by start.
     """
     if matcher.automaton is None:
         return []
+    view, mapping = canonical_view(text)
     matches = []
-    for last, (length, payload) in matcher.automaton.iter(fold_case(text)):
+    for last, (length, payload) in matcher.automaton.iter(fold_case(view)):
         start, end = last + 1 - length, last + 1
-        if at_word_boundaries(text, start, end):
+        if at_word_boundaries(view, start, end):
             matches.append((start, end, payload))
-    return longest_non_overlapping(matches)
+    kept = longest_non_overlapping(matches)
+    if mapping.is_identity():
+        return kept
+    starts, ends = mapping.source_spans([m[0] for m in kept], [m[1] for m in kept])
+    return [(int(s), int(e), m[2]) for s, e, m in zip(starts, ends, kept, strict=True)]
 
 
 def register_error(row: int, message: str) -> ValueError:
@@ -139,9 +158,8 @@ def checked_row(row: int, term: object, entity_type: object) -> tuple[str, str]:
         raise register_error(row, "empty term")
     if entity_type not in ENTITY_TYPES:
         expected = ", ".join(ENTITY_TYPES)
-        raise register_error(
-            row, f"unknown entity_type {entity_type!r} for {term!r} (expected one of {expected})"
-        )
+        # the cell values stay out of the message: a term identifies someone
+        raise register_error(row, f"unknown entity_type (expected one of {expected})")
     return term, entity_type
 
 
@@ -162,7 +180,7 @@ def checked_terms(terms: pd.DataFrame) -> dict[str, str]:
         first_type, first_row = seen.setdefault(fold_case(term), (entity_type, row))
         if first_type != entity_type:
             raise register_error(
-                row, f"{term!r} is {entity_type} here but {first_type} in row {first_row}"
+                row, f"the term is {entity_type} here but {first_type} in row {first_row}"
             )
         if first_row == row:
             checked[term] = entity_type

@@ -25,6 +25,7 @@ from qualframe.deid.words import (
     is_sentence_start,
 )
 from qualframe.schemas import REVIEW_REASONS, ReviewCandidate
+from qualframe.text.canonical import canonical_view
 
 UNKNOWN_WORD = "unknown capitalised word"
 FIRST_NAME = "known first name"
@@ -47,7 +48,7 @@ WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 DIGIT_RUN = re.compile(r"(?<![\w.,/-])\d+(?:[ ./-]\d+)*(?![\w/-])")
 MIN_DIGITS = 4
 NAME_LOCALES = ("en_GB", "en_IE", "en_NZ", "en_US", "en_IN")  # Faker's given-name lists
-NAME_PAIR = re.compile(r"([^\W\d_]+) ([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+NAME_PAIR = re.compile(r"(?<![^\W\d_])([^\W\d_]+) ([^\W\d_]+(?:['’-][^\W\d_]+)*)")
 
 
 class Candidate(NamedTuple):
@@ -199,6 +200,21 @@ def unreplaced_detections(
     ]
 
 
+def unreplaced_candidates(hidden: str, allowed: frozenset[str]) -> list[Candidate]:
+    """Return unknown capitalised words, first names and digit runs of a masked text,
+    looked for in its canonical view (`canonical_view`) and given the offsets of the
+    characters they cover in `hidden`, so "Fake\u200bley" is one unknown word."""
+    view, mapping = canonical_view(hidden)
+    found = unknown_words(view, allowed) + first_names(view, allowed) + digit_runs(view)
+    if mapping.is_identity():
+        return found
+    starts, ends = mapping.source_spans([c.start for c in found], [c.end for c in found])
+    return [
+        candidate._replace(start=int(start), end=int(end))
+        for candidate, start, end in zip(found, starts, ends, strict=True)
+    ]
+
+
 def transcript_candidates(
     text: str,
     log: pd.DataFrame,
@@ -210,8 +226,10 @@ def transcript_candidates(
     """Return every candidate of one transcript (see `review_candidates`)."""
     replaced = [(int(s), int(e)) for s, e in zip(log["start"], log["end"], strict=True)]
     hidden = masked(text, replaced + placeholder_spans(text) + allowed_spans(text, allow_matcher))
-    found = unknown_words(hidden, allowed) + first_names(hidden, allowed) + digit_runs(hidden)
-    found = [candidate._replace(text=text[candidate.start : candidate.end]) for candidate in found]
+    found = [
+        candidate._replace(text=text[candidate.start : candidate.end])
+        for candidate in unreplaced_candidates(hidden, allowed)
+    ]
     found += low_confidence_replacements(log, low_confidence)
     found += unreplaced_detections(detections, replaced)
     return found

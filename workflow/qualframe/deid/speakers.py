@@ -26,6 +26,12 @@ LABEL_LINE = re.compile(
     r"(?:[ \t]*[\[(]" + TIME + r"[\])])?[ \t]*(?::|\t)",
     re.MULTILINE,
 )
+# A label alone on its line after a time, as diarisation tools write it ("0:01:02\tSPEAKER_01").
+TIMED_LABEL_LINE = re.compile(
+    r"^[ \t]*[\[(]?" + TIME + r"[\])]?[ \t]+(?P<label>[^\W\d_][\w'’.\-]*(?:[ \t][\w'’.\-]+){0,3}?)"
+    r"[ \t]*$",
+    re.MULTILINE,
+)
 # Abbreviated role labels may end with a full stop instead: "Int. So tell me…", "R. Yes."
 DOTTED_LABEL = re.compile(
     r"^[ \t]*(?P<label>(?i:int|iv|resp|res)|[IRPQA][0-9]{0,3})\.[ \t]", re.MULTILINE
@@ -35,13 +41,16 @@ ROLE_WORDS = frozenset(
     """
     interviewer interviewee respondent participant moderator facilitator speaker int iv
     resp res researcher observer notetaker note-taker chair host guest caller unknown
-    unidentified audience member male female man woman voice question answer q a i r p
+    unidentified audience member male female man woman voice question answer q a i r p none
     intervieweur intervieweuse interviewé interviewée enquêteur enquêtrice répondant
     répondante participante animateur animatrice chercheur chercheuse
     befragte befragter interviewerin teilnehmer teilnehmerin
     """.split()
 )
-ROLE_CODE = re.compile(r"[A-Za-z]{1,4}[ _-]?[0-9]{1,4}[A-Za-z]?")  # P07, R12, INT01, Speaker_3
+# P07, R12, INT01, Speaker_3, SPEAKER_00
+ROLE_CODE = re.compile(
+    r"(?:[A-Za-z]{1,4}|(?i:speaker|participant|person|spk))[ _-]?[0-9]{1,4}[A-Za-z]?"
+)
 MIN_REPEATS = 2  # a label scheme: the same label heads at least two lines
 
 
@@ -85,7 +94,7 @@ def speaker_labels(text: str) -> tuple[Label, ...]:
     """
     candidates = [
         (m.start("label"), m.end("label"), m.group("label").rstrip(" ."))
-        for pattern in (LABEL_LINE, DOTTED_LABEL)
+        for pattern in (LABEL_LINE, DOTTED_LABEL, TIMED_LABEL_LINE)
         for m in pattern.finditer(text)
     ]
     counts = Counter(label.casefold() for _, _, label in candidates)

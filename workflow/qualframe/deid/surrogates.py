@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from faker import Faker
 
-from qualframe.deid.allow import MONTHS, TITLE_WORD, WEEKDAYS, normalise_entity, phone_digits
+from qualframe.deid.allow import TITLE_WORD, normalise_entity, phone_digits
+from qualframe.deid.uk import MONTHS, WEEKDAYS
 
 FICTION_DOMAIN = "example.org"
 STRICT_ATTEMPTS = 50  # then two people may share a first name or a surname, never a whole name

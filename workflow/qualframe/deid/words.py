@@ -12,6 +12,8 @@ from functools import cache, lru_cache
 
 from english_words import get_english_words_set
 
+from qualframe.deid.uk import ABBREVIATED_TITLES
+
 # Everyday words newer than the dictionaries (Webster's 1934, GCIDE 1913) or British.
 EXTRA_WORDS = frozenset(
     """
@@ -69,39 +71,6 @@ FILLERS = frozenset(
     """.split()
 )
 CONTRACTION = re.compile(r"(?:n['’]t|['’](?:re|ve|ll|d|m|t))$|^o['’]clock$", re.IGNORECASE)
-# Titles written before a name. Abbreviations are never English words, so they are also
-# trusted in lower-case text; whole-word titles ("Doctor", "Miss") only when capitalised.
-ABBREVIATED_TITLES = (
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "mx",
-    "prof",
-    "cllr",
-    "insp",
-    "sgt",
-    "supt",
-    "rev",
-    "revd",
-)
-WORD_TITLES = (
-    "miss",
-    "doctor",
-    "professor",
-    "councillor",
-    "inspector",
-    "sergeant",
-    "constable",
-    "superintendent",
-    "reverend",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-)
-# Police ranks count only in capitals: "Di" and "Ds" are also first names.
-RANKS = ("PC", "DC", "DS", "DI", "DCI", "DSI", "PCSO")
 # Acronyms restored to capitals in lower-case text so the model reads "NHS", not "nhs".
 ACRONYMS = frozenset({"nhs", "gp", "gps", "camhs", "cqc", "iapt", "icb", "ics", "ccg", "amhp"})
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

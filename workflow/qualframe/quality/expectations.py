@@ -27,7 +27,8 @@ from great_expectations.data_context.types.base import (
     ProgressBarsConfig,
 )
 
-from qualframe.deid.rules import EMAIL, NHS_NUMBER, POSTCODE
+from qualframe.deid.structured import EMAIL, NHS_NUMBER
+from qualframe.deid.uk import POSTCODE
 
 SUITE = "coded_segments"
 SITE = "audit"

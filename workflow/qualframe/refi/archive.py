@@ -20,6 +20,9 @@ from qualframe.errors import QualframeError
 MAX_TOTAL_BYTES = 2 * 1024**3  # 2 GB uncompressed, whole archive
 MAX_RATIO = 200  # uncompressed / compressed, per member (text compresses 3-20x)
 RATIO_FLOOR_BYTES = 1024**2  # members smaller than 1 MB are never called a bomb
+# One member, inflated: a project XML or one source text. A long interview is 0.1 MB;
+# parsing a member takes several times its size in memory (a 1.5 GB member took 14 GB).
+MAX_MEMBER_BYTES = 200 * 1024**2
 SOURCES_FOLDER = "sources"
 
 
@@ -124,6 +127,13 @@ def _check_member(info: zipfile.ZipInfo, name: str, max_ratio: int) -> None:
         )
     if info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16):
         raise QualframeError("symbolic link inside the archive (refused)", path=name, where=where)
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise QualframeError(
+            f"member inflates to {info.file_size:,} bytes, over the limit of "
+            f"{MAX_MEMBER_BYTES:,} for one member (refused)",
+            path=name,
+            where=where,
+        )
     if info.file_size > RATIO_FLOOR_BYTES and info.file_size > max_ratio * max(
         info.compress_size, 1
     ):
@@ -140,7 +150,7 @@ def _read_member(archive: zipfile.ZipFile, info, name: str, budget: list[int]) -
     where = f"member {info.filename!r}"
     try:
         with archive.open(info) as handle:
-            data = handle.read(budget[0] + 1)
+            data = handle.read(min(budget[0], MAX_MEMBER_BYTES) + 1)
     except (
         zipfile.BadZipFile,
         zlib.error,  # damaged deflate data
@@ -151,7 +161,7 @@ def _read_member(archive: zipfile.ZipFile, info, name: str, budget: list[int]) -
         RuntimeError,  # encrypted member
     ) as exc:
         raise QualframeError(f"cannot read member: {exc}", path=name, where=where) from exc
-    if len(data) > budget[0]:
+    if len(data) > min(budget[0], MAX_MEMBER_BYTES):
         raise QualframeError(
             "archive inflates beyond its size limit (refused)", path=name, where=where
         )

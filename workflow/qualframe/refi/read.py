@@ -98,6 +98,12 @@ def read_project(archive: QdpxArchive) -> RefiProject:
     cases, case_sources = _cases(root, name)
     notes = _notes(root, archive, name)
     sources, segments = _sources(root, archive, name, codebook, users, notes)
+    unknown = sorted(set(case_sources["source_guid"]) - set(sources["guid"]))
+    if unknown:
+        raise QualframeError(
+            f"a case refers to unknown source GUID {unknown[0]} ({len(unknown)} unknown in all)",
+            name,
+        )
     # A source in several cases gets the first; case_sources keeps every link.
     first_case = {}
     for link in case_sources.itertuples(index=False):
@@ -258,8 +264,12 @@ def _sources(root, archive, name, codebook, users, notes):
     user_names = {row.guid: (row.name or row.guid) for row in users.itertuples(index=False)}
     base_path = root.get("basePath", "")
     source_rows, segment_rows = [], []
+    seen: dict[str, int] = {}  # GUID of a source or selection -> line of its first use
     for source in root.iterfind(f"{P}Sources/{P}TextSource"):
         guid = normalise_guid(source.get("guid"))
+        _check_unique(guid, source, seen, name)
+        for selection in source.iterfind(f"{P}PlainTextSelection"):
+            _check_unique(normalise_guid(selection.get("guid")), selection, seen, name)
         path = source.get("plainTextPath", "")
         source_name = source.get("name") or _file_name(path) or guid
         selections = source.findall(f"{P}PlainTextSelection")
@@ -318,6 +328,18 @@ def _sources(root, archive, name, codebook, users, notes):
     return sources, segments
 
 
+def _check_unique(guid: str, element, seen: dict[str, int], name: str) -> None:
+    """Refuse a GUID already used by a source or selection: codings would land on the
+    wrong text."""
+    if guid in seen:
+        raise QualframeError(
+            f"GUID {guid} used twice (first at line {seen[guid]})",
+            name,
+            f"line {element.sourceline}, element {describe(element)}",
+        )
+    seen[guid] = element.sourceline
+
+
 def _span(selection, name: str) -> tuple[int, int]:
     start = int(selection.get("startPosition"))
     end = int(selection.get("endPosition"))
@@ -371,11 +393,19 @@ def _source_text(source, archive: QdpxArchive, base_path: str, name: str) -> str
             f"source text {path!r} is not in the archive's sources folder", name, where
         )
     try:
-        return data.decode("utf-8").removeprefix(BOM)
+        text = data.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as exc:
         raise QualframeError(
             f"source text {path!r} is not UTF-8 (byte {exc.start})", name, where
         ) from exc
+    if "\x00" in text:
+        raise QualframeError(
+            f"source text {path!r} holds a NUL byte (character {text.index(chr(0)):,}): "
+            "binary data, not text",
+            name,
+            where,
+        )
+    return text
 
 
 def choose_line_endings(text: str, spans: list[tuple[int, int]]) -> str:

