@@ -33,14 +33,12 @@ UNNAMED_CODER = "unnamed"
 class ProjectStudy:
     """A project's content as a study's files.
 
-    `files` maps transcript file name → raw text; `ids` source GUID → transcript id;
-    `codebook` is the nested codebook (YAML as a dict); `cases` the case sheet;
-    `attributes` its attribute columns filled in for every case; `coded` the coded data
-    (columns CODED_COLUMNS); `left_out` the number of codings of empty selections, which
-    hold no text to chart."""
+    `files` maps transcript file name → raw text; `codebook` is the nested codebook
+    (YAML as a dict); `cases` the case sheet; `attributes` its attribute columns filled
+    in for every case; `coded` the coded data (columns CODED_COLUMNS); `left_out` the
+    number of codings of empty selections, which hold no text to chart."""
 
     files: dict[str, str]
-    ids: dict[str, str]
     codebook: dict
     cases: pd.DataFrame
     attributes: list[str]
@@ -150,7 +148,6 @@ def study_from_project(project: RefiProject, project_name: str) -> ProjectStudy:
     texts = dict(zip(project.sources["guid"], project.sources["text"], strict=True))
     return ProjectStudy(
         files={files[guid]: texts[guid] for guid in files},
-        ids=ids,
         codebook=codebook,
         cases=cases,
         attributes=attributes,
