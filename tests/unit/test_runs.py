@@ -417,3 +417,22 @@ def test_a_manifest_older_than_the_runs_step_records_is_not_kept(tmp_path):
     os.utime(manifest_file, (250, 250))
     os.utime(record, (400, 400))  # a step after the manifest step, e.g. a final scan
     assert history.manifest_is_current(tmp_path, since=200)
+
+
+def test_steps_after_the_manifest_count_in_the_run(tmp_path):
+    steps = tmp_path / "results/provenance/steps"
+    steps.mkdir(parents=True)
+    started = "2026-03-03T02:00:05.000+00:00"
+    (steps / "leak_scan.json").write_text(
+        json.dumps({"step": "leak-scan", "started": started, "slurm_job_id": "4250"}),
+        encoding="utf-8",
+    )
+    (steps / "chart.json").write_text("{}", encoding="utf-8")  # listed by the manifest
+    manifest = {"steps": [{"path": "results/provenance/steps/chart.json"}]}
+    (later,) = history.steps_after_manifest(tmp_path, manifest)
+    assert later["path"] == "results/provenance/steps/leak_scan.json"
+    record = history.run_record(
+        "20260303T020000Z-abcdef", history.COMPLETED, "2026-03-03T02:00:00.000+00:00", None
+    )
+    done = history.with_manifest(record, SECOND, "kept.json", "f" * 64, None, [later])
+    assert done["steps_run"] == 3 and done["slurm_jobs"] == ["4242", "4250"]

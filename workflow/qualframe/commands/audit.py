@@ -82,7 +82,8 @@ def run_manifest(args) -> None:
     from qualframe.audit.manifest import build_manifest, shard_listing, stale_records
 
     if args.steps_dir:
-        stale = stale_records(args.steps_dir, args.records)
+        # the records of steps that run after the manifest (the leak scan) are not stale
+        stale = stale_records(args.steps_dir, [*args.records, *args.written_after])
         for path in stale:
             path.unlink()
         if stale:

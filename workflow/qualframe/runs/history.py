@@ -133,6 +133,32 @@ def steps_run_since(manifest: Mapping, started: str) -> list[Mapping]:
     return [step for step in manifest["steps"] if _parse_time(step["started"]) >= since]
 
 
+def steps_after_manifest(study: str | os.PathLike, manifest: Mapping) -> list[dict]:
+    """Step entries, like the manifest's, of the step records the manifest does not list:
+    the steps that run after it (the leak scan), so the run's history counts them too."""
+    listed = {step["path"] for step in manifest["steps"]}
+    folder = Path(study, manifest.get("results_dir", "results"), "provenance", "steps")
+    entries = []
+    for path in sorted(folder.rglob("*.json")):
+        relative = path.relative_to(study).as_posix()
+        if relative in listed:
+            continue
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise QualframeError(f"unreadable step record: {error}", path=relative) from error
+        entries.append(
+            {
+                "path": relative,
+                "step": record.get("step"),
+                "started": record["started"],
+                "slurm_job_id": record.get("slurm_job_id"),
+                "config_digest": record.get("config_digest"),
+            }
+        )
+    return entries
+
+
 def job_order(job_id: str) -> tuple[int, str]:
     """Sort key putting SLURM job ids in numeric order (9 before 10)."""
     return len(job_id), job_id
@@ -195,12 +221,14 @@ def with_manifest(
     manifest_path: str,
     manifest_sha256: str,
     previous: tuple[str, Mapping] | None,
+    later_steps: Iterable[Mapping] = (),
 ) -> dict:
     """`record` completed from the run's manifest (kept at `manifest_path`) and the previous
     completed run's (`(run id, manifest)`, None for the first run): code version, config
-    digest, the steps it ran and their SLURM jobs, and what changed since then."""
+    digest, the steps it ran and their SLURM jobs, and what changed since then.
+    `later_steps` are entries of steps that ran after the manifest was written."""
     before = previous[1] if previous else {"steps": [], "files": [], "results_dir": "results"}
-    ran = steps_run_since(manifest, record["started"])
+    ran = steps_run_since({"steps": [*manifest["steps"], *later_steps]}, record["started"])
     return {
         **record,
         "code_version": manifest.get("code_version"),

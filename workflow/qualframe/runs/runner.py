@@ -279,7 +279,12 @@ def completed(study: Path, record: dict) -> dict:
     kept, sha256 = history.keep_manifest(study, record["run_id"])
     manifest = history.read_kept_manifest(study, {**record, "manifest": kept})
     done = history.with_manifest(
-        {**record, "outcome": history.COMPLETED, "note": note}, manifest, kept, sha256, previous
+        {**record, "outcome": history.COMPLETED, "note": note},
+        manifest,
+        kept,
+        sha256,
+        previous,
+        history.steps_after_manifest(study, manifest),
     )
     if previous_record and previous is None:
         done.update(transcripts=None, coded_data=None, outputs=None)
