@@ -89,7 +89,7 @@ def run_report(args) -> None:
 
 def run_chart(args) -> None:
     from qualframe.matrix import chart_matrix, wide_matrix
-    from qualframe.matrix.workbook import framework_workbook
+    from qualframe.matrix.workbook import write_framework_workbook
 
     lengths = {tid: len(text) for tid, text in read_texts(args.transcripts).items()}
     codebook = qio.read_parquet(args.codebook)
@@ -110,8 +110,7 @@ def run_chart(args) -> None:
     wide = wide_matrix(matrix, args.attributes, args.max_cell_chars)
     qio.write_table(wide, args.wide, csv_beside(args.wide))
     if args.workbook:
-        with qio.atomic_path(args.workbook) as tmp:
-            tmp.write_bytes(framework_workbook(matrix, codebook, args.attributes))
+        write_framework_workbook(args.workbook, matrix, codebook, args.attributes)
     filled = int((matrix["n_segments"] > 0).sum())
     summarised = int((matrix["summary"] != "").sum())
     print(

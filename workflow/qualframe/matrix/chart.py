@@ -10,6 +10,8 @@ import pandas as pd
 
 from qualframe.charting.layout import source_label
 from qualframe.schemas import CellSummary, Codebook, MatrixCell, Segment
+from qualframe.text.spaces import collapse_spaces
+from qualframe.xlsx import trim
 
 EXCERPT_SEPARATOR = "\n\n"
 # Optional columns of the coded segments, in order of preference for the analyst's summary.
@@ -62,7 +64,7 @@ def analyst_summaries(segments: pd.DataFrame) -> pd.Series:
     found = pd.Series("", index=segments.index, dtype=object)
     for column in reversed(SUMMARY_COLUMNS):
         if column in segments.columns:
-            text = segments[column].fillna("").astype(str).str.split().str.join(" ")
+            text = collapse_spaces(segments[column].fillna("").astype(str))
             found = text.where(text != "", found)
     return found.astype(str)
 
@@ -185,7 +187,7 @@ def chart_matrix(
         [Segment.case_id, Segment.start, Segment.end, Segment.segment_id], kind="stable"
     )
     refs = references_of(charted)
-    verbatim = charted[Segment.text].str.split().str.join(" ") + " " + refs
+    verbatim = collapse_spaces(charted[Segment.text]) + " " + refs
     summaries = analyst_summaries(charted)
     charted_text = verbatim.where(summaries == "", summaries + " " + refs)
     groups = charted.assign(_rating=segment_ratings(charted)).groupby(
@@ -320,11 +322,3 @@ def wide_matrix(matrix: pd.DataFrame, attributes: list[str], max_cell_chars: int
     wide = wide.set_index(MatrixCell.case_id, drop=False).loc[cases].reset_index(drop=True)
     wide.columns.name = None
     return wide
-
-
-def trim(text: str, limit: int) -> str:
-    """Cut `text` to at most `limit` characters at a word boundary, marking the cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"

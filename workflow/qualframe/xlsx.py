@@ -1,0 +1,427 @@
+"""Large workbooks written column by column: the cells of a sheet become XML through Arrow
+string kernels, not one Python object per cell.
+
+openpyxl lays the workbook out (sheets, column widths, frozen panes, row heights, notes,
+protection) and saves it with its cells left out; the cells are then written here as
+openpyxl's own writer writes them (inline strings, its escapes, numbers as "%.16g",
+styles numbered in the order the writer first meets them), so the bytes equal those of
+the same workbook filled cell by cell in openpyxl's normal mode, at a fraction of the
+time and memory. Text is made safe as `qualframe.matrix.workbook` always did: characters
+XML cannot hold removed, cut to Excel's cell limit, and kept as text (with Excel's quote
+prefix) when it could be read as a formula. Every zip member has a fixed date and mode
+(`qualframe.io.write_zip`) and the document properties a fixed time."""
+
+import dataclasses
+import datetime
+import io as stdio
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from openpyxl import Workbook
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import tostring
+
+from qualframe.io import FORMULA_STARTS, write_zip
+from qualframe.text.spaces import WHITESPACE_CLASS
+
+EXCEL_CELL_LIMIT = 32_767
+FIXED_TIME = datetime.datetime(2000, 1, 1)
+# What openpyxl refuses in a cell (XML 1.0 cannot hold these control characters).
+ILLEGAL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+# Text with leading or trailing whitespace (Python's str.isspace) keeps it: xml:space.
+PADDED = f"^{WHITESPACE_CLASS}|{WHITESPACE_CLASS}$"
+# What a cell holds, as openpyxl writes it: (type attribute and content before the value,
+# after it). EMPTY_TEXT is "", NONE a missing value (written only when the cell is styled).
+NONE, EMPTY_TEXT, TEXT, NUMBER, BOOL, ERROR = range(6)
+TEXT_OPEN = ' t="inlineStr"><is><t>'
+TEXT_OPEN_PADDED = ' t="inlineStr"><is><t xml:space="preserve">'
+BODY_OPEN = {
+    NONE: ' t="n">',
+    EMPTY_TEXT: ' t="inlineStr">',
+    NUMBER: ' t="n"><v>',
+    BOOL: ' t="b"><v>',
+    ERROR: ' t="e"><v>',
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Style:
+    """A cell's formatting, as openpyxl objects (None: the default)."""
+
+    font: Font | None = None
+    fill: PatternFill | None = None
+    alignment: Alignment | None = None
+    protection: Protection | None = None
+    number_format: str | None = None
+    quote: bool = False
+
+    def quoted(self) -> "Style":
+        return dataclasses.replace(self, quote=True)
+
+
+PLAIN = Style()
+
+
+@dataclasses.dataclass
+class Column:
+    """One column of a block: its values, their style and, optionally, another style for
+    the cells where `marked` is true (e.g. a tint)."""
+
+    values: pd.Series
+    style: Style = PLAIN
+    marked: np.ndarray | None = None
+    marked_style: Style | None = None
+
+
+@dataclasses.dataclass
+class Block:
+    """A rectangle of cells: `columns` side by side from (`first_row`, `first_column`).
+    The blocks of a sheet never share a row."""
+
+    first_row: int
+    first_column: int
+    columns: list[Column]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.columns[0].values) if self.columns else 0
+
+
+def table_blocks(
+    table: pd.DataFrame, first_row: int, header: Style, body: Style, first_column: int = 1
+) -> list[Block]:
+    """`table` as a header row of its column names (styled `header`) at `first_row` and
+    its rows below it (styled `body`)."""
+    names = [
+        Column(pd.Series([str(name)], dtype=object), header) for name in table.columns
+    ]
+    rows = [Column(table[name].reset_index(drop=True), body) for name in table.columns]
+    return [Block(first_row, first_column, names), Block(first_row + 1, first_column, rows)]
+
+
+@dataclasses.dataclass
+class Prepared:
+    """A column's cells made safe: kind (NONE … ERROR), the text to write, and which
+    text could be read as a formula."""
+
+    kind: np.ndarray
+    text: pa.Array
+    quote: np.ndarray
+
+
+def large(value) -> pa.Scalar:
+    return pa.scalar(value, type=pa.large_string())
+
+
+def strings(values) -> pa.Array:
+    return pa.array(values, type=pa.large_string())
+
+
+def trim(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters at a word boundary, marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def number_texts(values: np.ndarray) -> np.ndarray:
+    """Each number as openpyxl writes it ("%.16g"; "" for infinity), formatting each
+    distinct value once."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    texts = np.array(
+        ["" if np.isinf(v) else "%.16g" % v for v in distinct.tolist()], dtype=object
+    )
+    return texts[inverse.reshape(-1)]
+
+
+def prepare(values: pd.Series) -> Prepared:
+    """The cells of one column: numbers, booleans and text vectorised; a column of mixed
+    Python objects cell by cell."""
+    n = len(values)
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not values.isna().any():
+        kind = np.full(n, BOOL, dtype=np.int8)
+        text = pa.array(np.where(values.to_numpy(dtype=bool), "1", "0"))
+        return Prepared(kind, text, np.zeros(n, dtype=bool))
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        # "%.16g" formats an int through float, so floats stand for every number
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        missing = np.isnan(numbers)
+        texts = np.full(n, "", dtype=object)
+        if (~missing).any():
+            texts[~missing] = number_texts(numbers[~missing])
+        kind = np.where(missing, NONE, NUMBER).astype(np.int8)
+        return Prepared(kind, strings(texts), np.zeros(n, dtype=bool))
+    try:
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = None
+    if array is not None and pa.types.is_null(array.type):
+        array = array.cast(pa.large_string())
+    if array is None or not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return prepare_objects(values)
+    return prepare_text(array.cast(pa.large_string()))
+
+
+def prepare_text(array: pa.Array) -> Prepared:
+    """Text cells: illegal characters removed, cut to the cell limit, formula-like text
+    marked for the quote prefix, error codes (#N/A …) kept as errors."""
+    if pc.any(pc.match_substring_regex(array, ILLEGAL_CHARACTERS)).as_py():
+        array = pc.replace_substring_regex(array, ILLEGAL_CHARACTERS, "")
+    long = pc.fill_null(pc.greater(pc.utf8_length(array), EXCEL_CELL_LIMIT), False)
+    if pc.any(long).as_py():
+        cut = [trim(text, EXCEL_CELL_LIMIT) for text in pc.filter(array, long).to_pylist()]
+        array = pc.replace_with_mask(array, long, pa.array(cut, type=array.type))
+    quote = np.zeros(len(array), dtype=bool)
+    for start in FORMULA_STARTS:
+        quote |= pc.fill_null(pc.starts_with(array, start), False).to_numpy(zero_copy_only=False)
+    kind = np.full(len(array), TEXT, dtype=np.int8)
+    kind[pc.fill_null(pc.equal(array, ""), False).to_numpy(zero_copy_only=False)] = EMPTY_TEXT
+    errors = pc.is_in(array, value_set=pa.array(ERROR_CODES, type=array.type))
+    kind[pc.fill_null(errors, False).to_numpy(zero_copy_only=False) & ~quote] = ERROR
+    kind[pc.is_null(array).to_numpy(zero_copy_only=False)] = NONE
+    return Prepared(kind, pc.fill_null(array, ""), quote)
+
+
+def prepare_objects(values: pd.Series) -> Prepared:
+    """Cells of a column of mixed Python objects, one by one."""
+    kinds, texts, quotes = [], [], []
+    for value in values.tolist():
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            kinds.append(NONE), texts.append(""), quotes.append(False)
+            continue
+        if hasattr(value, "item"):  # numpy scalar → Python scalar
+            value = value.item()
+        if isinstance(value, bool):
+            kinds.append(BOOL), texts.append("1" if value else "0"), quotes.append(False)
+        elif isinstance(value, int | float):
+            kinds.append(NUMBER), texts.append(number_texts(np.array([value]))[0])
+            quotes.append(False)
+        else:
+            kinds.append(TEXT), texts.append(str(value)), quotes.append(False)
+    prepared = prepare_text(pa.array(texts, type=pa.large_string()))
+    kind = np.array(kinds, dtype=np.int8)
+    is_text = kind == TEXT
+    kind[is_text] = prepared.kind[is_text]
+    text = pc.if_else(pa.array(is_text), prepared.text, pa.array(texts, type=pa.large_string()))
+    return Prepared(kind, text, prepared.quote & is_text)
+
+
+def escaped(text: pa.Array) -> pa.Array:
+    """Text as lxml writes it into an element (non-ASCII is escaped later, sheet-wide)."""
+    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
+        if pc.any(pc.match_substring(text, character)).as_py():
+            text = pc.replace_substring(text, character, entity)
+    return text
+
+
+class StreamedWorkbook:
+    """A workbook laid out in openpyxl whose cells are given as blocks of columns."""
+
+    def __init__(self) -> None:
+        self.book = Workbook()
+        self.book.remove(self.book.active)
+        self.blocks: dict[str, list[Block]] = {}
+
+    def create_sheet(self, title: str) -> Worksheet:
+        self.blocks[title] = []
+        return self.book.create_sheet(title)
+
+    def add(self, sheet: Worksheet, *blocks: Block) -> None:
+        """Put `blocks` of cells on `sheet` (its cell range grows to hold them)."""
+        for block in blocks:
+            if not block.columns or not block.n_rows:
+                continue
+            self.blocks[sheet.title].append(block)
+            sheet.cell(row=block.first_row, column=block.first_column)
+            sheet.cell(
+                row=block.first_row + block.n_rows - 1,
+                column=block.first_column + len(block.columns) - 1,
+            )
+
+    def save(self, target) -> None:
+        """Write the workbook to `target` (a path or a binary file object)."""
+        prepared = {
+            title: [[prepare(column.values) for column in block.columns] for block in blocks]
+            for title, blocks in self.blocks.items()
+        }
+        ids = self.register_styles(prepared)
+        properties = self.book.properties
+        properties.creator = "qualframe"
+        properties.lastModifiedBy = None
+        properties.created = FIXED_TIME
+        properties.modified = FIXED_TIME
+        skeleton = stdio.BytesIO()
+        self.book.save(skeleton)  # stamps the save time: fixed again below
+        properties.modified = FIXED_TIME
+        sheet_of = {
+            f"xl/worksheets/sheet{number}.xml": sheet
+            for number, sheet in enumerate(self.book.worksheets, start=1)
+        }
+
+        def members():
+            with zipfile.ZipFile(skeleton) as source:
+                for name in source.namelist():
+                    data = source.read(name)
+                    if name == "docProps/core.xml":
+                        data = tostring(properties.to_tree())
+                    elif name in sheet_of:
+                        sheet = sheet_of[name]
+                        data = self.sheet_xml(sheet, data, prepared[sheet.title], ids)
+                    yield name, data
+
+        write_zip(target, members())
+
+    def to_bytes(self) -> bytes:
+        buffer = stdio.BytesIO()
+        self.save(buffer)
+        return buffer.getvalue()
+
+    def ordered_blocks(self, sheet: Worksheet, prepared: dict):
+        pairs = zip(self.blocks[sheet.title], prepared[sheet.title], strict=True)
+        return sorted(pairs, key=lambda pair: pair[0].first_row)
+
+    def register_styles(self, prepared: dict) -> dict[Style, int]:
+        """Number the styles written cells carry in the order openpyxl's writer meets
+        them (sheet by sheet, row by row, left to right), and add them to the workbook."""
+        order: list[Style] = []
+        number: dict[Style, int] = {PLAIN: -1}
+        for sheet in self.book.worksheets:
+            for block, cells in self.ordered_blocks(sheet, prepared):
+                grid = np.empty((block.n_rows, len(block.columns)), dtype=np.int64)
+                for index, (column, column_cells) in enumerate(
+                    zip(block.columns, cells, strict=True)
+                ):
+                    options = cell_styles(column)
+                    codes = np.array([number.setdefault(style, len(number)) for style in options])
+                    grid[:, index] = codes[style_choices(column, column_cells)]
+                flat = grid.reshape(-1)
+                codes, first = np.unique(flat, return_index=True)
+                by_number = {code: style for style, code in number.items()}
+                for code in codes[np.argsort(first, kind="stable")].tolist():
+                    style = by_number[code]
+                    if style != PLAIN and style not in order:
+                        order.append(style)
+        scratch = self.book.create_sheet("qualframe-styles")
+        ids = {PLAIN: 0}
+        for row, style in enumerate(order, start=1):
+            cell = scratch.cell(row=row, column=1)
+            apply_style(cell, style)
+            ids[style] = self.book._cell_styles.add(cell._style)
+        self.book.remove(scratch)
+        return ids
+
+    def sheet_xml(
+        self, sheet: Worksheet, skeleton: bytes, cells: list[list[Prepared]], ids: dict
+    ) -> bytes:
+        """The sheet's XML: the skeleton openpyxl wrote, its sheetData filled."""
+        text = skeleton.decode("ascii")
+        start = text.index("<sheetData")
+        closing = text.find("</sheetData>", start)
+        end = closing + len("</sheetData>") if closing >= 0 else text.index("/>", start) + 2
+        covered: set[int] = set()
+        pieces: list[tuple[int, str]] = []
+        for block, prepared in self.ordered_blocks(sheet, {sheet.title: cells}):
+            covered.update(range(block.first_row, block.first_row + block.n_rows))
+            pieces.append((block.first_row, block_xml(sheet, block, prepared, ids)))
+        existing = {row for row, _ in sheet._cells} | set(sheet.row_dimensions.keys())
+        for row in sorted(existing - covered):
+            pieces.append((row, f"<row{row_attributes(sheet, row)}></row>"))
+        pieces.sort(key=lambda piece: piece[0])
+        data = "<sheetData>" + "".join(piece for _, piece in pieces) + "</sheetData>"
+        return (text[:start] + data + text[end:]).encode("ascii", "xmlcharrefreplace")
+
+
+def cell_styles(column: Column) -> tuple[Style, Style, Style, Style]:
+    """A column's styles: plain, quoted, marked, marked and quoted."""
+    marked = column.marked_style or column.style
+    return (column.style, column.style.quoted(), marked, marked.quoted())
+
+
+def style_choices(column: Column, cells: Prepared) -> np.ndarray:
+    """Per cell, its index into `cell_styles`; -1 into the codes where the cell is not
+    written (no value, no style) is applied by the caller."""
+    choice = cells.quote.astype(np.int64)
+    if column.marked is not None:
+        choice = choice + 2 * np.asarray(column.marked, dtype=np.int64)
+    return choice
+
+
+KIND_OPEN = np.array([BODY_OPEN.get(kind, "") for kind in range(6)], dtype=object)
+# Which form each kind takes: 0 the bare opening, 1 inline text, 2 a value.
+KIND_FORM = np.array([0, 0, 1, 2, 2, 2], dtype=np.int8)
+
+
+def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) -> str:
+    """The rows of one block, as XML."""
+    rows = np.arange(block.first_row, block.first_row + block.n_rows)
+    row_text = strings(rows.astype(str))
+    columns = []
+    for index, (column, prepared) in enumerate(zip(block.columns, cells, strict=True)):
+        options = cell_styles(column)
+        choice = style_choices(column, prepared)
+        attribute = np.array(
+            ["" if style == PLAIN else f' s="{ids.get(style)}"' for style in options], dtype=object
+        )
+        plain = np.array([style == PLAIN for style in options])[choice]
+        padded = pc.fill_null(pc.match_substring_regex(prepared.text, PADDED), False)
+        opening = strings(KIND_OPEN[prepared.kind])
+        as_text = pc.binary_join_element_wise(
+            pc.if_else(padded, large(TEXT_OPEN_PADDED), large(TEXT_OPEN)),
+            escaped(prepared.text),
+            large("</t></is>"),
+            large(""),
+        )
+        as_value = pc.binary_join_element_wise(opening, prepared.text, large("</v>"), large(""))
+        body = pc.choose(pa.array(KIND_FORM[prepared.kind]), opening, as_text, as_value)
+        letter = get_column_letter(block.first_column + index)
+        cell = pc.binary_join_element_wise(
+            large(f'<c r="{letter}'),
+            row_text,
+            large('"'),
+            strings(attribute[choice]),
+            body,
+            large("</c>"),
+            large(""),
+        )
+        skipped = (prepared.kind == NONE) & plain
+        if skipped.any():
+            cell = pc.if_else(pa.array(skipped), large(""), cell)
+        columns.append(cell)
+    if sheet.row_dimensions:
+        opening = strings([f"<row{row_attributes(sheet, row)}>" for row in rows.tolist()])
+    else:
+        opening = pc.binary_join_element_wise(large('<row r="'), row_text, large('">'), large(""))
+    xml = pc.binary_join_element_wise(opening, *columns, large("</row>"), large(""))
+    return "".join(xml.to_pylist())
+
+
+def row_attributes(sheet: Worksheet, row: int) -> str:
+    """` r="…"` and the row's dimensions (height …), as openpyxl writes a row element."""
+    attributes = {"r": f"{row}"}
+    attributes.update(sheet.row_dimensions.get(row, {}))
+    return "".join(f' {key}="{value}"' for key, value in attributes.items())
+
+
+def apply_style(cell, style: Style) -> None:
+    """Give `cell` the formatting of `style`."""
+    if style.font is not None:
+        cell.font = style.font
+    if style.fill is not None:
+        cell.fill = style.fill
+    if style.alignment is not None:
+        cell.alignment = style.alignment
+    if style.protection is not None:
+        cell.protection = style.protection
+    if style.number_format is not None:
+        cell.number_format = style.number_format
+    if style.quote:
+        cell.quotePrefix = True
+
