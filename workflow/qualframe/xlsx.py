@@ -148,7 +148,7 @@ def prepare(values: pd.Series) -> Prepared:
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype) and not values.isna().any():
         kind = np.full(n, BOOL, dtype=np.int8)
-        text = pa.array(np.where(values.to_numpy(dtype=bool), "1", "0"))
+        text = strings(np.where(values.to_numpy(dtype=bool), "1", "0"))
         return Prepared(kind, text, np.zeros(n, dtype=bool))
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         # "%.16g" formats an int through float, so floats stand for every number

@@ -1,0 +1,158 @@
+"""The framework workbook written column by column has the bytes of the workbook written
+cell by cell in openpyxl's normal mode (tests/reference/matrix_workbook.py), on the
+8,000-segment benchmark study and on awkward cells; the text helpers it relies on agree
+with Python's."""
+
+import importlib.util
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualframe.io import ZIP_MEMBER_MODE, zip_bytes
+from qualframe.matrix import chart_matrix
+from qualframe.matrix.workbook import framework_workbook, write_framework_workbook
+from qualframe.text.spaces import WHITESPACE, collapse_spaces
+from tests.reference import matrix_workbook as old
+
+BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "matrix" / "run.py"
+ATTRIBUTES = ["service_type", "region"]
+
+
+def benchmark_study(cases: int, codes: int, per_case: int):
+    spec = importlib.util.spec_from_file_location("matrix_benchmark", BENCHMARK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    cases, codebook, texts, segments = module.study(cases, codes, per_case, 1)
+    matrix = chart_matrix(
+        segments,
+        codebook,
+        cases,
+        ATTRIBUTES,
+        "A",
+        text_lengths={case: len(text) for case, text in texts.items()},
+        sort_by=["service_type"],
+    )
+    return matrix, codebook
+
+
+def first_difference(new: bytes, reference: bytes) -> str:
+    """Which member differs, and where, for the assertion message."""
+    ours, theirs = zipfile.ZipFile(io.BytesIO(new)), zipfile.ZipFile(io.BytesIO(reference))
+    if ours.namelist() != theirs.namelist():
+        return f"members {ours.namelist()} != {theirs.namelist()}"
+    for name in theirs.namelist():
+        a, b = ours.read(name), theirs.read(name)
+        if a != b:
+            at = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+            return f"{name} at byte {at}: {a[at - 80 : at + 80]!r} != {b[at - 80 : at + 80]!r}"
+    return "same members, different archive bytes"
+
+
+def test_the_benchmark_study_workbook_is_byte_identical(tmp_path):
+    matrix, codebook = benchmark_study(200, 100, 40)
+    new = framework_workbook(matrix, codebook, ATTRIBUTES)
+    reference = old.framework_workbook(matrix, codebook, ATTRIBUTES)
+    assert new == reference, first_difference(new, reference)
+    write_framework_workbook(tmp_path / "matrix.xlsx", matrix, codebook, ATTRIBUTES)
+    assert (tmp_path / "matrix.xlsx").read_bytes() == reference
+
+
+AWKWARD_TEXT = [
+    '=HYPERLINK("x") said',
+    "+44 7700 900123",
+    "-2 staff",
+    "@mention",
+    "\tindented",
+    "\rreturn first",
+    " leading space",
+    "trailing space ",
+    "\u00a0no-break space first",
+    "a & b < c > d \r e",
+    "control \x01\x02\x1f characters",
+    "\x01=formula after a control character",
+    "#N/A",
+    "#DIV/0!",
+    "café, naïve, 東京, 𝄞, \u2028 line separator",
+    "word " * 7000,  # over Excel's 32,767-character cell limit
+    "",
+    "=",
+]
+
+
+def awkward_matrix():
+    matrix, codebook = benchmark_study(12, 20, 6)
+    rng = np.random.default_rng(7)
+    picks = rng.choice(len(matrix), size=60, replace=False)
+    text = matrix["charted_text"].to_numpy(dtype=object).copy()
+    for number, row in enumerate(picks[:40]):
+        text[row] = AWKWARD_TEXT[number % len(AWKWARD_TEXT)]
+    summary = np.full(len(matrix), "", dtype=object)
+    source = np.full(len(matrix), "", dtype=object)
+    summary[picks[40:]] = "An analyst's summary"
+    source[picks[40:]] = "charting.xlsx, Theme 1!C3"
+    rating = pd.array([pd.NA] * len(matrix), dtype="Int64")
+    rating[picks[:20]] = [(-2, -1, 0, 1, 2)[i % 5] for i in range(20)]
+    matrix = matrix.assign(charted_text=text, summary=summary, summary_source=source, rating=rating)
+    matrix["charted_text"] = matrix["charted_text"].astype("str")
+    matrix["region"] = matrix["region"].astype(object)
+    matrix.loc[matrix["case_id"] == matrix["case_id"].iloc[0], "region"] = None
+    matrix["service_type"] = matrix["service_type"].where(
+        matrix["case_id"] != matrix["case_id"].iloc[-1], "=type"
+    )
+    codebook = codebook.assign(
+        definition=["<defined> & " + "x" * i for i in range(len(codebook))],
+        cfir_construct=[None if i % 3 == 0 else "c" for i in range(len(codebook))],
+    )
+    return matrix, codebook
+
+
+def test_awkward_cells_summaries_and_ratings_are_byte_identical():
+    matrix, codebook = awkward_matrix()
+    table = pd.DataFrame(
+        {
+            "theme": ["=t", "b", None],
+            "cases": [1, 2, 3],
+            "share": [0.5, np.nan, 1 / 3],
+            "flag": [True, False, True],
+            "mixed": [1, "two", None],
+        }
+    )
+    new = framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
+    reference = old.framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
+    assert new == reference, first_difference(new, reference)
+
+
+def test_every_character_python_calls_whitespace_is_listed():
+    listed = {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
+    assert listed == set(WHITESPACE)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000ab\u200bé"), max_size=6))
+def test_spaces_collapse_as_python_splits_and_joins(texts):
+    collapsed = collapse_spaces(pd.Series(texts, dtype="str"))
+    assert collapsed.tolist() == [" ".join(text.split()) for text in texts]
+
+
+def test_zip_members_have_a_fixed_date_and_mode():
+    archive = zipfile.ZipFile(io.BytesIO(zip_bytes([("a.txt", b"x"), ("b/c.xml", b"<y/>")])))
+    assert [(i.filename, i.date_time, i.external_attr >> 16) for i in archive.infolist()] == [
+        ("a.txt", (1980, 1, 1, 0, 0, 0), ZIP_MEMBER_MODE),
+        ("b/c.xml", (1980, 1, 1, 0, 0, 0), ZIP_MEMBER_MODE),
+    ]
+
+
+@pytest.mark.parametrize("size", [0, 1, 5])
+def test_tables_of_any_length_match(size):
+    matrix, codebook = benchmark_study(12, 20, 6)
+    table = pd.DataFrame({"a": range(size), "b": ["x"] * size})
+    new = framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
+    reference = old.framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
+    assert new == reference, first_difference(new, reference)
