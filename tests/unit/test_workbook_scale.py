@@ -156,3 +156,29 @@ def test_tables_of_any_length_match(size):
     new = framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
     reference = old.framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
     assert new == reference, first_difference(new, reference)
+
+
+def test_the_benchmark_study_matrix_tables_are_byte_identical(tmp_path):
+    from qualframe import io as qio
+    from qualframe.matrix import wide_matrix
+    from tests.reference import matrix_chart as old_chart
+
+    spec = importlib.util.spec_from_file_location("matrix_benchmark", BENCHMARK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    cases, codebook, texts, segments = module.study(200, 100, 40, 1)
+    segments.loc[segments.index[:50], "text"] = "  spaced\u3000out \n\n text\u2028 "
+    lengths = {case: len(text) for case, text in texts.items()}
+    written = {}
+    for name, chart, wide in (
+        ("new", chart_matrix, wide_matrix),
+        ("old", old_chart.chart_matrix, old_chart.wide_matrix),
+    ):
+        matrix = chart(
+            segments, codebook, cases, ATTRIBUTES, "A", text_lengths=lengths, sort_by=["region"]
+        )
+        folder = tmp_path / name
+        qio.write_table(matrix, folder / "long.parquet", folder / "long.csv")
+        qio.write_table(wide(matrix, ATTRIBUTES, 300), folder / "wide.parquet", folder / "wide.csv")
+        written[name] = {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    assert written["new"] == written["old"]

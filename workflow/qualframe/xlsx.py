@@ -98,9 +98,7 @@ def table_blocks(
 ) -> list[Block]:
     """`table` as a header row of its column names (styled `header`) at `first_row` and
     its rows below it (styled `body`)."""
-    names = [
-        Column(pd.Series([str(name)], dtype=object), header) for name in table.columns
-    ]
+    names = [Column(pd.Series([str(name)], dtype=object), header) for name in table.columns]
     rows = [Column(table[name].reset_index(drop=True), body) for name in table.columns]
     return [Block(first_row, first_column, names), Block(first_row + 1, first_column, rows)]
 
@@ -135,9 +133,7 @@ def number_texts(values: np.ndarray) -> np.ndarray:
     """Each number as openpyxl writes it ("%.16g"; "" for infinity), formatting each
     distinct value once."""
     distinct, inverse = np.unique(values, return_inverse=True)
-    texts = np.array(
-        ["" if np.isinf(v) else "%.16g" % v for v in distinct.tolist()], dtype=object
-    )
+    texts = np.array(["" if np.isinf(v) else "%.16g" % v for v in distinct.tolist()], dtype=object)
     return texts[inverse.reshape(-1)]
 
 
@@ -165,7 +161,9 @@ def prepare(values: pd.Series) -> Prepared:
         array = None
     if array is not None and pa.types.is_null(array.type):
         array = array.cast(pa.large_string())
-    if array is None or not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+    if array is None or not (
+        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+    ):
         return prepare_objects(values)
     return prepare_text(array.cast(pa.large_string()))
 
@@ -424,4 +422,3 @@ def apply_style(cell, style: Style) -> None:
         cell.number_format = style.number_format
     if style.quote:
         cell.quotePrefix = True
-

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from qualframe.charting.layout import source_label
 from qualframe.schemas import CellSummary, Codebook, MatrixCell, Segment
@@ -137,17 +139,18 @@ def group_joiner(group_numbers: np.ndarray):
     """Return join(values, separator) -> one string per group, in group-number order,
     joining each group's values in their row order.
 
-    One pass over the rows sorted by group, instead of a Python call per group through
-    pandas (`groupby(...).agg(str.join)`), which dominates charting large studies.
+    One Arrow kernel over the rows sorted by group (a list array cut at the group
+    boundaries), instead of a Python call per group.
     """
     order = np.argsort(group_numbers, kind="stable")
     bounds = np.flatnonzero(np.diff(group_numbers[order])) + 1
-    starts = np.concatenate(([0], bounds)).tolist() if len(order) else []
-    ends = np.concatenate((bounds, [len(order)])).tolist() if len(order) else []
+    offsets = pa.array(np.concatenate(([0], bounds, [len(order)])) if len(order) else [0])
 
-    def join(values: pd.Series, separator: str) -> list[str]:
-        ordered = values.to_numpy(dtype=object)[order].tolist()
-        return [separator.join(ordered[start:end]) for start, end in zip(starts, ends, strict=True)]
+    def join(values: pd.Series, separator: str) -> pd.api.extensions.ExtensionArray:
+        ordered = pa.array(values, type=pa.large_string(), from_pandas=True).take(order)
+        lists = pa.LargeListArray.from_arrays(offsets.cast(pa.int64()), ordered)
+        joined = pc.binary_join(lists, pa.scalar(separator, type=pa.large_string()))
+        return joined.to_pandas().astype("str").array
 
     return join
 
@@ -312,7 +315,11 @@ def wide_matrix(matrix: pd.DataFrame, attributes: list[str], max_cell_chars: int
     table keeps it whole)."""
     cases = list(dict.fromkeys(matrix[MatrixCell.case_id]))
     codes = list(dict.fromkeys(matrix[MatrixCell.code_id]))
-    trimmed = matrix[MatrixCell.charted_text].map(lambda text: trim(text, max_cell_chars))
+    text = matrix[MatrixCell.charted_text]
+    long = (text.str.len() > max_cell_chars).to_numpy(dtype=bool)
+    trimmed = text.copy()
+    if long.any():  # only these need a Python call
+        trimmed[long] = text[long].map(lambda value: trim(value, max_cell_chars))
     wide = (
         matrix.assign(_cell=trimmed)
         .pivot(index=[MatrixCell.case_id, *attributes], columns=MatrixCell.code_id, values="_cell")

@@ -1,0 +1,334 @@
+"""Test oracle: the framework matrix as charted before its text columns were joined and
+collapsed by Arrow kernels; the vectorised one must match it to the byte. Original
+docstring follows.
+
+The framework matrix (Gale et al. 2013): one cell per case × code holding the charted
+data, each excerpt (or the analyst's summary of it) followed by its reference back to the
+de-identified transcript, with the share of the case's transcript the code covers and,
+when the coded data carries them, rapid-analysis ratings (−2 … +2)."""
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from qualframe.charting.layout import source_label
+from qualframe.schemas import CellSummary, Codebook, MatrixCell, Segment
+
+EXCERPT_SEPARATOR = "\n\n"
+# Optional columns of the coded segments, in order of preference for the analyst's summary.
+SUMMARY_COLUMNS = ("summary", "note")
+RATING_COLUMN = "rating"
+# Columns added to schemas.MatrixCell by issue 5 (refer to them as MatrixCell.* once there).
+COVERAGE = "coverage"
+RATING = "rating"
+EXCERPTS = "excerpts"
+RATING_RANGE = (-2, 2)
+
+
+def select_segments(segments: pd.DataFrame, primary_coder: str | None) -> pd.DataFrame:
+    """The segments to chart: for a case the primary coder coded, only theirs (a second
+    coder's double-coding serves agreement checks, not the matrix); otherwise all."""
+    if not primary_coder:
+        return segments
+    by_primary = segments[Segment.coder] == primary_coder
+    cases_with_primary = set(segments.loc[by_primary, Segment.case_id])
+    keep = by_primary | ~segments[Segment.case_id].isin(cases_with_primary)
+    return segments[keep]
+
+
+def reference(segment: pd.Series) -> str:
+    """`[P03 ¶12 1043-1187]`: case, paragraph, character offsets in the de-identified text."""
+    return (
+        f"[{segment[Segment.case_id]} ¶{segment[Segment.paragraph]} "
+        f"{segment[Segment.start]}-{segment[Segment.end]}]"
+    )
+
+
+def references_of(segments: pd.DataFrame) -> pd.Series:
+    """`reference` of every segment, as a string Series on the segments' index."""
+    return (
+        "["
+        + segments[Segment.case_id].astype(str)
+        + " ¶"
+        + segments[Segment.paragraph].astype(str)
+        + " "
+        + segments[Segment.start].astype(str)
+        + "-"
+        + segments[Segment.end].astype(str)
+        + "]"
+    )
+
+
+def analyst_summaries(segments: pd.DataFrame) -> pd.Series:
+    """Each segment's analyst summary: the `summary` column, else the REFI-QDA `note`,
+    whitespace-collapsed; "" where a segment has neither (or neither column exists)."""
+    found = pd.Series("", index=segments.index, dtype=object)
+    for column in reversed(SUMMARY_COLUMNS):
+        if column in segments.columns:
+            text = segments[column].fillna("").astype(str).str.split().str.join(" ")
+            found = text.where(text != "", found)
+    return found.astype(str)
+
+
+def segment_ratings(segments: pd.DataFrame) -> pd.Series:
+    """Each segment's rating as a float (NaN where missing); raises ValueError for a
+    rating that is not a number within −2 … +2."""
+    if RATING_COLUMN not in segments.columns:
+        return pd.Series(np.nan, index=segments.index, dtype="float64")
+    raw = segments[RATING_COLUMN]
+    ratings = pd.to_numeric(raw, errors="coerce").astype("float64")
+    low, high = RATING_RANGE
+    bad = (ratings.isna() & raw.notna() & (raw.astype(str).str.strip() != "")) | ~(
+        ratings.isna() | ratings.between(low, high)
+    )
+    if bad.any():
+        ids = ", ".join(segments.loc[bad, Segment.segment_id].astype(str).head(5))
+        raise ValueError(
+            f"{int(bad.sum())} segment rating(s) are not numbers from {low} to +{high} "
+            f"(segments {ids})"
+        )
+    return ratings
+
+
+def round_rating(mean: float) -> float:
+    """Round half away from zero (1.5 → 2, −0.5 → −1), unlike Python's banker's rounding."""
+    return float(np.sign(mean) * np.floor(abs(mean) + 0.5))
+
+
+def case_lengths(
+    segments: pd.DataFrame, cases: pd.DataFrame, text_lengths: Mapping[str, int]
+) -> pd.Series:
+    """Characters of de-identified text per case: the summed lengths of its transcripts,
+    i.e. the transcript named like the case and every transcript its segments address.
+    Raises ValueError if a coded transcript has no length."""
+    missing = sorted(set(segments[Segment.transcript_id]) - set(text_lengths))
+    if missing:
+        raise ValueError(
+            f"no text length for {len(missing)} coded transcript(s): {', '.join(missing[:5])}"
+        )
+    pairs = set(zip(segments[Segment.case_id], segments[Segment.transcript_id], strict=True))
+    pairs |= {(case, case) for case in cases[Segment.case_id] if case in text_lengths}
+    lengths: dict[str, int] = {}
+    for case, transcript in sorted(pairs):
+        lengths[case] = lengths.get(case, 0) + int(text_lengths[transcript])
+    return pd.Series(lengths, dtype="int64")
+
+
+def covered_characters(spans: pd.DataFrame) -> int:
+    """Characters covered by the union of `spans` (transcript_id, start, end); overlapping
+    spans count once."""
+    return int(covered_by_group(spans.assign(_group=0), ["_group"]).sum())
+
+
+def covered_by_group(spans: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Characters covered by the union of the spans in each group of `keys`, vectorised:
+    in start order, each span adds only what reaches past the furthest end before it."""
+    group = [*keys, Segment.transcript_id]
+    ordered = spans.astype({Segment.start: "int64", Segment.end: "int64"}).sort_values(
+        [*group, Segment.start, Segment.end], kind="stable"
+    )
+    reach = ordered.groupby(group, sort=False)[Segment.end].cummax()
+    before = reach.groupby([ordered[key] for key in group], sort=False).shift(1)
+    begin = np.maximum(ordered[Segment.start], before.fillna(-1))
+    added = (ordered[Segment.end] - begin).clip(lower=0)
+    return added.groupby([ordered[key] for key in keys], sort=True).sum()
+
+
+def group_joiner(group_numbers: np.ndarray):
+    """Return join(values, separator) -> one string per group, in group-number order,
+    joining each group's values in their row order.
+
+    One pass over the rows sorted by group, instead of a Python call per group through
+    pandas (`groupby(...).agg(str.join)`), which dominates charting large studies.
+    """
+    order = np.argsort(group_numbers, kind="stable")
+    bounds = np.flatnonzero(np.diff(group_numbers[order])) + 1
+    starts = np.concatenate(([0], bounds)).tolist() if len(order) else []
+    ends = np.concatenate((bounds, [len(order)])).tolist() if len(order) else []
+
+    def join(values: pd.Series, separator: str) -> list[str]:
+        ordered = values.to_numpy(dtype=object)[order].tolist()
+        return [separator.join(ordered[start:end]) for start, end in zip(starts, ends, strict=True)]
+
+    return join
+
+
+def chart_matrix(
+    segments: pd.DataFrame,
+    codebook: pd.DataFrame,
+    cases: pd.DataFrame,
+    attributes: list[str],
+    primary_coder: str | None = None,
+    *,
+    text_lengths: Mapping[str, int] | None = None,
+    sort_by: list[str] | None = None,
+    cell_summaries: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Long framework matrix: every case × every code, including empty cells.
+
+    `segments` validate as schemas.Segment and may carry `summary` or `note` (the
+    analyst's summary of a segment) and `rating` (−2 … +2); `codebook` validates as
+    schemas.Codebook, `cases` as schemas.Cases; `attributes` are the case columns carried
+    into each row. `text_lengths` maps transcript id → length of its de-identified text;
+    without it `coverage` is NaN. `sort_by` orders cases by those case columns, then
+    case_id (missing values last).
+
+    Per cell: `coverage` is the share of the case's transcript characters covered by the
+    code's segments (overlaps count once); `rating` is the mean of the segments' ratings
+    rounded half away from zero, or NA; `charted_text` holds, per segment, the analyst's
+    summary when it has one, else the verbatim excerpt, each followed by its reference;
+    `excerpts` always holds the verbatim excerpts with references. `cell_summaries`, if
+    given (schemas.CellSummary: the analysts' cell summaries from their charting
+    workbooks), fill `summary` and `summary_source` (see `attach_summaries`), and a
+    summarised cell's `charted_text` is its summary followed by its excerpts' references.
+    Returns a frame validating as schemas.MatrixCell, sorted by case (see `sort_by`) and
+    codebook order.
+    """
+    charted = select_segments(segments, primary_coder).sort_values(
+        [Segment.case_id, Segment.start, Segment.end, Segment.segment_id], kind="stable"
+    )
+    refs = references_of(charted)
+    verbatim = charted[Segment.text].str.split().str.join(" ") + " " + refs
+    summaries = analyst_summaries(charted)
+    charted_text = verbatim.where(summaries == "", summaries + " " + refs)
+    groups = charted.assign(_rating=segment_ratings(charted)).groupby(
+        [Segment.case_id, Segment.code_id], sort=True
+    )
+    cells = groups.agg(n_segments=(Segment.segment_id, "size"), rating=("_rating", "mean"))
+    join = group_joiner(groups.ngroup().to_numpy())
+    cells["charted_text"] = join(charted_text, EXCERPT_SEPARATOR)
+    cells["excerpts"] = join(verbatim, EXCERPT_SEPARATOR)
+    cells[MatrixCell.segment_ids] = join(charted[Segment.segment_id], ";")
+    cells[MatrixCell.references] = join(refs, "; ")
+    cells[RATING] = cells[RATING].map(round_rating)
+    if text_lengths is not None:
+        covered = covered_by_group(charted, [Segment.case_id, Segment.code_id])
+        lengths = case_lengths(segments, cases, text_lengths)
+        case_of_cell = covered.index.get_level_values(Segment.case_id)
+        cells[COVERAGE] = (covered / lengths.reindex(case_of_cell).to_numpy()).round(6)
+    coders = segments.groupby(Segment.case_id)[Segment.coder].nunique()
+    grid = ordered_cases(cases, sort_by)[[Segment.case_id, *attributes]].merge(
+        codebook[
+            [
+                Codebook.theme_id,
+                Codebook.theme,
+                Codebook.code_id,
+                Codebook.code,
+                Codebook.valence,
+                Codebook.code_order,
+            ]
+        ],
+        how="cross",
+    )
+    matrix = grid.merge(
+        cells, how="left", left_on=[Segment.case_id, Codebook.code_id], right_index=True
+    )
+    matrix[MatrixCell.n_segments] = matrix[MatrixCell.n_segments].fillna(0).astype("int64")
+    matrix[MatrixCell.n_coders] = matrix[MatrixCell.case_id].map(coders).fillna(0).astype("int64")
+    if text_lengths is None:
+        matrix[COVERAGE] = np.nan
+    else:
+        matrix[COVERAGE] = matrix[COVERAGE].fillna(0.0)
+    matrix[COVERAGE] = matrix[COVERAGE].astype("float64")
+    matrix[RATING] = matrix[RATING].astype("Int64")
+    for column in TEXT_COLUMNS:
+        matrix[column] = matrix[column].fillna("").astype(str)
+    columns = [
+        MatrixCell.case_id,
+        *attributes,
+        MatrixCell.theme_id,
+        MatrixCell.theme,
+        MatrixCell.code_id,
+        MatrixCell.code,
+        MatrixCell.valence,
+        MatrixCell.n_segments,
+        MatrixCell.n_coders,
+        COVERAGE,
+        RATING,
+        *TEXT_COLUMNS,
+    ]
+    matrix = attach_summaries(matrix[columns].reset_index(drop=True), cell_summaries)
+    return MatrixCell.validate(matrix)
+
+
+def attach_summaries(matrix: pd.DataFrame, summaries: pd.DataFrame | None) -> pd.DataFrame:
+    """`matrix` with `summary` and `summary_source` per cell ("" where none).
+
+    A cell with several summaries (when the study allows it) holds them in workbook,
+    sheet and cell order, separated by a blank line, and their sources separated by "; ".
+    A summarised cell's `charted_text` becomes the summary, then its excerpts' references.
+    """
+    keys = [MatrixCell.case_id, MatrixCell.code_id]
+    if summaries is None or summaries.empty:
+        return matrix.assign(**{MatrixCell.summary: "", MatrixCell.summary_source: ""})
+    sources = [
+        source_label(workbook, sheet, cell)
+        for workbook, sheet, cell in zip(
+            summaries["workbook"], summaries["sheet"], summaries["cell"], strict=True
+        )
+    ]
+    per_cell = (
+        summaries.assign(_source=sources)
+        .groupby(keys, sort=False)
+        .agg(
+            **{
+                MatrixCell.summary: (CellSummary.summary, EXCERPT_SEPARATOR.join),
+                MatrixCell.summary_source: ("_source", "; ".join),
+            }
+        )
+    )
+    matrix = matrix.merge(per_cell, how="left", left_on=keys, right_index=True)
+    for column in (MatrixCell.summary, MatrixCell.summary_source):
+        matrix[column] = matrix[column].fillna("").astype(str)
+    summarised = matrix[MatrixCell.summary] != ""
+    refs = matrix[MatrixCell.references]
+    with_refs = matrix[MatrixCell.summary].where(
+        refs == "", matrix[MatrixCell.summary] + " " + refs
+    )
+    matrix[MatrixCell.charted_text] = with_refs.where(summarised, matrix[MatrixCell.charted_text])
+    return matrix
+
+
+TEXT_COLUMNS = (
+    MatrixCell.charted_text,
+    EXCERPTS,
+    MatrixCell.segment_ids,
+    MatrixCell.references,
+)
+
+
+def ordered_cases(cases: pd.DataFrame, sort_by: list[str] | None) -> pd.DataFrame:
+    """The cases sorted by the `sort_by` columns, then case_id, missing values last;
+    raises ValueError naming any `sort_by` column the case sheet lacks."""
+    keys = list(dict.fromkeys([*(sort_by or []), Segment.case_id]))
+    unknown = [key for key in keys if key not in cases.columns]
+    if unknown:
+        raise ValueError(f"cannot sort cases by {', '.join(unknown)}: not a case sheet column")
+    return cases.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
+
+
+def wide_matrix(matrix: pd.DataFrame, attributes: list[str], max_cell_chars: int) -> pd.DataFrame:
+    """Cases as rows (attributes first, in the long table's case order), codes as columns
+    in codebook order, cells holding the charted text trimmed to `max_cell_chars` (the long
+    table keeps it whole)."""
+    cases = list(dict.fromkeys(matrix[MatrixCell.case_id]))
+    codes = list(dict.fromkeys(matrix[MatrixCell.code_id]))
+    trimmed = matrix[MatrixCell.charted_text].map(lambda text: trim(text, max_cell_chars))
+    wide = (
+        matrix.assign(_cell=trimmed)
+        .pivot(index=[MatrixCell.case_id, *attributes], columns=MatrixCell.code_id, values="_cell")
+        .reindex(columns=codes)
+        .reset_index()
+    )
+    wide = wide.set_index(MatrixCell.case_id, drop=False).loc[cases].reset_index(drop=True)
+    wide.columns.name = None
+    return wide
+
+
+def trim(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters at a word boundary, marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
