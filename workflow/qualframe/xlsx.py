@@ -133,7 +133,7 @@ def number_texts(values: np.ndarray) -> np.ndarray:
     """Each number as openpyxl writes it ("%.16g"; "" for infinity), formatting each
     distinct value once."""
     distinct, inverse = np.unique(values, return_inverse=True)
-    texts = np.array(["" if np.isinf(v) else "%.16g" % v for v in distinct.tolist()], dtype=object)
+    texts = np.array(["" if np.isinf(v) else f"{v:.16g}" for v in distinct.tolist()], dtype=object)
     return texts[inverse.reshape(-1)]
 
 
