@@ -182,3 +182,28 @@ def test_the_benchmark_study_matrix_tables_are_byte_identical(tmp_path):
         qio.write_table(wide(matrix, ATTRIBUTES, 300), folder / "wide.parquet", folder / "wide.csv")
         written[name] = {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
     assert written["new"] == written["old"]
+
+
+def test_the_benchmark_study_charting_template_is_byte_identical():
+    from qualframe.charting.template import charting_template
+    from tests.reference import charting_template as old_template
+
+    matrix, codebook = benchmark_study(200, 100, 40)
+    new = charting_template(matrix, codebook, ATTRIBUTES, 2000)
+    reference = old_template.charting_template(matrix, codebook, ATTRIBUTES, 2000)
+    assert new == reference, first_difference(new, reference)
+
+
+def test_a_template_with_more_coded_cells_than_the_limit_has_no_notes(monkeypatch):
+    import openpyxl
+
+    from qualframe.charting import template
+
+    matrix, codebook = benchmark_study(12, 20, 6)
+    coded = int((matrix["excerpts"] != "").sum())
+    monkeypatch.setattr(template, "NOTES_LIMIT", coded - 1)
+    book = openpyxl.load_workbook(
+        io.BytesIO(template.charting_template(matrix, codebook, ATTRIBUTES, 2000))
+    )
+    assert not any(cell.comment for sheet in book for row in sheet.iter_rows() for cell in row)
+    assert book["Excerpts"].max_row == coded + 1

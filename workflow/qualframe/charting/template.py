@@ -4,11 +4,14 @@ One sheet per theme, cases as rows (ordered as in the matrix), codes as columns;
 summary cells are the only unlocked cells. Each summary cell carries a note with the
 cell's coded excerpts and their references, and the Excerpts sheet lists every cell's
 excerpts in full (notes are shown on hover by Excel and LibreOffice alike). A first sheet
-says how to fill it in. The bytes are deterministic, like the matrix workbook's.
+says how to fill it in. The cells are written column by column (`qualframe.xlsx`); a
+template with more than NOTES_LIMIT coded cells carries no notes (the Excerpts sheet,
+whose row each cell's excerpts are on, still holds them all): a workbook with hundreds of
+thousands of notes opens slowly, if at all. The bytes are deterministic, like the matrix
+workbook's.
 """
 
 import pandas as pd
-from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -26,9 +29,10 @@ from qualframe.charting.layout import (
     TEMPLATE_SHEETS,
     fixed_headers,
 )
-from qualframe.matrix.chart import EXCERPTS, trim
-from qualframe.matrix.workbook import deterministic_bytes, fit_widths, put, sheet_names
+from qualframe.matrix.chart import EXCERPTS
+from qualframe.matrix.workbook import fit_widths, sheet_names
 from qualframe.schemas import Codebook, MatrixCell
+from qualframe.xlsx import Block, Column, StreamedWorkbook, Style, table_blocks, trim
 
 SUMMARY_WIDTH = 45
 SUMMARY_HEIGHT = 90  # points: room for a few lines of summary
@@ -39,6 +43,14 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 TO_FILL = PatternFill("solid", start_color="FFF8DC", end_color="FFF8DC")
 UNLOCKED = Protection(locked=False)
 NOTE_AUTHOR = "qualframe"
+# Above this many coded cells the summary cells carry no notes (see the module's doc).
+NOTES_LIMIT = 20_000
+TITLE = Style(font=Font(bold=True, size=14), alignment=WRAP)
+TEXT = Style(alignment=WRAP)
+ID = Style(font=ID_FONT)
+LABEL = Style(font=BOLD, alignment=WRAP)
+SUMMARY = Style(protection=UNLOCKED, fill=TO_FILL, alignment=WRAP)
+EXCERPTS_HEADER = Style(font=BOLD)
 
 HOW_TO = [
     ("How to fill in this charting template", True),
@@ -97,65 +109,71 @@ def charting_template(
     `max_summary_chars` the longest summary the import accepts (checked by Excel and
     LibreOffice as the analyst types).
     """
-    book = Workbook()
-    book.remove(book.active)
-    how_to_sheet(book.create_sheet(HOW_TO_SHEET), max_summary_chars)
+    book = StreamedWorkbook()
+    how_to_sheet(book, book.create_sheet(HOW_TO_SHEET), max_summary_chars)
     cases = matrix.drop_duplicates(MatrixCell.case_id)[[MatrixCell.case_id, *attributes]]
     ordered = codebook.sort_values(Codebook.code_order, kind="stable")
     themes = ordered.drop_duplicates(Codebook.theme_id)
     names = sheet_names(list(themes[Codebook.theme]), list(TEMPLATE_SHEETS))
     excerpt_rows = excerpt_table(matrix, ordered)
-    row_of = {
-        (case, code): number
-        for number, (case, code) in enumerate(
-            zip(excerpt_rows[MatrixCell.case_id], excerpt_rows[MatrixCell.code_id], strict=True),
-            start=2,
-        )
-    }
-    cells = matrix.set_index([MatrixCell.case_id, MatrixCell.code_id])
+    notes = len(excerpt_rows) <= NOTES_LIMIT
     for theme_id, name in zip(themes[Codebook.theme_id], names, strict=True):
         codes = ordered[ordered[Codebook.theme_id] == theme_id]
         sheet = book.create_sheet(name)
-        theme_sheet(sheet, cases, codes, attributes)
-        add_notes(sheet, cases, codes, attributes, cells, row_of)
+        theme_sheet(book, sheet, cases, codes, attributes)
+        if notes:
+            add_notes(sheet, cases, codes, attributes, excerpt_rows)
         protect(sheet, len(cases), 1 + len(attributes), len(codes), max_summary_chars)
-    excerpts_sheet(book.create_sheet(EXCERPTS_SHEET), excerpt_rows)
-    return deterministic_bytes(book)
+    excerpts_sheet(book, book.create_sheet(EXCERPTS_SHEET), excerpt_rows)
+    return book.to_bytes()
 
 
-def how_to_sheet(sheet: Worksheet, max_summary_chars: int) -> None:
+def how_to_sheet(book: StreamedWorkbook, sheet: Worksheet, max_summary_chars: int) -> None:
     for row, (text, bold) in enumerate(HOW_TO, start=1):
-        cell = sheet.cell(row=row, column=1, value=text.format(limit=max_summary_chars) or None)
-        cell.alignment = WRAP
-        if bold:
-            cell.font = Font(bold=True, size=14)
+        value = text.format(limit=max_summary_chars) or None
+        book.add(
+            sheet,
+            Block(row, 1, [Column(pd.Series([value], dtype=object), TITLE if bold else TEXT)]),
+        )
     sheet.column_dimensions["A"].width = 100
     sheet.protection.sheet = True
 
 
 def theme_sheet(
-    sheet: Worksheet, cases: pd.DataFrame, codes: pd.DataFrame, attributes: list[str]
+    book: StreamedWorkbook,
+    sheet: Worksheet,
+    cases: pd.DataFrame,
+    codes: pd.DataFrame,
+    attributes: list[str],
 ) -> None:
     """Id row, label row, one row per case; summary cells unlocked and tinted."""
     fixed = fixed_headers(attributes)
     labels = ["Case", *(a.replace("_", " ").capitalize() for a in attributes)]
     ids = [*fixed, *codes[Codebook.code_id]]
-    for column, (code_id, label) in enumerate(
-        zip(ids, [*labels, *code_labels(codes)], strict=True), start=1
-    ):
-        put(sheet, ID_ROW, column, code_id).font = ID_FONT
-        header = put(sheet, LABEL_ROW, column, label)
-        header.font = BOLD
-        header.alignment = WRAP
-    for offset, values in enumerate(cases.itertuples(index=False)):
-        row = FIRST_CASE_ROW + offset
-        for column, value in enumerate(values, start=1):
-            put(sheet, row, column, value).alignment = WRAP
-        for column in range(len(fixed) + 1, len(ids) + 1):
-            cell = sheet.cell(row=row, column=column)
-            cell.protection = UNLOCKED
-            cell.fill = TO_FILL
-            cell.alignment = WRAP
+    book.add(
+        sheet,
+        Block(ID_ROW, 1, [Column(pd.Series([code_id], dtype=object), ID) for code_id in ids]),
+        Block(
+            LABEL_ROW,
+            1,
+            [
+                Column(pd.Series([label], dtype=object), LABEL)
+                for label in [*labels, *code_labels(codes)]
+            ],
+        ),
+    )
+    rows = cases.reset_index(drop=True)
+    empty = pd.Series([None] * len(rows), dtype=object)
+    book.add(
+        sheet,
+        Block(
+            FIRST_CASE_ROW,
+            1,
+            [Column(rows[name], TEXT) for name in rows.columns]
+            + [Column(empty, SUMMARY) for _ in range(len(ids) - len(fixed))],
+        ),
+    )
+    for row in range(FIRST_CASE_ROW, FIRST_CASE_ROW + len(rows)):
         sheet.row_dimensions[row].height = SUMMARY_HEIGHT
     fit_widths(sheet, cases.rename(columns={CASE_ID_HEADER: "Case"}), first_column=1)
     for column in range(len(fixed) + 1, len(ids) + 1):
@@ -182,23 +200,27 @@ def add_notes(
     cases: pd.DataFrame,
     codes: pd.DataFrame,
     attributes: list[str],
-    cells: pd.DataFrame,
-    excerpt_row: dict,
+    excerpt_rows: pd.DataFrame,
 ) -> None:
-    """A note on every summary cell whose case and code have coded excerpts."""
-    first_code_column = 2 + len(attributes)
-    for offset, case_id in enumerate(cases[MatrixCell.case_id]):
-        for index, code_id in enumerate(codes[Codebook.code_id]):
-            excerpts = cells.at[(case_id, code_id), EXCERPTS]
-            if not excerpts:
-                continue
-            text = trim(excerpts, NOTE_CHARS)
-            if text != excerpts:
-                text += (
-                    f"\n\n(in full: {EXCERPTS_SHEET} sheet, row {excerpt_row[(case_id, code_id)]})"
-                )
-            note = Comment(text, NOTE_AUTHOR, width=NOTE_WIDTH, height=NOTE_HEIGHT)
-            sheet.cell(row=FIRST_CASE_ROW + offset, column=first_code_column + index).comment = note
+    """A note on every summary cell of `codes` whose case and code have coded excerpts
+    (`excerpt_rows`, the Excerpts sheet's table: its row is named when the note is cut)."""
+    row_of_case = {case: FIRST_CASE_ROW + i for i, case in enumerate(cases[MatrixCell.case_id])}
+    column_of_code = {
+        code: 2 + len(attributes) + i for i, code in enumerate(codes[Codebook.code_id])
+    }
+    mine = excerpt_rows[excerpt_rows[MatrixCell.code_id].isin(column_of_code)]
+    for number, case_id, code_id, excerpts in zip(
+        mine.index + 2,
+        mine[MatrixCell.case_id],
+        mine[MatrixCell.code_id],
+        mine[EXCERPTS],
+        strict=True,
+    ):
+        text = trim(excerpts, NOTE_CHARS)
+        if text != excerpts:
+            text += f"\n\n(in full: {EXCERPTS_SHEET} sheet, row {number})"
+        note = Comment(text, NOTE_AUTHOR, width=NOTE_WIDTH, height=NOTE_HEIGHT)
+        sheet.cell(row=row_of_case[case_id], column=column_of_code[code_id]).comment = note
 
 
 def protect(
@@ -246,13 +268,10 @@ def excerpt_table(matrix: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
     return ordered[columns].reset_index(drop=True)
 
 
-def excerpts_sheet(sheet: Worksheet, table: pd.DataFrame) -> None:
+def excerpts_sheet(book: StreamedWorkbook, sheet: Worksheet, table: pd.DataFrame) -> None:
     headers = ["Case", "Code id", "Code", "References", "Excerpts"]
-    for column, header in enumerate(headers, start=1):
-        put(sheet, 1, column, header).font = BOLD
-    for row, values in enumerate(table.itertuples(index=False), start=2):
-        for column, value in enumerate(values, start=1):
-            put(sheet, row, column, value).alignment = WRAP
+    header, body = table_blocks(table.set_axis(headers, axis=1), 1, EXCERPTS_HEADER, TEXT)
+    book.add(sheet, header, body)
     for letter, width in zip("ABCDE", (10, 14, 30, 30, 100), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
