@@ -1,6 +1,6 @@
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualframe.coding import ColumnMap, locate_segments
@@ -129,6 +129,7 @@ def test_coverage_needs_every_coded_transcript(segments, codebook, cases, texts)
         chart_matrix(segments, codebook, cases, [], text_lengths={"A1": len(texts["A1"])})
 
 
+@settings(deadline=None)  # a shared machine can pause any example past 200 ms
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20)), max_size=12))
 def test_covered_characters_is_the_union(pairs):
     spans = pd.DataFrame(

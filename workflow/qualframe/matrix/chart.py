@@ -107,12 +107,15 @@ def case_lengths(
         raise ValueError(
             f"no text length for {len(missing)} coded transcript(s): {', '.join(missing[:5])}"
         )
-    pairs = set(zip(segments[Segment.case_id], segments[Segment.transcript_id], strict=True))
-    pairs |= {(case, case) for case in cases[Segment.case_id] if case in text_lengths}
-    lengths: dict[str, int] = {}
-    for case, transcript in sorted(pairs):
-        lengths[case] = lengths.get(case, 0) + int(text_lengths[transcript])
-    return pd.Series(lengths, dtype="int64")
+    named = cases[Segment.case_id][cases[Segment.case_id].isin(list(text_lengths))]
+    pairs = pd.concat(
+        [
+            segments[[Segment.case_id, Segment.transcript_id]],
+            pd.DataFrame({Segment.case_id: named, Segment.transcript_id: named}),
+        ]
+    ).drop_duplicates()
+    lengths = pairs[Segment.transcript_id].map(text_lengths).astype("int64")
+    return lengths.groupby(pairs[Segment.case_id].to_numpy(), sort=True).sum()
 
 
 def covered_characters(spans: pd.DataFrame) -> int:
@@ -202,7 +205,8 @@ def chart_matrix(
     cells["excerpts"] = join(verbatim, EXCERPT_SEPARATOR)
     cells[MatrixCell.segment_ids] = join(charted[Segment.segment_id], ";")
     cells[MatrixCell.references] = join(refs, "; ")
-    cells[RATING] = cells[RATING].map(round_rating)
+    means = cells[RATING].to_numpy(dtype="float64")
+    cells[RATING] = np.sign(means) * np.floor(np.abs(means) + 0.5)  # as round_rating
     if text_lengths is not None:
         covered = covered_by_group(charted, [Segment.case_id, Segment.code_id])
         lengths = case_lengths(segments, cases, text_lengths)
