@@ -195,16 +195,23 @@ def chart_matrix(
     refs = references_of(charted)
     verbatim = collapse_spaces(charted[Segment.text]) + " " + refs
     summaries = analyst_summaries(charted)
-    charted_text = verbatim.where(summaries == "", summaries + " " + refs)
+    summarised = (summaries != "").to_numpy(dtype=bool)
     groups = charted.assign(_rating=segment_ratings(charted)).groupby(
         [Segment.case_id, Segment.code_id], sort=True
     )
     cells = groups.agg(n_segments=(Segment.segment_id, "size"), rating=("_rating", "mean"))
     join = group_joiner(groups.ngroup().to_numpy())
-    cells["charted_text"] = join(charted_text, EXCERPT_SEPARATOR)
     cells["excerpts"] = join(verbatim, EXCERPT_SEPARATOR)
+    if summarised.any():
+        charted_text = verbatim.where(~summarised, summaries + " " + refs)
+        cells["charted_text"] = join(charted_text, EXCERPT_SEPARATOR)
+        del charted_text
+    else:  # the same text: held once (the frames share it until one is changed)
+        cells["charted_text"] = cells["excerpts"]
+    del verbatim, summaries
     cells[MatrixCell.segment_ids] = join(charted[Segment.segment_id], ";")
     cells[MatrixCell.references] = join(refs, "; ")
+    del refs
     means = cells[RATING].to_numpy(dtype="float64")
     cells[RATING] = np.sign(means) * np.floor(np.abs(means) + 0.5)  # as round_rating
     if text_lengths is not None:
@@ -226,9 +233,19 @@ def chart_matrix(
         ],
         how="cross",
     )
+    texts = {column: cells.pop(column) for column in TEXT_COLUMNS}
     matrix = grid.merge(
-        cells, how="left", left_on=[Segment.case_id, Codebook.code_id], right_index=True
+        cells.assign(_cell=np.arange(len(cells))),
+        how="left",
+        left_on=[Segment.case_id, Codebook.code_id],
+        right_index=True,
     )
+    cell_of_row = matrix.pop("_cell").to_numpy(dtype="float64", na_value=np.nan)
+    for column in TEXT_COLUMNS:  # one column at a time: the cells' copy goes as it is placed
+        if column == MatrixCell.charted_text and not summarised.any():
+            matrix[column] = matrix[EXCERPTS]
+        else:
+            matrix[column] = placed(texts.pop(column), cell_of_row)
     matrix[MatrixCell.n_segments] = matrix[MatrixCell.n_segments].fillna(0).astype("int64")
     matrix[MatrixCell.n_coders] = matrix[MatrixCell.case_id].map(coders).fillna(0).astype("int64")
     if text_lengths is None:
@@ -237,8 +254,6 @@ def chart_matrix(
         matrix[COVERAGE] = matrix[COVERAGE].fillna(0.0)
     matrix[COVERAGE] = matrix[COVERAGE].astype("float64")
     matrix[RATING] = matrix[RATING].astype("Int64")
-    for column in TEXT_COLUMNS:
-        matrix[column] = matrix[column].fillna("").astype(str)
     columns = [
         MatrixCell.case_id,
         *attributes,
@@ -251,7 +266,7 @@ def chart_matrix(
         MatrixCell.n_coders,
         COVERAGE,
         RATING,
-        *TEXT_COLUMNS,
+        *TEXT_COLUMN_ORDER,
     ]
     matrix = attach_summaries(matrix[columns].reset_index(drop=True), cell_summaries)
     return MatrixCell.validate(matrix)
@@ -296,11 +311,31 @@ def attach_summaries(matrix: pd.DataFrame, summaries: pd.DataFrame | None) -> pd
 
 
 TEXT_COLUMNS = (
+    EXCERPTS,
+    MatrixCell.charted_text,
+    MatrixCell.segment_ids,
+    MatrixCell.references,
+)
+# The order of these columns in the matrix.
+TEXT_COLUMN_ORDER = (
     MatrixCell.charted_text,
     EXCERPTS,
     MatrixCell.segment_ids,
     MatrixCell.references,
 )
+
+
+def placed(values: pd.Series, cell_of_row: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """`values` (one per charted cell) at each matrix row's cell (`cell_of_row`, NaN for
+    an empty cell, which gets "")."""
+    present = ~np.isnan(cell_of_row)
+    source = pa.array(values, type=pa.large_string(), from_pandas=True)
+    if len(source):
+        taken = source.take(pa.array(np.where(present, cell_of_row, 0).astype(np.int64)))
+        text = pc.if_else(pa.array(present), taken, pa.scalar("", type=pa.large_string()))
+    else:
+        text = pa.array([""] * len(cell_of_row), type=pa.large_string())
+    return text.to_pandas().astype("str").array
 
 
 def ordered_cases(cases: pd.DataFrame, sort_by: list[str] | None) -> pd.DataFrame:
