@@ -19,8 +19,8 @@ from qualframe.deid.pseudonymise import (
 )
 from qualframe.deid.register import find_register_terms
 from qualframe.deid.structured import find_structured
-from qualframe.deid.uk import POSTCODE, nhs_checksum_ok
 from qualframe.schemas import AnonymisationLog, Detection
+from qualframe.uk import POSTCODE, nhs_checksum_ok
 
 REGISTER_TERMS = [
     ("Priya Raman", "PERSON"),

@@ -7,22 +7,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualframe.deid.allow import phone_digits
-from qualframe.deid.surrogates import (
-    AGE_PLACEHOLDER,
+from qualframe.deid.surrogate_names import gender_of, person_replacements
+from qualframe.deid.surrogate_values import (
     DRAMA_LANDLINES,
     FICTIONAL_POSTCODE_AREAS,
-    SurrogateRequest,
-    assign_surrogates,
     date_like,
-    draw_replacements,
-    gender_of,
     in_layout,
-    is_surname_mention,
     match_case,
-    person_replacements,
     seeded_faker,
 )
-from qualframe.deid.uk import NI_NUMBER, POSTCODE, nhs_checksum_ok
+from qualframe.deid.surrogates import (
+    AGE_PLACEHOLDER,
+    SurrogateRequest,
+    assign_surrogates,
+    draw_replacements,
+    is_surname_mention,
+)
+from qualframe.uk import NI_NUMBER, POSTCODE, nhs_checksum_ok
 
 NUMBERS = st.integers(min_value=1, max_value=10_000)
 ATTEMPTS = st.integers(min_value=0, max_value=20)

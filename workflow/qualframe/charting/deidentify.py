@@ -24,7 +24,7 @@ from qualframe.deid.pseudonymise import (
     replace_spans,
 )
 from qualframe.deid.register import Register, build_matcher, find_terms
-from qualframe.deid.surrogates import match_case
+from qualframe.deid.surrogate_values import match_case
 from qualframe.schemas import CellSummary
 
 KEY_DETECTOR = "pseudonym key"

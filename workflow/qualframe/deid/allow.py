@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from qualframe.deid.places import broad_place_names
 from qualframe.deid.spoken import spoken_digits
-from qualframe.deid.uk import ABBREVIATED_TITLES, MONTHS, RANKS, WEEKDAYS, WORD_TITLES
 from qualframe.text.canonical import canonical_text
+from qualframe.uk import ABBREVIATED_TITLES, MONTHS, RANKS, WEEKDAYS, WORD_TITLES
 
 # National bodies, programmes and services, nations, public holidays and everyday
 # platforms: naming one identifies no one. A detection inside one of these ("Schwartz"

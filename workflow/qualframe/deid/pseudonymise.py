@@ -10,7 +10,6 @@ every replacement with its offsets in both the raw and the de-identified text, t
 detectors that found it and how confident they were.
 """
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -21,22 +20,18 @@ import pandera.pandas as pa
 from qualframe.deid.allow import normalise_allow_list, normalise_entity
 from qualframe.deid.mentions import Mention, with_confidence
 from qualframe.deid.propagate import find_mentions
-from qualframe.deid.surrogates import (
-    SurrogateRequest,
-    assign_surrogates,
-    is_surname_mention,
-    match_case,
-)
+from qualframe.deid.surrogate_values import match_case
+from qualframe.deid.surrogates import SurrogateRequest, assign_surrogates, is_surname_mention
 from qualframe.schemas import (
-    ENTITY_TYPES,
+    NUMBERED_PLACEHOLDER,
     REPLACEMENT_STYLES,
     AnonymisationLog,
     PseudonymKey,
+    placeholder,
 )
 
 STYLES = REPLACEMENT_STYLES
 TITLE_WINDOW = 16  # characters before a one-word name searched for a title ("Cllr. ")
-EXISTING_PLACEHOLDER = re.compile(r"\[(" + "|".join(ENTITY_TYPES) + r")_(\d+)\]")
 LOG_COLUMNS = [
     "transcript_id",
     "start",
@@ -106,7 +101,7 @@ def reserved_numbers(texts: Iterable[str]) -> dict[str, set[int]]:
     """
     reserved: dict[str, set[int]] = {}
     for text in texts:
-        for match in EXISTING_PLACEHOLDER.finditer(text):
+        for match in NUMBERED_PLACEHOLDER.finditer(text):
             reserved.setdefault(match.group(1), set()).add(int(match.group(2)))
     return reserved
 
@@ -215,9 +210,9 @@ def by_entity_key(key: pd.DataFrame, column: str) -> dict:
     return dict(zip(pairs, key[column], strict=True))
 
 
-def placeholder(entity_type: str, number: int, style: str) -> str:
+def styled_placeholder(entity_type: str, number: int, style: str) -> str:
     """Return "[TYPE_n]" (numbered) or "[TYPE]" (category)."""
-    return f"[{entity_type}_{number}]" if style == "numbered" else f"[{entity_type}]"
+    return placeholder(entity_type, number if style == "numbered" else None)
 
 
 def surrogate_requests(
@@ -258,7 +253,7 @@ def replacements_for(
     """
     if style != "surrogate":
         return {
-            key: kept.get(key, placeholder(key[0], number, style))
+            key: kept.get(key, styled_placeholder(key[0], number, style))
             for key, number in numbers.items()
         }
     requests = surrogate_requests(numbers, kept, examples, surname_keys)

@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 
 from english_words import get_english_words_set
 
-from qualframe.deid.uk import ABBREVIATED_TITLES
+from qualframe.uk import ABBREVIATED_TITLES
 
 # Everyday words newer than the dictionaries (Webster's 1934, GCIDE 1913) or British.
 EXTRA_WORDS = frozenset(
