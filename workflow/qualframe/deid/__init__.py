@@ -6,13 +6,7 @@ Pure functions only; reading and writing files is the command line's job.
 from qualframe.deid.allow import DEFAULT_ALLOW_LIST, normalise_entity, parse_allow_list
 from qualframe.deid.detect import detect_transcript
 from qualframe.deid.ner import load_ner
-from qualframe.deid.pseudonymise import (
-    STYLES,
-    Pseudonymised,
-    map_offset,
-    map_offset_to_raw,
-    pseudonymise_corpus,
-)
+from qualframe.deid.pseudonymise import STYLES, Pseudonymised, pseudonymise_corpus
 from qualframe.deid.register import Register, build_register
 from qualframe.deid.review import review_candidates
 from qualframe.deid.review_page import review_html, review_pages
@@ -25,8 +19,6 @@ __all__ = [
     "build_register",
     "detect_transcript",
     "load_ner",
-    "map_offset",
-    "map_offset_to_raw",
     "normalise_entity",
     "parse_allow_list",
     "pseudonymise_corpus",
