@@ -7,12 +7,15 @@ import random
 import re
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 from faker import Faker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import qualframe
 from qualframe import uk
 from qualframe.evaluate import GoldSpan
 from qualframe.ingest import normalise_text
@@ -192,3 +195,14 @@ def test_independent_of_the_detectors():
 def test_negative_n_is_refused():
     with pytest.raises(ValueError, match="n must be zero or more"):
         synthesise(-1, 0)
+
+
+def test_the_prose_ships_with_the_package():
+    root = Path(__file__).parents[2]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["qualframe"]
+    package = Path(qualframe.__file__).parent
+    data = {path.relative_to(package) for path in (package / "synth").glob("*.yaml")}
+    assert data == {Path("synth/prose.yaml"), Path("synth/words.yaml")}
+    assert all(any(path.match(glob) for glob in globs) for path in data)
