@@ -15,7 +15,7 @@ from qualframe.deid.pseudonymise import LOG_COLUMNS, Pseudonymised, pseudonymise
 from qualframe.deid.register import find_register_terms
 from qualframe.deid.structured import find_structured
 from qualframe.log_offsets import map_offset
-from qualframe.schemas import AnonymisationLog, Detection, PseudonymKey
+from qualframe.schemas import REPLACEMENT_STYLES, AnonymisationLog, Detection, PseudonymKey
 from qualframe.uk import POSTCODE, nhs_checksum_ok
 
 REGISTER_TERMS = [
@@ -28,7 +28,7 @@ REGISTER_TERMS = [
     ("Marsh Lane", "LOCATION"),
 ]
 REGISTER = build_register(pd.DataFrame(REGISTER_TERMS, columns=["term", "entity_type"]))
-STYLES = ("numbered", "category", "surrogate")
+STYLES = REPLACEMENT_STYLES
 
 
 def detections_for(texts: dict[str, str], register=REGISTER) -> pd.DataFrame:

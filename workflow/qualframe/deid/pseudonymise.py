@@ -32,7 +32,6 @@ from qualframe.deid.surrogate_values import match_case
 from qualframe.deid.surrogates import SurrogateRequest, assign_surrogates, is_surname_mention
 from qualframe.schemas import REPLACEMENT_STYLES, AnonymisationLog, placeholder
 
-STYLES = REPLACEMENT_STYLES
 TITLE_WINDOW = 16  # characters before a one-word name searched for a title ("Cllr. ")
 LOG_COLUMNS = [
     "transcript_id",
@@ -201,8 +200,8 @@ def pseudonymise_corpus(
     replacement, sorted by transcript and start. Raises ValueError for an unknown style,
     a bad key or a detection that does not match its transcript.
     """
-    if style not in STYLES:
-        raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    if style not in REPLACEMENT_STYLES:
+        raise ValueError(f"style must be one of {', '.join(REPLACEMENT_STYLES)}, not {style!r}")
     detections = with_confidence(detections)
     previous = checked_key(key)
     final, evidence = find_mentions(texts, detections, normalise_allow_list(allow_list))
