@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualframe.io import ZIP_MEMBER_MODE, zip_bytes
 from qualframe.matrix import chart_matrix
 from qualframe.matrix.workbook import framework_workbook, write_framework_workbook
 from qualframe.text.spaces import WHITESPACE, collapse_spaces
@@ -141,12 +140,18 @@ def test_spaces_collapse_as_python_splits_and_joins(texts):
     assert collapsed.tolist() == [" ".join(text.split()) for text in texts]
 
 
-def test_zip_members_have_a_fixed_date_and_mode():
-    archive = zipfile.ZipFile(io.BytesIO(zip_bytes([("a.txt", b"x"), ("b/c.xml", b"<y/>")])))
-    assert [(i.filename, i.date_time, i.external_attr >> 16) for i in archive.infolist()] == [
-        ("a.txt", (1980, 1, 1, 0, 0, 0), ZIP_MEMBER_MODE),
-        ("b/c.xml", (1980, 1, 1, 0, 0, 0), ZIP_MEMBER_MODE),
-    ]
+def test_large_members_are_deflated_fast_and_stay_deterministic(monkeypatch):
+    from qualframe import zipbytes
+
+    monkeypatch.setattr(zipbytes, "FAST_ABOVE", 1000)
+    data = bytes(range(256)) * 40
+    first = zipbytes.deterministic_zip([("big.xml", data), ("small.xml", b"<a/>")], 0o600)
+    assert first == zipbytes.deterministic_zip([("big.xml", data), ("small.xml", b"<a/>")], 0o600)
+    archive = zipfile.ZipFile(io.BytesIO(first))
+    assert archive.read("big.xml") == data
+    assert [(i.date_time, i.external_attr >> 16) for i in archive.infolist()] == [
+        ((1980, 1, 1, 0, 0, 0), 0o600)
+    ] * 2
 
 
 @pytest.mark.parametrize("size", [0, 1, 5])

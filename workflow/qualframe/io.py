@@ -8,12 +8,10 @@ import contextlib
 import csv
 import glob
 import hashlib
-import io
 import json
 import os
 import stat
 import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -30,15 +28,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PARTIAL_SUFFIX = ".tmp"
 RESTRICTED_DIR_MODE = stat.S_IRWXU  # 0o700: owner only
 RESTRICTED_FILE_MODE = stat.S_IRUSR | stat.S_IWUSR  # 0o600
-# Every zip the project writes (.xlsx, .qdpx) carries this date and mode on each member,
-# so the same content gives the same bytes on any machine and day (the earliest date a zip
-# can hold; owner-only, like the files the workflow writes).
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
-ZIP_MEMBER_MODE = 0o600
-# Members larger than this are deflated at zlib's fastest level: a million-cell worksheet
-# (300 MB of XML) takes 10 s at the default level and 2 s at level 1, for a file about a
-# third larger. Smaller members keep the default level.
-ZIP_FAST_ABOVE = 16 * 2**20
 
 
 @contextlib.contextmanager
@@ -56,27 +45,6 @@ def atomic_path(path: str | os.PathLike, mode: int | None = None) -> Iterator[Pa
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
-
-
-def write_zip(target, members: Iterable[tuple[str, bytes]]) -> None:
-    """Write a deflated zip of (name, bytes) `members`, in the order given, to `target` (a
-    path or a binary file object), with fixed dates and modes: the only place the project
-    writes zips. `members` may be a generator, so that one member is in memory at a time."""
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, whatever machine writes it
-            info.external_attr = ZIP_MEMBER_MODE << 16
-            level = 1 if len(data) > ZIP_FAST_ABOVE else None
-            archive.writestr(info, data, compresslevel=level)
-
-
-def zip_bytes(members: Iterable[tuple[str, bytes]]) -> bytes:
-    """The bytes `write_zip` writes for `members`."""
-    buffer = io.BytesIO()
-    write_zip(buffer, members)
-    return buffer.getvalue()
 
 
 def remove_partial_writes(path: str | os.PathLike) -> None:

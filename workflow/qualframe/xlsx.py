@@ -9,7 +9,7 @@ the same workbook filled cell by cell in openpyxl's normal mode, at a fraction o
 time and memory. Text is made safe as `qualframe.matrix.workbook` always did: characters
 XML cannot hold removed, cut to Excel's cell limit, and kept as text (with Excel's quote
 prefix) when it could be read as a formula. Every zip member has a fixed date and mode
-(`qualframe.io.write_zip`) and the document properties a fixed time."""
+(`qualframe.zipbytes`) and the document properties a fixed time."""
 
 import dataclasses
 import datetime
@@ -27,10 +27,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from qualframe.io import FORMULA_STARTS, write_zip
+from qualframe.io import FORMULA_STARTS
 from qualframe.text.spaces import WHITESPACE_CLASS
+from qualframe.zipbytes import write_deterministic_zip
 
 EXCEL_CELL_LIMIT = 32_767
+WORKBOOK_FILE_MODE = 0o600  # members of the .xlsx
 FIXED_TIME = datetime.datetime(2000, 1, 1)
 # What openpyxl refuses in a cell (XML 1.0 cannot hold these control characters).
 ILLEGAL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
@@ -275,7 +277,7 @@ class StreamedWorkbook:
                         data = self.sheet_xml(sheet, data, prepared[sheet.title], ids)
                     yield name, data
 
-        write_zip(target, members())
+        write_deterministic_zip(target, members(), WORKBOOK_FILE_MODE)
 
     def to_bytes(self) -> bytes:
         buffer = stdio.BytesIO()

@@ -6,30 +6,25 @@ The cells are written column by column (`qualframe.xlsx`): a million-cell matrix
 seconds, not minutes. The bytes are deterministic: fixed document properties and fixed
 zip entry times."""
 
-import io
 import re
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qualframe.charting.counts import summary_counts
-from qualframe.io import FORMULA_STARTS, atomic_path, zip_bytes
+from qualframe.io import atomic_path
 from qualframe.matrix.chart import COVERAGE, RATING
 from qualframe.schemas import Codebook, MatrixCell
 from qualframe.xlsx import (
-    EXCEL_CELL_LIMIT,
-    FIXED_TIME,
+    EXCEL_CELL_LIMIT,  # noqa: F401 (the workbook's cell limit, read by its tests)
     PLAIN,
     Block,
     Column,
     StreamedWorkbook,
     Style,
     table_blocks,
-    trim,
 )
 
 SHEET_NAME_LIMIT = 31
@@ -252,56 +247,9 @@ def table_sheet(book: StreamedWorkbook, sheet: Worksheet, table: pd.DataFrame) -
     sheet.freeze_panes = "A2"
 
 
-def put(sheet: Worksheet, row: int, column: int, value):
-    """Set one cell: missing values left empty, numbers as numbers, text trimmed to
-    Excel's cell limit, stripped of characters XML cannot hold, and kept as text (with
-    Excel's quote prefix) when it could be read as a formula."""
-    cell = sheet.cell(row=row, column=column)
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return cell
-    if hasattr(value, "item"):  # numpy scalar → Python scalar
-        value = value.item()
-    if isinstance(value, bool | int | float):
-        cell.value = value
-        return cell
-    text = trim(ILLEGAL_CHARACTERS_RE.sub("", str(value)), EXCEL_CELL_LIMIT)
-    cell.value = text
-    if text.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
-
-
 def fit_widths(sheet: Worksheet, table: pd.DataFrame, first_column: int) -> None:
     """Column widths from the longest header or value, within MIN_WIDTH … MAX_WIDTH."""
     for offset, column in enumerate(table.columns):
         lengths = [len(str(column)), *table[column].astype(str).str.len().tolist()]
         width = min(max(max(lengths) + 2, MIN_WIDTH), MAX_WIDTH)
         sheet.column_dimensions[get_column_letter(first_column + offset)].width = width
-
-
-def deterministic_bytes(book: Workbook) -> bytes:
-    """Save `book` and rewrite the archive so the same workbook gives the same bytes:
-    openpyxl stamps the save time into docProps/core.xml and every zip entry."""
-    import zipfile
-
-    book.properties.creator = "qualframe"
-    book.properties.lastModifiedBy = None
-    book.properties.created = FIXED_TIME
-    book.properties.modified = FIXED_TIME
-    saved = io.BytesIO()
-    book.save(saved)
-    core = book.properties
-    core.modified = FIXED_TIME
-    with zipfile.ZipFile(saved) as source:
-        return zip_bytes(
-            (name, core_xml(core) if name == "docProps/core.xml" else source.read(name))
-            for name in source.namelist()
-        )
-
-
-def core_xml(properties) -> bytes:
-    """docProps/core.xml for `properties` (their times already fixed)."""
-    from openpyxl.xml.functions import tostring
-
-    return tostring(properties.to_tree())

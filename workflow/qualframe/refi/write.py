@@ -15,14 +15,16 @@ import pandas as pd
 from lxml import etree
 
 from qualframe.errors import QualframeError
-from qualframe.io import zip_bytes
 from qualframe.schemas import Cases, Codebook, Segment
+from qualframe.zipbytes import deterministic_zip
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 # Fixed namespace of every GUID qualframe writes: changing it changes every exported GUID.
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:qualframe:refi-qda")
 PROJECT_MEMBER = "project.qde"
 SOURCES_FOLDER = "sources"
+# Earliest date a zip can hold; any fixed value makes the archive reproducible.
+PROJECT_FILE_MODE = 0o644  # members of the .qdpx, as CAQDAS packages write them
 
 
 def refi_guid(kind: str, identity: str) -> str:
@@ -53,7 +55,7 @@ def build_qdpx(
     members = [(PROJECT_MEMBER, project)]
     for transcript_id in sorted(texts):
         members.append((source_member(transcript_id), texts[transcript_id].encode("utf-8")))
-    return zip_bytes(members)
+    return deterministic_zip(members, PROJECT_FILE_MODE)
 
 
 def build_project_xml(
