@@ -38,8 +38,8 @@ FIXED_TIME = datetime.datetime(2000, 1, 1)
 ILLEGAL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 # Text with leading or trailing whitespace (Python's str.isspace) keeps it: xml:space.
 PADDED = f"^{WHITESPACE_CLASS}|{WHITESPACE_CLASS}$"
-# What a cell holds, as openpyxl writes it: (type attribute and content before the value,
-# after it). EMPTY_TEXT is "", NONE a missing value (written only when the cell is styled).
+# The kinds of cell, and the type attribute and opening each is written with (a value then
+# follows, and </v>). EMPTY_TEXT is "", NONE a missing value (written only when styled).
 NONE, EMPTY_TEXT, TEXT, NUMBER, BOOL, ERROR = range(6)
 TEXT_OPEN = ' t="inlineStr"><is><t>'
 TEXT_OPEN_PADDED = ' t="inlineStr"><is><t xml:space="preserve">'
@@ -346,8 +346,7 @@ def cell_styles(column: Column) -> tuple[Style, Style, Style, Style]:
 
 
 def style_choices(column: Column, cells: Prepared) -> np.ndarray:
-    """Per cell, its index into `cell_styles`; -1 into the codes where the cell is not
-    written (no value, no style) is applied by the caller."""
+    """Per cell, its index into `cell_styles` (quoted + 2 × marked)."""
     choice = cells.quote.astype(np.int64)
     if column.marked is not None:
         choice = choice + 2 * np.asarray(column.marked, dtype=np.int64)
