@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
             "--debug",
             action="store_true",
             default=argparse.SUPPRESS,
-            help="show tracebacks on errors (as before the step's name)",
+            help="show tracebacks on errors",
         )
     return parser
 

@@ -9,25 +9,24 @@ from qualframe.commands import options
 from qualframe.commands.paths import read_texts
 
 
-def register_parser(subparsers):
-    parser = options.add_command(subparsers, "chart", __doc__)
-    parser.add_argument("--segments", required=True, help=options.SEGMENTS)
-    parser.add_argument("--codebook", required=True, help=options.CODEBOOK)
-    parser.add_argument("--cases", required=True, help=options.CASES)
+def add_matrix_options(parser) -> None:
+    """What `matrix_of` reads: the coded tables and how to chart them."""
+    options.add_coded_tables(parser)
     options.add_attributes(parser, sort_by=True)
     options.add_primary_coder(parser)
+
+
+def register_parser(subparsers):
+    parser = options.add_command(subparsers, "chart", __doc__)
+    add_matrix_options(parser)
     parser.add_argument(
         "--max-cell-chars",
         type=int,
         default=2000,
         help="longest cell of the wide matrix: a longer one is cut at a word, marked …",
     )
-    parser.add_argument(
-        "--transcripts", nargs="*", default=[], help=f"{options.DEIDENTIFIED}, for coverage"
-    )
-    parser.add_argument(
-        "--summaries", nargs="*", default=[], help="the analysts' cell summaries (Parquet)"
-    )
+    options.add_list(parser, "--transcripts", f"{options.DEIDENTIFIED}, for coverage")
+    options.add_list(parser, "--summaries", "the analysts' cell summaries (Parquet)")
     options.add_table_output(parser, None, "long matrix: one row per case and code")
     options.add_table_output(parser, "wide", "wide matrix: one row per case, a column per code")
     options.add_output(parser, "workbook", "framework matrix workbook (.xlsx)", required=False)
@@ -43,12 +42,12 @@ def read_summaries(paths: list[str]):
     return pd.concat([qio.read_parquet(path) for path in paths], ignore_index=True)
 
 
-def run(args) -> None:
-    from qualframe.matrix import wide_matrix
+def matrix_of(args, **chart_options):
+    """(the framework matrix, the codebook) of the tables `args` names (add_coded_tables)
+    charted as its add_matrix_options say, with `chart_options` of
+    `chart_matrix`."""
     from qualframe.matrix.from_files import chart_tables
-    from qualframe.matrix.workbook import framework_workbook
 
-    lengths = {tid: len(text) for tid, text in read_texts(args.transcripts).items()}
     codebook = qio.read_parquet(args.codebook)
     matrix = chart_tables(
         args.segments,
@@ -56,9 +55,19 @@ def run(args) -> None:
         args.cases,
         args.attributes,
         args.primary_coder,
-        text_lengths=lengths or None,
         sort_by=args.sort_by,
-        cell_summaries=read_summaries(args.summaries),
+        **chart_options,
+    )
+    return matrix, codebook
+
+
+def run(args) -> None:
+    from qualframe.matrix import wide_matrix
+    from qualframe.matrix.workbook import framework_workbook
+
+    lengths = {tid: len(text) for tid, text in read_texts(args.transcripts).items()}
+    matrix, codebook = matrix_of(
+        args, text_lengths=lengths or None, cell_summaries=read_summaries(args.summaries)
     )
     qio.write_table(matrix, args.output, args.csv)
     wide = wide_matrix(matrix, args.attributes, args.max_cell_chars)

@@ -7,17 +7,14 @@ unlocked, carries a note with the cell's coded excerpts and their references.
 from qualframe import io as qio
 from qualframe.charting.layout import DEFAULT_MAX_SUMMARY_CHARS
 from qualframe.commands import options
+from qualframe.commands.chart import add_matrix_options, matrix_of
 
 MAX_SUMMARY_HELP = "longest summary an analyst may write in a cell"
 
 
 def register_parser(subparsers):
     parser = options.add_command(subparsers, "charting-template", __doc__)
-    parser.add_argument("--segments", required=True, help=options.SEGMENTS)
-    parser.add_argument("--codebook", required=True, help=options.CODEBOOK)
-    parser.add_argument("--cases", required=True, help=options.CASES)
-    options.add_attributes(parser, sort_by=True)
-    options.add_primary_coder(parser)
+    add_matrix_options(parser)
     parser.add_argument(
         "--max-summary-chars", type=int, default=DEFAULT_MAX_SUMMARY_CHARS, help=MAX_SUMMARY_HELP
     )
@@ -27,17 +24,8 @@ def register_parser(subparsers):
 
 def run(args) -> None:
     from qualframe.charting.template import charting_template
-    from qualframe.matrix.from_files import chart_tables
 
-    codebook = qio.read_parquet(args.codebook)
-    matrix = chart_tables(
-        args.segments,
-        codebook,
-        args.cases,
-        args.attributes,
-        args.primary_coder,
-        sort_by=args.sort_by,
-    )
+    matrix, codebook = matrix_of(args)
     with qio.atomic_path(args.output) as tmp:
         tmp.write_bytes(
             charting_template(matrix, codebook, args.attributes, args.max_summary_chars)

@@ -12,8 +12,7 @@ from qualframe.errors import QualframeError
 
 def register_parser(subparsers):
     parser = options.add_command(subparsers, "check-quality", __doc__)
-    parser.add_argument("--segments", required=True, help=options.SEGMENTS)
-    parser.add_argument("--codebook", required=True, help=options.CODEBOOK)
+    options.add_coded_tables(parser, cases=False)
     parser.add_argument("--coders", nargs="*", default=None, help="known coders, if listed")
     options.add_output(parser, None, "folder for the Data Docs site")
     return parser

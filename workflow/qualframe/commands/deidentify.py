@@ -10,14 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from qualframe import io as qio
+from qualframe.commands import deid_inputs as inputs
 from qualframe.commands import options
-from qualframe.commands.deid_inputs import (
-    language_notes,
-    load_ner_model,
-    print_notes,
-    read_allow_list,
-    read_register,
-)
 from qualframe.commands.pseudonymise import pseudonymise, write_pseudonymised
 from qualframe.commands.review import write_review
 from qualframe.errors import QualframeError
@@ -66,13 +60,13 @@ def run(args) -> None:
     settings = deid_settings(args.config)
     sources = discover_transcripts(args.input)
     texts = {tid: normalise_text(read_transcript(path)) for tid, path in sources.items()}
-    register = read_register(args.register)
-    allow = read_allow_list(args.allow_list)
-    ner = load_ner_model(
+    register = inputs.read_register(args.register)
+    allow = inputs.read_allow_list(args.allow_list)
+    ner = inputs.load_ner_model(
         settings["ner"]["model"], settings["ner"]["batch_size"], settings["ner"]["enabled"]
     )
-    notes = language_notes(texts, ner is not None)
-    print_notes(notes)
+    notes = inputs.language_notes(texts, ner is not None)
+    inputs.print_notes(notes)
     detections = pd.concat(
         [detect_transcript(tid, text, register, allow, ner=ner) for tid, text in texts.items()],
         ignore_index=True,

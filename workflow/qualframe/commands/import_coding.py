@@ -20,11 +20,8 @@ from qualframe.errors import QualframeError, ValidationFailed
 
 def register_parser(subparsers):
     parser = options.add_command(subparsers, "import-coding", __doc__)
-    parser.add_argument(
-        "--exports",
-        nargs="*",
-        default=[],
-        help="coded-segment CSV/TSV/XLSX or .qdpx; none: codebook and cases only",
+    options.add_list(
+        parser, "--exports", "coded-segment CSV/TSV/XLSX or .qdpx; none: codebook and cases only"
     )
     parser.add_argument(
         "--columns",
@@ -48,7 +45,7 @@ def register_parser(subparsers):
         help="depth of the codebook's themes (1: its top-level codes)",
     )
     parser.add_argument("--cases", required=True, help="case sheet TSV")
-    parser.add_argument("--attributes", nargs="*", default=[], help="case attributes to check")
+    options.add_list(parser, "--attributes", "case attributes to check")
     parser.add_argument(
         "--attribute-rules",
         default="{}",

@@ -21,7 +21,9 @@ DEFAULT_MAX_BYTES = 50_000_000
 def register_parser(subparsers):
     parser = options.add_command(subparsers, "ingest", __doc__)
     parser.add_argument("--input", nargs="+", required=True, help="raw transcript files")
-    options.add_output(parser, None, "normalised transcripts with their sources (Parquet)")
+    options.add_output(
+        parser, None, "normalised transcripts with their sources (Parquet, restricted)"
+    )
     parser.add_argument(
         "--max-bytes",
         type=int,

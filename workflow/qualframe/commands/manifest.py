@@ -28,11 +28,10 @@ def register_parser(subparsers):
     parser.add_argument(
         "--steps-dir", help="folder of the step records: those not in --records are removed"
     )
-    parser.add_argument(
+    options.add_list(
+        parser,
         "--written-after",
-        nargs="*",
-        default=[],
-        help="files the run writes after the manifest (the leak scan's, which reads it)",
+        "files the run writes after the manifest (the leak scan's, which reads it)",
     )
     options.add_output(parser, None, "the manifest (.json) to write")
     options.add_output(parser, "crate", "the ro-crate-metadata.json to write")

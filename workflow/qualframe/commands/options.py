@@ -78,10 +78,32 @@ def add_texts(parser, name: str, help: str, required: bool = True) -> None:
     parser.add_argument(name, nargs="+", required=required, help=help)
 
 
+def add_list(parser, name: str, help: str) -> None:
+    """An option naming any number of values, none by default."""
+    parser.add_argument(name, nargs="*", default=[], help=help)
+
+
+def add_coded_tables(parser, cases: bool = True) -> None:
+    """The segments, codebook and (unless `cases` is false) case tables import-coding
+    wrote."""
+    parser.add_argument("--segments", required=True, help=SEGMENTS)
+    parser.add_argument("--codebook", required=True, help=CODEBOOK)
+    if cases:
+        parser.add_argument("--cases", required=True, help=CASES)
+
+
+def add_detected(parser) -> None:
+    """The ingested texts and the detections found in them."""
+    add_texts(parser, "--texts", INGESTED)
+    parser.add_argument(
+        "--detections", nargs="+", required=True, help="detection tables (Parquet, restricted)"
+    )
+
+
 def add_attributes(parser, sort_by: bool = False) -> None:
-    parser.add_argument("--attributes", nargs="*", default=[], help=ATTRIBUTES)
+    add_list(parser, "--attributes", ATTRIBUTES)
     if sort_by:
-        parser.add_argument("--sort-by", nargs="*", default=[], help=SORT_BY)
+        add_list(parser, "--sort-by", SORT_BY)
 
 
 def add_primary_coder(parser) -> None:

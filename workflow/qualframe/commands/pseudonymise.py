@@ -17,10 +17,7 @@ from qualframe.errors import QualframeError
 
 def register_parser(subparsers):
     parser = options.add_command(subparsers, "pseudonymise", __doc__)
-    options.add_texts(parser, "--texts", options.INGESTED)
-    parser.add_argument(
-        "--detections", nargs="+", required=True, help="detection tables (Parquet, restricted)"
-    )
+    options.add_detected(parser)
     parser.add_argument("--allow-list", required=True, help=options.ALLOW_LIST)
     options.add_style(parser)
     parser.add_argument("--key", required=True, help=options.KEY)

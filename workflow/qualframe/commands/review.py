@@ -19,10 +19,7 @@ TITLE = "De-identification review"
 
 def register_parser(subparsers):
     parser = options.add_command(subparsers, "review", __doc__)
-    options.add_texts(parser, "--texts", options.INGESTED)
-    parser.add_argument(
-        "--detections", nargs="+", required=True, help="detection tables (Parquet, restricted)"
-    )
+    options.add_detected(parser)
     parser.add_argument("--log", required=True, help=options.ANONYMISATION_LOG)
     parser.add_argument("--allow-list", required=True, help=options.ALLOW_LIST)
     parser.add_argument(
@@ -31,11 +28,10 @@ def register_parser(subparsers):
         default=config_default("deid", "review_confidence"),
         help="replacements below this confidence are listed",
     )
-    parser.add_argument(
+    options.add_list(
+        parser,
         "--summary-log",
-        nargs="*",
-        default=[],
-        help="what de-identification replaced in the charting summaries (restricted)",
+        "what de-identification replaced in the charting summaries (restricted)",
     )
     options.add_output(parser, None, "review list CSV (restricted)")
     options.add_output(

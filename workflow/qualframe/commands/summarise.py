@@ -26,8 +26,7 @@ TABLES = (
 def register_parser(subparsers):
     parser = options.add_command(subparsers, "summarise", __doc__)
     parser.add_argument("--matrix", required=True, help=options.MATRIX)
-    parser.add_argument("--segments", required=True, help=options.SEGMENTS)
-    parser.add_argument("--codebook", required=True, help=options.CODEBOOK)
+    options.add_coded_tables(parser, cases=False)
     parser.add_argument(
         "--agreement", help="intercoder agreement table (Parquet, written by agreement)"
     )
