@@ -12,16 +12,17 @@ SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
 
 
 def defaults_of(schema: dict):
-    """The value a JSON schema gives by default: its `default`, or for an object without
-    one, the defaults of its properties (those that declare one)."""
-    if "default" in schema:
-        return schema["default"]
-    found = {}
-    for name, prop in schema.get("properties", {}).items():
-        value = defaults_of(prop)
-        if value is not None:
-            found[name] = value
-    return found if schema.get("type") == "object" else None
+    """The value a JSON schema gives by default: for an object with properties, the
+    defaults of its properties under its own `default`; otherwise its `default` (None
+    without one)."""
+    if schema.get("type") == "object" and "properties" in schema:
+        found = {}
+        for name, prop in schema["properties"].items():
+            value = defaults_of(prop)
+            if value is not None:
+                found[name] = value
+        return {**found, **schema.get("default", {})}
+    return schema.get("default")
 
 
 @functools.cache
