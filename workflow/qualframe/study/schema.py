@@ -2,13 +2,36 @@
 config's defaults, which commands run outside the workflow read too."""
 
 import functools
+import json
+from importlib import metadata
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import yaml
 
 from qualframe.errors import QualframeError
 
-SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
+IN_CHECKOUT = Path("workflow") / "schemas" / "config.schema.yaml"
+SCHEMA = Path(__file__).resolve().parents[3] / IN_CHECKOUT
+
+
+def installed_checkout() -> Path | None:
+    """The checkout qualframe was installed from with `pip install -e .`, if it was: where
+    the schema is when this package is a copy (as the tests of re-runs make)."""
+    try:
+        url = json.loads(metadata.distribution("qualframe").read_text("direct_url.json") or "")
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
+    parsed = urlparse(url.get("url", ""))
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
+
+
+def schema_path() -> Path:
+    """The config schema beside this package, else that of the installed checkout."""
+    checkout = installed_checkout()
+    if SCHEMA.is_file() or checkout is None:
+        return SCHEMA
+    return checkout / IN_CHECKOUT
 
 
 def defaults_of(schema: dict):
@@ -26,8 +49,9 @@ def defaults_of(schema: dict):
 
 
 @functools.cache
-def config_defaults(path: Path = SCHEMA) -> dict:
+def config_defaults(path: Path | None = None) -> dict:
     """{key: default} of the whole config, nested as the config is."""
+    path = path or schema_path()
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
