@@ -101,9 +101,7 @@ def is_generic_name(span: str) -> bool:
 def is_lower_case_description(span: str) -> bool:
     """Return whether a span has a content word in lower case ("CS instructional
     committee", "preK-12"): in a text that uses capitals, a name's words have them."""
-    return any(
-        word[:1].islower() and not is_function_word(word) for word in content_words(span)
-    )
+    return any(word[:1].islower() and not is_function_word(word) for word in content_words(span))
 
 
 def names_no_one(span: str, entity_type: str, cased: bool) -> bool:

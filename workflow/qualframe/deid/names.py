@@ -327,7 +327,10 @@ def acronyms_of_runs(text: str, names: list[Hit]) -> dict[str, str]:
     for run in CAPITALISED_RUN.finditer(text):
         index = bisect.bisect_left(starts, run.end()) - 1
         if index >= 0 and found[index][1] > run.start():
-            for acronym in acronyms_of(run.group()):
+            words = run.group().split()
+            while words and is_function_word(words[0]):  # "At Wexcombe…" opening a sentence
+                words.pop(0)
+            for acronym in acronyms_of(" ".join(words)):
                 if len(acronym) >= 3:
                     wanted[acronym] = "ORG"
     return wanted
@@ -370,7 +373,6 @@ def is_unfamiliar(word: str) -> bool:
         or is_common_proper_noun(bare)
         or is_english_word(bare)
     )
-
 
 
 def find_unfamiliar_words(text: str) -> list[Hit]:

@@ -110,9 +110,7 @@ def surface_type_votes(
     return votes
 
 
-def surface_types(
-    final: Mapping[str, list[Mention]], known: Iterable[EntityKey]
-) -> dict[str, str]:
+def surface_types(final: Mapping[str, list[Mention]], known: Iterable[EntityKey]) -> dict[str, str]:
     """Return {normalised surface: its one entity type} for every named surface the corpus
     tags with more than one of PERSON, ORG and LOCATION.
 
