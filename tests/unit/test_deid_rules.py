@@ -545,6 +545,16 @@ def test_trust_shaped_acronym_found_alone_with_less_confidence():
 # --- unfamiliar capitalised words --------------------------------------------------------
 
 
+@pytest.mark.parametrize("word", ["Automation", "Hungarian", "Spanish", "Modernism"])
+def test_frequent_derived_words_the_dictionary_lacks_are_familiar(word):
+    assert find_unfamiliar_words(f"we talked about {word} for a while") == []
+
+
+@pytest.mark.parametrize("word", ["Julian", "Okonkwo", "Hamish", "Trewarthen"])
+def test_names_with_derived_endings_or_rare_words_stay_unfamiliar(word):
+    assert texts_of(find_unfamiliar_words(f"we talked to {word} for a while")) == [word]
+
+
 def test_unfamiliar_capitalised_word_found_with_low_confidence():
     text = "We asked Okonkwo about it, then went to Trewarthen for the day."
     hits = find_unfamiliar_words(text)

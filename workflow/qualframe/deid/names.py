@@ -5,6 +5,8 @@ import bisect
 import functools
 import re
 
+from qualframe.deid.lexicon import COMMON_ZIPF, is_known_name, zipf
+from qualframe.deid.places import uk_place_names
 from qualframe.deid.rules import Hit, hit_from_match
 from qualframe.deid.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 from qualframe.deid.words import (
@@ -361,8 +363,9 @@ def previous_word(text: str, start: int) -> str:
 def is_unfamiliar(word: str) -> bool:
     """Return whether a capitalised word is neither English nor a name of no one.
 
-    All-capital acronyms, titles, function words, English words ("Beacon"), and
-    everyday proper nouns ("English", "Christmas") are familiar.
+    All-capital acronyms, titles, function words, English words ("Beacon"), everyday
+    proper nouns ("English", "Christmas") and frequent derived words the dictionary lacks
+    ("Automation", "Hungarian") are familiar.
     """
     bare = POSSESSIVE_END.sub("", word)
     return not (
@@ -372,6 +375,27 @@ def is_unfamiliar(word: str) -> bool:
         or is_function_word(bare)
         or is_common_proper_noun(bare)
         or is_english_word(bare)
+        or is_derived_vocabulary(bare)
+    )
+
+
+# Endings of words English derives by rule ("automation", "Hungarian", "Spanish"); a
+# frequent word so formed is vocabulary the dictionary lacks, not a name.
+DERIVED_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ism", "ian", "ish", "ese", "ics")
+MIN_DERIVED_LENGTH = 6
+
+
+def is_derived_vocabulary(word: str) -> bool:
+    """Return whether a word is frequent English vocabulary formed with a derivational
+    ending (`DERIVED_ENDINGS`) and neither a known given name or surname ("Christian",
+    "Julian") nor a UK or Irish town."""
+    folded = word.casefold()
+    return (
+        len(folded) >= MIN_DERIVED_LENGTH
+        and folded.endswith(DERIVED_ENDINGS)
+        and zipf(folded, "en") >= COMMON_ZIPF
+        and not is_known_name(word)
+        and folded not in uk_place_names()
     )
 
 
