@@ -1,6 +1,6 @@
 """Entity spans a model tags that name no one in particular.
 
-A news-trained model tags domain acronyms ("the LCD panel", "CTE courses"), generic
+A news-trained model tags acronyms in general use ("the LCD panel", "CTE courses"), generic
 institution names ("the Department of Education", "Middle School", "our District"),
 states and countries ("the State of California") and descriptions written in lower
 case ("the CS instructional committee") as organisations and places. None of these
@@ -14,7 +14,7 @@ still apply.
 
 import re
 
-from qualframe.deid.lexicon import is_common_word, is_known_name
+from qualframe.deid.lexicon import is_common_word, is_known_name, zipf
 from qualframe.deid.names import GENERIC_NAME_WORDS, SUFFIX_TYPES
 from qualframe.deid.places import broad_place_keys, uk_place_names
 from qualframe.deid.words import is_function_word
@@ -28,10 +28,21 @@ INSTITUTION_WORDS = frozenset(
     office program programme society standards state states task union university
     """.split()
 )
+# Roles that head a job title ("Coordinator of Educational Technology", "Director of
+# Public Health"): a job title is no identifier.
+JOB_ROLES = frozenset(
+    """
+    chair chief coordinator director head lead manager officer president secretary
+    superintendent
+    """.split()
+)
 # Words that may join a name's words without being part of what it names.
 JOINERS = frozenset({"and", "&", "of", "the", "for", "upon", "on", "in", "at", "de", "la"})
 # An acronym: capitals and digits only, one capital at least ("LCD", "F8", "PK").
 ACRONYM = re.compile(r"[A-Z0-9&]*[A-Z][A-Z0-9&]*")
+# How common (wordfreq's Zipf scale; 2.5 is about once in three million words) an acronym
+# must be in English to be a term of a field rather than a local body's initials.
+DOMAIN_ACRONYM_ZIPF = 2.5
 POSSESSIVE = re.compile(r"['’][sS]?$")
 WORD = re.compile(r"[^\s,;:()\[\]\"“”]+")
 
@@ -43,8 +54,17 @@ def content_words(span: str) -> list[str]:
 
 
 def is_acronym_term(span: str) -> bool:
-    """Return whether a span is one acronym-shaped token ("LCD", "NGSS", "F8")."""
-    return " " not in span.strip() and ACRONYM.fullmatch(span.strip()) is not None
+    """Return whether a span is one acronym in general use ("LCD", "IRB", "PVC").
+
+    Acronym-shaped (capitals and digits) and at least DOMAIN_ACRONYM_ZIPF on wordfreq's
+    scale: a rare acronym ("TEWV", "CNWL") may be a local body's, so it is kept.
+    """
+    span = span.strip()
+    return (
+        " " not in span
+        and ACRONYM.fullmatch(span) is not None
+        and zipf(span.casefold(), "en") >= DOMAIN_ACRONYM_ZIPF
+    )
 
 
 def is_generic_word(word: str) -> bool:
@@ -77,7 +97,8 @@ def is_generic_name(span: str) -> bool:
     (`is_generic_word`: "Middle School", "California Department of Education", "State
     of California"; one word only when it is no known name: "District", not "Ward"), or
     when it is
-    "<generic words> of <everyday words>" ("School of Computer Science"). A place or
+    "<generic words or a role> of <everyday words>" ("School of Computer Science",
+    "Director of Public Health": a job title). A place or
     a person's name among the words makes it specific ("University of Reading",
     "Harrowdale Council").
     """
@@ -93,7 +114,7 @@ def is_generic_name(span: str) -> bool:
     head_words, rest_words = content_words(head), content_words(rest)
     return (
         bool(of and head_words and rest_words)
-        and all(is_generic_word(word) for word in head_words)
+        and all(is_generic_word(word) or word.casefold() in JOB_ROLES for word in head_words)
         and all(is_everyday_word(word) for word in rest_words)
     )
 
@@ -108,7 +129,7 @@ def names_no_one(span: str, entity_type: str, cased: bool) -> bool:
     """Return whether a model's organisation or place span names no one in particular.
 
     Takes the tidied span, its type and whether the text uses capitals. People are left
-    alone (a person's name is never generic). True for an acronym-shaped token, a
+    alone (a person's name is never generic). True for an acronym in general use, a
     generic institution name or broad place (`is_generic_name`) and, in a cased text, a
     span with a content word in lower case.
     """
