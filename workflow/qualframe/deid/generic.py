@@ -1,17 +1,17 @@
 """Entity spans a model tags that name no one in particular.
 
-A news-trained model tags acronyms in general use ("the LCD panel", "CTE courses"), generic
-institution names ("the Department of Education", "Middle School", "our District"),
-states and countries ("the State of California") and descriptions written in lower
-case ("the CS instructional committee") as organisations and places. None of these
-identifies a person or a local organisation, so a lone model tag of one is dropped.
-The rules read the shape and the words of the span only; nothing here lists the
-spans of any corpus. The gold standard counts no domain acronym as an identifier, but
-only acronyms in general English use are dropped here: a rare one ("NGSS") cannot be
-told from a local trust's initials, and a leak is worse than an over-redaction. A span that other evidence supports is kept: the acronym of an
-organisation found in the text comes back through `names.find_acronyms`, a name
-with a telling suffix through the suffix rule, and the register and propagation
-still apply.
+A news-trained model tags acronyms in general use ("the LCD panel", "CTE courses"),
+generic institution names ("the Department of Education", "Middle School", "our
+District"), states and countries ("the State of California") and descriptions written
+in lower case ("the CS instructional committee") as organisations and places. None of
+these identifies a person or a local organisation, so a lone model tag of one is
+dropped. The rules read the shape and the words of the span only; nothing here lists
+the spans of any corpus. The gold standard counts no domain acronym as an identifier,
+but only acronyms in general English use are dropped here: a rare one ("NGSS") cannot
+be told from a local trust's initials, and a leak is worse than an over-redaction. A
+span that other evidence supports is kept: the acronym of an organisation found in the
+text comes back through `names.find_acronyms`, a name with a telling suffix through
+the suffix rule, and the register and propagation still apply.
 """
 
 import re
