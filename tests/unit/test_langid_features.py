@@ -30,6 +30,7 @@ def identifiers() -> tuple[LanguageIdentifier, FastLanguageIdentifier]:
 # Text in the scripts and languages the transcripts hold, and anything else.
 texts = st.one_of(
     st.text(max_size=300),
+    st.text(min_size=200, max_size=1500),  # over WALK_BELOW bytes: the numpy path
     st.lists(
         st.sampled_from(
             ["the ", "and ", "c'est ", "donc ", "Straße ", "日本語 ", "Ωμέγα ", "😀", "\n", "'"]
@@ -91,7 +92,15 @@ def test_the_shipped_model_is_a_short_ngram_automaton():
     assert 1 <= fast._depth <= 16, "window_states would fall back to the slow walk"
 
 
-@pytest.mark.parametrize("text", ["Well, I think the council should fund it.", "Oui, bien sûr."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Well, I think the council should fund it.",
+        "Oui, bien sûr.",
+        "Well, I think the council should fund it. " * 40,  # the numpy path
+        "Oui, bien sûr, on en a parlé avec l'équipe hier soir. " * 30,
+    ],
+)
 def test_everyday_sentences(text):
     reference, fast = identifiers()
     assert fast.classify(text) == reference.classify(text)

@@ -8,6 +8,7 @@ bytes (the longest such prefix; 6 in the shipped model). `window_states` compute
 position's state at once, running the automaton from its start over each position's
 last `depth` bytes in `depth` vectorised steps. Same states, same counts in the same
 order, so the same scores and the same language as py3langid's own walk, bit for bit.
+Texts under WALK_BELOW bytes (single lines) still take the walk, quicker for them.
 """
 
 from collections import Counter
@@ -17,6 +18,8 @@ from py3langid.langid import LanguageIdentifier
 
 # Beyond this the automaton is not the short n-gram one this shortcut is for.
 MAX_DEPTH = 16
+# Below this many bytes py3langid's own walk is quicker than numpy's fixed costs.
+WALK_BELOW = 600
 
 
 def automaton_depth(next_state: np.ndarray, row_start: np.ndarray) -> int:
@@ -84,7 +87,7 @@ class FastLanguageIdentifier(LanguageIdentifier):
 
     def _raw_score(self, text):
         """Raw scores of encoded bytes, as py3langid's own `_raw_score`."""
-        if self._depth > MAX_DEPTH:
+        if self._depth > MAX_DEPTH or len(text) < WALK_BELOW:
             return super()._raw_score(text)
         states = window_states(self._next_state, self._row_start, text, self._depth)
         visits = feature_counts(self._outputs, states)
