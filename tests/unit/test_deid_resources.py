@@ -11,6 +11,7 @@ def test_load_resources_fills_every_lazy_loader():
         lexicon.known_names,
         context.name_lists,
         places.uk_place_names,
+        places.broad_place_keys,
         language.identifier,
         lexicon.stop_words,
         lexicon.zipf,
