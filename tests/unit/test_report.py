@@ -9,6 +9,7 @@ import pytest
 from qualframe.report import colour_scale, grouped_bars_svg, heatmap_svg, render_report
 from qualframe.report.svg import EMPTY_FILL, SCALE_STOPS
 from qualframe.themes import summarise_themes
+from tests.markup import invalid_attributes
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "results"
@@ -156,6 +157,17 @@ def test_report_is_deterministic(matrix, summary, codebook):
         matrix.sample(frac=1, random_state=1), summary, codebook, "service_type", dict(METHODS)
     )
     assert first == again
+
+
+def test_report_and_its_figures_parse_with_known_attributes_only(matrix, summary, codebook):
+    profiles = pd.DataFrame(
+        {"code_id": ["lead"], "theme_id": ["people"], "top_cooccurring": ["Money (2)"]}
+    )
+    page = render_report(matrix, summary, codebook, "service_type", METHODS, profiles)
+    assert page.count("<svg ") == 3
+    assert invalid_attributes(page) == []
+    # the check finds the misspelling the figures once had
+    assert invalid_attributes(page.replace('class="cell"', 'class-="cell"')) == ["<rect class->"]
 
 
 def test_report_without_the_attribute_says_so(matrix, codebook):

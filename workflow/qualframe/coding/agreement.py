@@ -212,19 +212,3 @@ def alpha_from_coincidences(coincidences: np.ndarray) -> float:
     if np.isclose(expected, 0.0):
         return np.nan
     return float(1 - (n - 1) * observed / expected)
-
-
-def krippendorff_alpha_nominal(reliability_data) -> float:
-    """Krippendorff's alpha for nominal data from a (coders × units) array, NaN (or None)
-    marking a missing value. Units with fewer than two values are not pairable and are
-    dropped, as in Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability"."""
-    data = np.asarray(reliability_data, dtype=float)
-    values = np.unique(data[~np.isnan(data)])
-    # counts[u, c]: how many coders gave unit u the value c
-    counts = np.stack([(data == v).sum(axis=0) for v in values], axis=1).astype(float)
-    per_unit = counts.sum(axis=1)
-    counts, per_unit = counts[per_unit >= 2], per_unit[per_unit >= 2]
-    weight = 1 / (per_unit - 1)
-    coincidences = np.einsum("u,uc,uk->ck", weight, counts, counts)
-    coincidences -= np.diag((weight[:, None] * counts).sum(axis=0))
-    return alpha_from_coincidences(coincidences)

@@ -184,7 +184,9 @@ def page(title: str, **parts: object) -> str:
         "transcripts": [],
     }
     context |= parts
-    return str(render("qualframe.deid", "review.html.j2", title=title, reasons=REASON_ROWS, **context))
+    return str(
+        render("qualframe.deid", "review.html.j2", title=title, reasons=REASON_ROWS, **context)
+    )
 
 
 REASON_ROWS = [(reason, REASON_HELP[reason]) for reason in REASONS]

@@ -102,7 +102,9 @@ def methods_view(methods: Mapping[str, object]) -> dict:
         "scalars": [
             (label(k), format_value(v)) for k, v in methods.items() if not isinstance(v, Mapping)
         ],
-        "mappings": [(label(k), flattened(v)) for k, v in methods.items() if isinstance(v, Mapping)],
+        "mappings": [
+            (label(k), flattened(v)) for k, v in methods.items() if isinstance(v, Mapping)
+        ],
     }
 
 
@@ -383,7 +385,10 @@ def themes_view(
             continue
         rows = [
             summary_row(
-                themes.loc[theme_id], "theme", "All codes of the theme", extras_of(extras, theme_id, "")
+                themes.loc[theme_id],
+                "theme",
+                "All codes of the theme",
+                extras_of(extras, theme_id, ""),
             )
         ]
         rows += [

@@ -7,6 +7,7 @@ enough to lay out labels without measuring fonts.
 """
 
 from collections.abc import Mapping, Sequence
+
 import pandas as pd
 from markupsafe import Markup, escape
 
