@@ -39,8 +39,11 @@ def matrix(codebook):
     grid = cases.merge(codebook[["theme_id", "theme", "code_id", "code", "valence"]], how="cross")
     grid["n_segments"] = [2, 0, 1, 1, 4, 0]
     grid["n_coders"] = 1
-    for column in ("charted_text", "segment_ids", "references"):
+    grid["coverage"] = float("nan")
+    grid["rating"] = pd.array([pd.NA] * len(grid), dtype="Int64")
+    for column in ("charted_text", "excerpts", "segment_ids", "references"):
         grid[column] = ""
+    grid["summary"] = grid["summary_source"] = ""
     return grid
 
 

@@ -7,18 +7,19 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import DataFrame
 
 from qualframe.charting.layout import source_label
-from qualframe.schemas import CellSummary, Codebook, MatrixCell, Segment
+from qualframe.schemas import Cases, CellSummary, Codebook, MatrixCell, Segment
 
 EXCERPT_SEPARATOR = "\n\n"
 # Optional columns of the coded segments, in order of preference for the analyst's summary.
 SUMMARY_COLUMNS = ("summary", "note")
 RATING_COLUMN = "rating"
-# Columns added to schemas.MatrixCell by issue 5 (refer to them as MatrixCell.* once there).
-COVERAGE = "coverage"
-RATING = "rating"
-EXCERPTS = "excerpts"
+COVERAGE = MatrixCell.coverage
+RATING = MatrixCell.rating
+EXCERPTS = MatrixCell.excerpts
 RATING_RANGE = (-2, 2)
 
 
@@ -150,17 +151,18 @@ def group_joiner(group_numbers: np.ndarray):
     return join
 
 
+@pa.check_types
 def chart_matrix(
-    segments: pd.DataFrame,
-    codebook: pd.DataFrame,
-    cases: pd.DataFrame,
+    segments: DataFrame[Segment],
+    codebook: DataFrame[Codebook],
+    cases: DataFrame[Cases],
     attributes: list[str],
     primary_coder: str | None = None,
     *,
     text_lengths: Mapping[str, int] | None = None,
     sort_by: list[str] | None = None,
     cell_summaries: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+) -> DataFrame[MatrixCell]:
     """Long framework matrix: every case × every code, including empty cells.
 
     `segments` validate as schemas.Segment and may carry `summary` or `note` (the
@@ -244,8 +246,7 @@ def chart_matrix(
         RATING,
         *TEXT_COLUMNS,
     ]
-    matrix = attach_summaries(matrix[columns].reset_index(drop=True), cell_summaries)
-    return MatrixCell.validate(matrix)
+    return attach_summaries(matrix[columns].reset_index(drop=True), cell_summaries)
 
 
 def attach_summaries(matrix: pd.DataFrame, summaries: pd.DataFrame | None) -> pd.DataFrame:

@@ -148,7 +148,8 @@ def heatmap_view(matrix: pd.DataFrame, codebook: pd.DataFrame, attribute: str) -
         .astype("int64")
     )
     code_names = dict(zip(codebook[Codebook.code_id], codebook[Codebook.code], strict=True))
-    if COVERAGE in matrix:
+    # a matrix charted without the texts' lengths has a coverage column of NaN
+    if COVERAGE in matrix and matrix[COVERAGE].notna().any():
         coverage = (
             matrix.pivot(index=MatrixCell.case_id, columns=MatrixCell.code_id, values=COVERAGE)
             .reindex(index=cases, columns=codes)
