@@ -194,8 +194,9 @@ class Segment(Span):
     source_row: Series[int] = NumberField()
 
 
-class MatrixCell(pa.DataFrameModel):
-    """One cell of the framework matrix: one case × one code (published)."""
+class MatrixRow(pa.DataFrameModel):
+    """One cell of the framework matrix without its cell texts: what the summaries read
+    (`summarise` loads the matrix without `MatrixCell`'s text columns)."""
 
     case_id: Series[str] = IdField()
     theme_id: Series[str]
@@ -207,16 +208,21 @@ class MatrixCell(pa.DataFrameModel):
     n_coders: Series[int] = CountField()
     coverage: Series[float] = ShareField(nullable=True)
     rating: Series[pd.Int64Dtype] = pa.Field(ge=-2, le=2, nullable=True)
-    charted_text: Series[str]
-    excerpts: Series[str]
-    segment_ids: Series[str]
-    references: Series[str]
     summary: Series[str]
     summary_source: Series[str]
 
     class Config:
         strict = False  # case attributes are carried as extra columns
         unique = ["case_id", "code_id"]
+
+
+class MatrixCell(MatrixRow):
+    """One cell of the framework matrix: one case × one code (published)."""
+
+    charted_text: Series[str]
+    excerpts: Series[str]
+    segment_ids: Series[str]
+    references: Series[str]
 
 
 class CellSummary(pa.DataFrameModel):

@@ -7,16 +7,16 @@ import pandera.pandas as pa
 from pandera.typing import DataFrame
 from scipy import sparse
 
-from qualframe.schemas import CodeProfile, MatrixCell, ThemeSummary, columns_of
+from qualframe.schemas import CodeProfile, MatrixCell, MatrixRow, ThemeSummary, columns_of
 
 ALL = "all"
 
 
 @pa.check_types
 def summarise_themes(
-    matrix: DataFrame[MatrixCell], attributes: list[str]
+    matrix: DataFrame[MatrixRow], attributes: list[str]
 ) -> DataFrame[ThemeSummary]:
-    """Summarise the long framework matrix (schemas.MatrixCell).
+    """Summarise the long framework matrix (schemas.MatrixRow: its cell texts not needed).
 
     One row per theme and per code for the whole study (`group_attribute` = "all") and for
     each value of each attribute in `attributes`. Returns a frame validating as
@@ -104,7 +104,7 @@ MAX_THEME_EXEMPLARS = 3
 
 @pa.check_types
 def code_profiles(
-    matrix: DataFrame[MatrixCell],
+    matrix: DataFrame[MatrixRow],
     cooccurrence: pd.DataFrame,
     exemplars: pd.DataFrame,
     agreement: pd.DataFrame | None = None,
