@@ -243,7 +243,8 @@ def check_spans(frame: pd.DataFrame, texts: Mapping[str, str], what: str) -> Non
             )
 
 
-def predicted_frame(predicted: pd.DataFrame) -> pd.DataFrame:
+@pa.check_types
+def predicted_frame(predicted: pd.DataFrame) -> DataFrame[Span]:
     """Return the prediction columns (transcript_id, start, end, entity_type) as a Span
     frame; accepts a Detection frame, an AnonymisationLog or any frame with those columns."""
     missing = [column for column in PREDICTED_COLUMNS if column not in predicted.columns]
@@ -252,7 +253,7 @@ def predicted_frame(predicted: pd.DataFrame) -> pd.DataFrame:
     frame = predicted[PREDICTED_COLUMNS].astype(
         {"transcript_id": str, "start": "int64", "end": "int64", "entity_type": str}
     )
-    return Span.validate(frame.reset_index(drop=True))
+    return frame.reset_index(drop=True)
 
 
 def score_transcript(
