@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import DataFrame
 
 from qualframe.deid.allow import normalise_allow_list
 from qualframe.deid.mentions import Mention, with_confidence
@@ -30,21 +32,16 @@ from qualframe.deid.pseudonym_key import (
 )
 from qualframe.deid.surrogate_values import match_case
 from qualframe.deid.surrogates import SurrogateRequest, assign_surrogates, is_surname_mention
-from qualframe.schemas import REPLACEMENT_STYLES, AnonymisationLog, placeholder
+from qualframe.schemas import (
+    REPLACEMENT_STYLES,
+    AnonymisationLog,
+    columns_of,
+    dtypes_of,
+    placeholder,
+)
 
 TITLE_WINDOW = 16  # characters before a one-word name searched for a title ("Cllr. ")
-LOG_COLUMNS = [
-    "transcript_id",
-    "start",
-    "end",
-    "entity_type",
-    "original",
-    "replacement",
-    "deid_start",
-    "deid_end",
-    "detector",
-    "confidence",
-]
+LOG_COLUMNS = columns_of(AnonymisationLog)
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: frames do not compare to one bool
@@ -154,14 +151,11 @@ def replace_spans(
     return "".join(pieces), rows
 
 
-def log_frame(rows: list[dict]) -> pd.DataFrame:
+@pa.check_types
+def log_frame(rows: list[dict]) -> DataFrame[AnonymisationLog]:
     """Return log rows as an AnonymisationLog frame sorted by transcript_id and start."""
-    frame = pd.DataFrame(rows, columns=LOG_COLUMNS)
-    integers = {column: "int64" for column in ("start", "end", "deid_start", "deid_end")}
-    strings = {c: str for c in LOG_COLUMNS if c not in integers and c != "confidence"}
-    frame = frame.astype({**integers, **strings, "confidence": "float64"})
-    frame = frame.sort_values(["transcript_id", "start"], kind="stable").reset_index(drop=True)
-    return AnonymisationLog.validate(frame)
+    frame = pd.DataFrame(rows, columns=LOG_COLUMNS).astype(dtypes_of(AnonymisationLog))
+    return frame.sort_values(["transcript_id", "start"], kind="stable").reset_index(drop=True)
 
 
 def first_examples(texts: Mapping[str, str], final: Mapping[str, list[Mention]]):
