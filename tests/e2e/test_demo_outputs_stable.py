@@ -23,6 +23,7 @@ import pytest
 
 from qualframe import provenance
 from tests.e2e.helpers import REPO, run_snakemake
+from tests.markup import invalid_attributes
 
 pytestmark = pytest.mark.e2e
 
@@ -99,3 +100,12 @@ def test_the_list_covers_every_published_table():
         assert f"results/{table}.parquet" in listed and f"results/{table}.csv" in listed
     assert REPORT in listed and "results/coding/project.qdpx" in listed
     assert not [name for name in listed if is_excluded(name)]
+
+
+def test_the_demo_pages_parse_with_known_attributes_only(demo_study):
+    """The report and the review pages of the demo (Great Expectations' Data Docs are its
+    own)."""
+    pages = [demo_study / REPORT, *sorted((demo_study / "restricted/review/pages").glob("*.html"))]
+    assert len(pages) >= 3
+    for page in pages:
+        assert invalid_attributes(page.read_text(encoding="utf-8")) == [], page.name
