@@ -93,7 +93,11 @@ AGE_VALUE = (
 AGE_YEARS_OLD = re.compile(r"\b(" + AGE_VALUE + r")[\s-]years?[\s-]old\b", re.IGNORECASE)
 YEARS_OLD = re.compile(r"years?[\s-]old\b", re.IGNORECASE)
 # "aged 34", "age 16", "at the age of nine".
-AGE_AGED = re.compile(r"\b(?:aged?|age\s+of)\s+(" + AGE_VALUE + r")\b(?![.,]?\d)", re.IGNORECASE)
+# "aged 16 to 25", "the age of 18-24": a range describes a group, not one person's age.
+AGE_RANGE_AFTER = r"(?!\s*(?:-|–|to)\s*" + AGE_VALUE + r"\b)"
+AGE_AGED = re.compile(
+    r"\b(?:aged?|age\s+of)\s+(" + AGE_VALUE + r")\b(?![.,]?\d)" + AGE_RANGE_AFTER, re.IGNORECASE
+)
 # The number must end the clause, so "we were 12 staff" and "it's 5 minutes" are no ages.
 AGE_END = (
     r"(?:\s+years?\s+old)?"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from qualframe.deid.generic import names_no_one
 from qualframe.deid.language import PIPELINES, language_at, text_language
 from qualframe.deid.lexicon import is_common_word
 from qualframe.deid.names import SUFFIX_TYPES
@@ -404,7 +405,11 @@ def entities_in(
                 entity_type = "PERSON"  # "Dr Nadia Quist", even if read as an organisation
             start, end = trimmed_span(view, start, end, entity_type, not lower_case_text)
             span = view[start:end]
-            if is_junk(span) or is_common_word_opening(view, start, end, language):
+            if (
+                is_junk(span)
+                or is_common_word_opening(view, start, end, language)
+                or names_no_one(span, entity_type, not lower_case_text and language == "en")
+            ):
                 continue
             confidence = entity_confidence(entity.label_, span, lower_case_text)
             hits.append(Hit(start, end, entity_type, text[start:end], "ner", confidence))

@@ -11,6 +11,7 @@ text, the detectors that found it and how confident they were (`qualframe.log_of
 maps offsets through it).
 """
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ import pandera.pandas as pa
 from pandera.typing import DataFrame
 
 from qualframe.deid.allow import normalise_allow_list
-from qualframe.deid.mentions import Mention, with_confidence
+from qualframe.deid.mentions import NAMED_TYPES, PROPAGATED, Mention, with_confidence
 from qualframe.deid.propagate import find_mentions
 from qualframe.deid.pseudonym_key import (
     EntityKey,
@@ -58,6 +59,82 @@ class Pseudonymised:
     log: pd.DataFrame
     key: pd.DataFrame
     evidence: pd.DataFrame
+
+
+# --- one type per surface ---------------------------------------------------------------
+
+
+# When one surface is tagged with several named types and no vote decides, the type
+# whose mistake costs least wins: a person read as an organisation is the usual error.
+TYPE_PRIORITY = ("PERSON", "LOCATION", "ORG")
+
+
+def surface_type_votes(
+    final: Mapping[str, list[Mention]],
+) -> dict[str, tuple[Counter, Counter, set[str]]]:
+    """Return {normalised surface: (detected types, all types, registered types)} over the
+    named-entity mentions of the corpus: a vote per mention found by a detector, a vote
+    per mention of any kind, and the types the register gave the surface."""
+    votes: dict[str, tuple[Counter, Counter, set[str]]] = {}
+    for mentions in final.values():
+        for mention in mentions:
+            if mention.entity_type not in NAMED_TYPES:
+                continue
+            detected, every, registered = votes.setdefault(
+                entity_key(mention)[1], (Counter(), Counter(), set())
+            )
+            every[mention.entity_type] += 1
+            if mention.detectors != (PROPAGATED,):
+                detected[mention.entity_type] += 1
+            if "register" in mention.detectors:
+                registered.add(mention.entity_type)
+    return votes
+
+
+def surface_types(final: Mapping[str, list[Mention]], known: Iterable[EntityKey]) -> dict[str, str]:
+    """Return {normalised surface: its one entity type} for every named surface the corpus
+    tags with more than one of PERSON, ORG and LOCATION.
+
+    The register's type wins; then the type the pseudonym key already gives the surface
+    (so an added transcript never renames an entity); then the majority of the mentions
+    detectors found, of all mentions when none was; ties go by TYPE_PRIORITY.
+    """
+    keyed: dict[str, set[str]] = {}
+    for entity_type, name in known:
+        if entity_type in NAMED_TYPES:
+            keyed.setdefault(name, set()).add(entity_type)
+    chosen = {}
+    for surface, (detected, every, registered) in surface_type_votes(final).items():
+        if len(every) < 2:
+            continue
+        if registered:
+            candidates = Counter(registered)
+        elif len(keyed.get(surface, ())) == 1:
+            candidates = Counter(keyed[surface])
+        else:
+            candidates = detected or every
+        best = max(candidates.values())
+        chosen[surface] = next(t for t in TYPE_PRIORITY if candidates.get(t) == best)
+    return chosen
+
+
+def with_one_type_per_surface(
+    final: Mapping[str, list[Mention]], known: Iterable[EntityKey]
+) -> dict[str, list[Mention]]:
+    """Return the mentions with every mention of a surface tagged with several named types
+    retyped to the surface's one type (`surface_types`): one surface, one placeholder."""
+    chosen = surface_types(final, known)
+    if not chosen:
+        return dict(final)
+    return {
+        tid: [
+            mention._replace(entity_type=chosen[entity_key(mention)[1]])
+            if mention.entity_type in NAMED_TYPES and entity_key(mention)[1] in chosen
+            else mention
+            for mention in mentions
+        ]
+        for tid, mentions in final.items()
+    }
 
 
 # --- replacements ----------------------------------------------------------------------
@@ -187,7 +264,9 @@ def pseudonymise_corpus(
     (which stop name parts and detected surfaces from being searched for elsewhere);
     the replacement style ("numbered", "category" or "surrogate"); and the pseudonym key
     of an earlier run (None for the first). Every entity found anywhere is replaced at
-    every whole-word occurrence in the corpus by the same replacement. Entities in the
+    every whole-word occurrence in the corpus by the same replacement; a surface tagged
+    as a person in one place and an organisation or place in another takes one type
+    (`surface_types`), so it gets one replacement. Entities in the
     key keep their number and, in the same style, their replacement; new entities get
     the next free number of their type in corpus order (transcripts by id, then by
     offset). The log (an AnonymisationLog plus `confidence`) has one row per
@@ -199,9 +278,10 @@ def pseudonymise_corpus(
     detections = with_confidence(detections)
     previous = checked_key(key)
     final, evidence = find_mentions(texts, detections, normalise_allow_list(allow_list))
+    known = by_entity_key(previous, "number")
+    final = with_one_type_per_surface(final, known)
     order = sorted(texts)
     keys_in_order = [entity_key(mention) for tid in order for mention in final[tid]]
-    known = by_entity_key(previous, "number")
     numbers = number_entities(keys_in_order, known, reserved_numbers(texts.values()))
     kept = by_entity_key(previous[previous["style"] == style], "replacement")
     examples, surname_keys = first_examples(texts, final)

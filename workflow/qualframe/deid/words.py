@@ -67,7 +67,7 @@ COMMON_PROPER_NOUNS = frozenset(
 FILLERS = frozenset(
     """
     ah aha aye crosstalk er erm hm hmm huh inaudible laughs laughter mhm mm mm-hm mm-hmm
-    mmm nope oh ok okay pause sighs uh uh-huh uhm um umm wow yeah yep
+    mmm nope oh ok okay ooh pause sighs uh uh-huh uhm um umm wow yeah yep
     """.split()
 )
 CONTRACTION = re.compile(r"(?:n['’]t|['’](?:re|ve|ll|d|m|t))$|^o['’]clock$", re.IGNORECASE)
