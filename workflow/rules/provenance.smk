@@ -7,6 +7,8 @@ rule leak_scan:
         register=config["study"]["identifiers"],
         summary_log=get_charting_log,
         allow_list=config["study"]["allow_list"],
+        evidence=rules.review.output.evidence,
+        team_text=get_team_text,
     output:
         summary="results/provenance/leak_scan.json",
         record="results/provenance/steps/leak_scan.json",
@@ -23,6 +25,8 @@ rule leak_scan:
         " --register {input.register:q}"
         " --allow-list {input.allow_list:q}"
         " --scan {input.published:q}"
+        " --evidence {input.evidence:q}"
+        " --team-text {input.team_text:q}"
         " --output {output.summary:q}"
         " --findings {params.findings:q}"
         f"{RECORD}"

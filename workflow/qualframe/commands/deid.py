@@ -20,6 +20,10 @@ DEFAULT_DEID = {
     "style": "numbered",
     "review_confidence": 0.6,
 }
+CODEBOOK_HELP = (
+    "the study's codebook (YAML): a term in it that only the model found is the study's "
+    "own word, kept"
+)
 
 
 def add_parsers(steps) -> None:
@@ -45,6 +49,7 @@ def add_parsers(steps) -> None:
     pseudo.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
     pseudo.add_argument("--style", choices=STYLES, default="numbered")
     pseudo.add_argument("--key", required=True, help="pseudonym key CSV, read and extended")
+    pseudo.add_argument("--codebook", help=CODEBOOK_HELP)
     pseudo.set_defaults(run=run_pseudonymise)
 
     review = steps.add_parser("review", help="list what a person should check, as CSV and HTML")
@@ -55,6 +60,7 @@ def add_parsers(steps) -> None:
     review.add_argument("--log", required=True, help="anonymisation log CSV")
     review.add_argument("--allow-list", required=True, help="study allow-list")
     review.add_argument("--low-confidence", type=float, default=0.6)
+    review.add_argument("--codebook", help=CODEBOOK_HELP)
     review.add_argument("--table", required=True, help="review list CSV (restricted)")
     review.add_argument(
         "--pages",
@@ -102,6 +108,18 @@ def add_parsers(steps) -> None:
         "--register", help="identifier register TSV: every term is looked for (restricted)"
     )
     leaks.add_argument("--scan", nargs="+", required=True, help="published files and folders")
+    leaks.add_argument(
+        "--evidence",
+        help="propagation evidence CSV (restricted): a term propagation left where no "
+        "detector tagged it is not looked for",
+    )
+    leaks.add_argument(
+        "--team-text",
+        nargs="*",
+        default=[],
+        help="the codebook (YAML) and case sheet (TSV) the team wrote: no leak inside "
+        "their text, register terms excepted",
+    )
     leaks.add_argument("--output", required=True, help="scan summary (JSON, no identifiers)")
     leaks.add_argument(
         "--findings", required=True, help="what was found, originals included (CSV, restricted)"
@@ -218,12 +236,22 @@ def write_pseudonymised(result, texts: dict, outputs: dict, log_path, key_path) 
     )
 
 
-def pseudonymise(texts, detections, allow, style, key_path):
+def codebook_vocabulary(path) -> frozenset[str]:
+    """The vocabulary of the study's codebook (none without one)."""
+    from qualframe.deid.team import read_codebook_strings, vocabulary
+
+    return vocabulary(read_codebook_strings(path))
+
+
+def pseudonymise(texts, detections, allow, style, key_path, codebook=None):
     """Run `pseudonymise_corpus` with the study's key; a bad key is the user's error."""
     from qualframe.deid import pseudonymise_corpus
 
+    team = codebook_vocabulary(codebook)
     try:
-        return pseudonymise_corpus(texts, detections, allow, style=style, key=read_key(key_path))
+        return pseudonymise_corpus(
+            texts, detections, allow, style=style, key=read_key(key_path), team=team
+        )
     except ValueError as exc:
         raise QualframeError(str(exc), path=str(key_path)) from exc
 
@@ -232,11 +260,14 @@ def run_pseudonymise(args) -> None:
     texts = read_texts(args.texts)
     outputs = {tid: Path(args.output_dir) / f"{tid}.txt" for tid in texts}
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
-    result = pseudonymise(texts, detections, read_allow_list(args.allow_list), args.style, args.key)
+    allow = read_allow_list(args.allow_list)
+    result = pseudonymise(texts, detections, allow, args.style, args.key, args.codebook)
     write_pseudonymised(result, texts, outputs, args.log, args.key)
 
 
-def review_findings(raw_texts, log, detections, allow, low_confidence, evidence=None):
+def review_findings(
+    raw_texts, log, detections, allow, low_confidence, evidence=None, team=frozenset()
+):
     """The review candidates and the propagation evidence (found again when not given)."""
     from qualframe.deid import review_candidates
     from qualframe.deid.allow import normalise_allow_list
@@ -248,7 +279,7 @@ def review_findings(raw_texts, log, detections, allow, low_confidence, evidence=
     )
     if evidence is None:
         allowed = normalise_allow_list(allow)
-        evidence = find_mentions(raw_texts, with_confidence(detections), allowed)[1]
+        evidence = find_mentions(raw_texts, with_confidence(detections), allowed, team)[1]
     return candidates, evidence
 
 
@@ -316,7 +347,10 @@ def run_review(args) -> None:
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
-    candidates, evidence = review_findings(texts, log, detections, allow, args.low_confidence)
+    team = codebook_vocabulary(args.codebook)
+    candidates, evidence = review_findings(
+        texts, log, detections, allow, args.low_confidence, team=team
+    )
     write_review_tables(candidates, evidence, args.table, args.evidence)
     appendix = ""
     if args.summary_log:
@@ -399,7 +433,14 @@ def run_deidentify(args) -> None:
 
 
 def run_leak_scan(args) -> None:
-    from qualframe.deid.leaks import Leak, find_leaks, leak_terms, published_texts, review_flags
+    from qualframe.deid.leaks import (
+        Leak,
+        find_leaks,
+        leak_terms,
+        merge_terms,
+        published_texts,
+        review_flags,
+    )
     from qualframe.deid.register import checked_terms
 
     Path(args.findings).unlink(missing_ok=True)
@@ -407,10 +448,21 @@ def run_leak_scan(args) -> None:
         register = checked_terms(qio.read_tsv(args.register)) if args.register else {}
     except ValueError as exc:
         raise QualframeError(str(exc), path=args.register) from exc
-    log = pd.concat([qio.read_anonymisation_log(path) for path in args.log], ignore_index=True)
-    terms = leak_terms(log, read_allow_list(args.allow_list), register)
+    from qualframe.deid.propagate import replaced_everywhere
+    from qualframe.deid.team import read_team_text, team_matcher
+
+    logs = [qio.read_anonymisation_log(path) for path in args.log]
+    # the transcripts' log follows propagation's decision; the charting summaries' logs
+    # (de-identified on their own) are looked for as they are
+    decided = replaced_everywhere(qio.read_csv(args.evidence)) if args.evidence else {}
+    allow = read_allow_list(args.allow_list)
+    terms = merge_terms(
+        leak_terms(logs[0], allow, register, decided),
+        *(leak_terms(log, allow) for log in logs[1:]),
+    )
+    team = read_team_text(args.team_text)
     texts = published_texts(args.scan)
-    leaks = find_leaks(terms, texts)
+    leaks = find_leaks(terms, texts, team_matcher(team))
     flags = review_flags(texts, read_allow_list(args.allow_list))
     findings = pd.DataFrame(
         [(*leak, "leak") for leak in leaks] + [(*flag, "review") for flag in flags],
