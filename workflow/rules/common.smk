@@ -129,12 +129,6 @@ def get_team_codebook_arguments(wildcards, input):
     return ["--codebook", input.codebook] if "codebook" in input.keys() else []
 
 
-def get_team_text(wildcards):
-    """The text the team wrote and publishes as it is: the case sheet and the codebook."""
-    codebook = config["study"]["codebook"]
-    return [config["study"]["cases"], *([codebook] if codebook else [])]
-
-
 def get_raw_coding_inputs(wildcards):
     """With coding on raw transcripts: the normalised raw texts and the offset map."""
     if not is_coded_on_raw():

@@ -20,6 +20,7 @@ DEFAULT_DEID = {
     "style": "numbered",
     "review_confidence": 0.6,
 }
+TEAM_TEXT_HELP = "the team's text is published as it is, no leak (register terms excepted)"
 CODEBOOK_HELP = (
     "the study's codebook (YAML): a term in it that only the model found is the study's "
     "own word, kept"
@@ -113,13 +114,8 @@ def add_parsers(steps) -> None:
         help="propagation evidence CSV (restricted): a term propagation left where no "
         "detector tagged it is not looked for",
     )
-    leaks.add_argument(
-        "--team-text",
-        nargs="*",
-        default=[],
-        help="the codebook (YAML) and case sheet (TSV) the team wrote: no leak inside "
-        "their text, register terms excepted",
-    )
+    leaks.add_argument("--codebook", help="the study's codebook: " + TEAM_TEXT_HELP)
+    leaks.add_argument("--cases", help="the study's case sheet (TSV): " + TEAM_TEXT_HELP)
     leaks.add_argument("--output", required=True, help="scan summary (JSON, no identifiers)")
     leaks.add_argument(
         "--findings", required=True, help="what was found, originals included (CSV, restricted)"
@@ -236,11 +232,21 @@ def write_pseudonymised(result, texts: dict, outputs: dict, log_path, key_path) 
     )
 
 
+def team_strings(codebook=None, cases=None) -> list[str]:
+    """What the team wrote in the study's codebook (any form import-coding reads) and case
+    sheet: names, definitions, cells (none without them)."""
+    from qualframe.commands.coding import read_codebook
+    from qualframe.deid.team import case_strings, codebook_strings
+
+    strings = codebook_strings(read_codebook(codebook)) if codebook else []
+    return strings + (case_strings(qio.read_tsv(cases)) if cases else [])
+
+
 def codebook_vocabulary(path) -> frozenset[str]:
     """The vocabulary of the study's codebook (none without one)."""
-    from qualframe.deid.team import read_codebook_strings, vocabulary
+    from qualframe.deid.team import vocabulary
 
-    return vocabulary(read_codebook_strings(path))
+    return vocabulary(team_strings(codebook=path))
 
 
 def pseudonymise(texts, detections, allow, style, key_path, codebook=None):
@@ -449,7 +455,7 @@ def run_leak_scan(args) -> None:
     except ValueError as exc:
         raise QualframeError(str(exc), path=args.register) from exc
     from qualframe.deid.propagate import replaced_everywhere
-    from qualframe.deid.team import read_team_text, team_matcher
+    from qualframe.deid.team import team_matcher
 
     logs = [qio.read_anonymisation_log(path) for path in args.log]
     # the transcripts' log follows propagation's decision; the charting summaries' logs
@@ -460,7 +466,7 @@ def run_leak_scan(args) -> None:
         leak_terms(logs[0], allow, register, decided),
         *(leak_terms(log, allow) for log in logs[1:]),
     )
-    team = read_team_text(args.team_text)
+    team = team_strings(args.codebook, args.cases)
     texts = published_texts(args.scan)
     leaks = find_leaks(terms, texts, team_matcher(team))
     flags = review_flags(texts, read_allow_list(args.allow_list))

@@ -139,9 +139,7 @@ def leak_terms(
         if row.entity_type in NAME_TYPES:
             candidates += name_parts(original)
         for text in candidates:
-            if decided.get(term_key(text), True) and is_searchable(
-                text, row.entity_type, allowed
-            ):
+            if decided.get(term_key(text), True) and is_searchable(text, row.entity_type, allowed):
                 terms.setdefault(text, Term(text, row.entity_type, row.replacement))
     for term, entity_type in (register or {}).items():
         text = " ".join(canonical_text(term).split())

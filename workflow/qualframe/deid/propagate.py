@@ -245,7 +245,9 @@ def replaced_everywhere(evidence: pd.DataFrame) -> dict[str, bool]:
     found: dict[str, bool] = {}
     for term, propagated in zip(evidence["term"], evidence["propagated"], strict=True):
         key = term_key(str(term))
-        found[key] = found.get(key, False) or bool(propagated)
+        # read back from CSV, a verdict is text
+        replaced = propagated if isinstance(propagated, bool) else str(propagated) == "True"
+        found[key] = found.get(key, False) or bool(replaced)
     return found
 
 

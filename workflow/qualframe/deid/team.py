@@ -9,10 +9,10 @@ the register always wins.
 """
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterable
 
-from qualframe import io as qio
+import pandas as pd
+
 from qualframe.deid.register import (
     MAX_TERM_LENGTH,
     TermMatcher,
@@ -21,8 +21,8 @@ from qualframe.deid.register import (
     term_key,
 )
 
-# The codebook keys a person writes (everything else names or classifies a code).
-CODEBOOK_TEXT_KEYS = ("name", "definition", "description")
+# The codebook columns a person writes (the others name or classify a code).
+TEXT_COLUMNS = ("theme", "code", "definition")
 # Team text is matched in pieces no longer than the matcher takes: sentences, lines,
 # or runs of words.
 SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
@@ -31,42 +31,18 @@ MAX_PHRASE_WORDS = 6
 WORD = re.compile(r"\w+(?:['-]\w+)*")
 
 
-def codebook_strings(data) -> Iterator[str]:
-    """Every name, definition and description in a parsed codebook YAML, at any depth."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in CODEBOOK_TEXT_KEYS and isinstance(value, str | int | float):
-                yield str(value)
-            elif isinstance(value, dict | list):
-                yield from codebook_strings(value)
-    elif isinstance(data, list):
-        for item in data:
-            yield from codebook_strings(item)
+def codebook_strings(codebook: pd.DataFrame) -> list[str]:
+    """The words the team wrote in a codebook (schemas.Codebook): theme and code names and
+    definitions, at any depth."""
+    strings = [str(v) for column in TEXT_COLUMNS for v in codebook.get(column, [])]
+    strings += [name for path in codebook.get("path", []) for name in str(path).split("\\")]
+    return [string for string in strings if string.strip()]
 
 
-def read_codebook_strings(path: str | Path | None) -> list[str]:
-    """The strings the team wrote in a codebook YAML (none without one)."""
-    if not path or not Path(path).is_file():
-        return []
-    return list(codebook_strings(qio.read_yaml(path)))
-
-
-def read_case_strings(path: str | Path | None) -> list[str]:
-    """The case sheet's column names and non-empty cells (none without one)."""
-    if not path or not Path(path).is_file():
-        return []
-    sheet = qio.read_tsv(path)
-    cells = [str(v) for column in sheet.columns for v in sheet[column].dropna()]
-    return [*map(str, sheet.columns), *(cell for cell in cells if cell.strip())]
-
-
-def read_team_text(paths: Iterable[str | Path]) -> list[str]:
-    """The strings of the team's files: a codebook (.yaml, .yml) or a case sheet (TSV)."""
-    strings: list[str] = []
-    for path in paths:
-        codebook = Path(path).suffix.lower() in (".yaml", ".yml")
-        strings += read_codebook_strings(path) if codebook else read_case_strings(path)
-    return strings
+def case_strings(cases: pd.DataFrame) -> list[str]:
+    """The case sheet's column names and non-empty cells."""
+    cells = [str(v) for column in cases.columns for v in cases[column].dropna()]
+    return [*map(str, cases.columns), *(cell for cell in cells if cell.strip())]
 
 
 def pieces(strings: Iterable[str]) -> list[str]:
