@@ -36,9 +36,7 @@ def frame(rows) -> pd.DataFrame:
 
 def scan(texts, rows, published, register=None, codebook=(), team=()):
     """De-identify `texts`, then leak-scan `published` ({file: text}) as the workflow does."""
-    result = pseudonymise_corpus(
-        texts, frame(rows), DEFAULT_ALLOW_LIST, team=vocabulary(codebook)
-    )
+    result = pseudonymise_corpus(texts, frame(rows), DEFAULT_ALLOW_LIST, team=vocabulary(codebook))
     terms = leak_terms(result.log, [], register, replaced_everywhere(result.evidence))
     return result, find_leaks(terms, published, team_matcher([*codebook, *team]))
 
@@ -226,9 +224,7 @@ def test_merged_terms_keep_the_register_term():
 
 @pytest.mark.parametrize("propagated", [True, False])
 def test_replaced_everywhere_reads_the_evidence(propagated):
-    evidence = pd.DataFrame(
-        {"term": ["Ｄistrict", "district"], "propagated": [propagated, False]}
-    )
+    evidence = pd.DataFrame({"term": ["Ｄistrict", "district"], "propagated": [propagated, False]})
     assert replaced_everywhere(evidence) == {"district": propagated}
     as_read = evidence.astype({"propagated": str})  # as the leak scan reads it from CSV
     assert replaced_everywhere(as_read) == {"district": propagated}
