@@ -67,6 +67,30 @@ def test_a_name_replaced_everywhere_and_left_in_clear_is_a_leak():
     assert [(leak.path, leak.original) for leak in leaks] == [("summary.csv", "Oluwaseun")]
 
 
+def test_a_name_part_follows_its_name_where_propagation_did_not_judge_it():
+    first = "We asked Az NNk then. " + ENGLISH
+    second = "Later az NNk said so, and az NNk agreed. " + ENGLISH
+    result, leaks = scan(
+        {"A1": first, "A2": second},
+        [tag("A1", first, "Az NNk", "PERSON", "rule:unfamiliar")],
+        {"A2.txt": second},
+    )
+    assert not result.evidence.set_index("term").loc["Az NNk", "propagated"]
+    assert "NNk" not in set(result.evidence["term"])
+    assert leaks == []
+    # a part of a name replaced everywhere is looked for, judged or not
+    log = pd.DataFrame(
+        [("Oluwaseun Adeyemi", "PERSON", "[PERSON_1]")],
+        columns=["original", "entity_type", "replacement"],
+    )
+    decided = {"oluwaseun adeyemi": True}
+    assert {t.text for t in leak_terms(log, [], None, decided)} == {
+        "Oluwaseun Adeyemi",
+        "Oluwaseun",
+        "Adeyemi",
+    }
+
+
 def test_a_register_term_is_looked_for_even_where_propagation_left_it():
     first = "Our District office closed. " + ENGLISH
     _, leaks = scan(

@@ -123,7 +123,8 @@ def leak_terms(
     of people's names, and every register term ({term: entity type}). Allow-listed terms,
     ages and very short strings are left out, and so is a term propagation judged not to
     replace everywhere (`decided`: {term key: replaced everywhere}, from
-    `propagate.replaced_everywhere`; a term it did not judge is looked for). Terms are in
+    `propagate.replaced_everywhere`; a name part it did not judge follows its name, any
+    other term it did not judge is looked for). Terms are in
     their canonical view; a register term the log replaced carries that replacement,
     else "register <TYPE>"; register terms are always looked for."""
     allowed = normalise_allow_list(allow_list)
@@ -138,8 +139,13 @@ def leak_terms(
         candidates = [original]
         if row.entity_type in NAME_TYPES:
             candidates += name_parts(original)
+        # a name part propagation did not judge on its own (it occurs only inside the
+        # name) follows the name's verdict
+        whole = decided.get(term_key(original), True)
         for text in candidates:
-            if decided.get(term_key(text), True) and is_searchable(text, row.entity_type, allowed):
+            if decided.get(term_key(text), whole) and is_searchable(
+                text, row.entity_type, allowed
+            ):
                 terms.setdefault(text, Term(text, row.entity_type, row.replacement))
     for term, entity_type in (register or {}).items():
         text = " ".join(canonical_text(term).split())
