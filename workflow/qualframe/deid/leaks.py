@@ -143,9 +143,7 @@ def leak_terms(
         # name) follows the name's verdict
         whole = decided.get(term_key(original), True)
         for text in candidates:
-            if decided.get(term_key(text), whole) and is_searchable(
-                text, row.entity_type, allowed
-            ):
+            if decided.get(term_key(text), whole) and is_searchable(text, row.entity_type, allowed):
                 terms.setdefault(text, Term(text, row.entity_type, row.replacement))
     for term, entity_type in (register or {}).items():
         text = " ".join(canonical_text(term).split())
