@@ -100,6 +100,12 @@ def test_a_register_term_is_looked_for_even_where_propagation_left_it():
         register={"District": "LOCATION"},
     )
     assert [leak.original for leak in leaks] == ["District"]
+    # and where the study's own text repeats it (the register wins), but not as a part
+    # of a lower-case compound
+    registered = [Term("Max", "PERSON", "register PERSON", registered=True)]
+    published = {"codebook.csv": "code\nAsked Max\n", "page.txt": "--max-cell-chars 3"}
+    found = find_leaks(registered, published, team_matcher(["Asked Max"]))
+    assert [leak.path for leak in found] == ["codebook.csv"]
 
 
 def test_a_codebook_word_only_the_model_tagged_is_kept_and_listed():

@@ -124,9 +124,9 @@ def leak_terms(
     ages and very short strings are left out, and so is a term propagation judged not to
     replace everywhere (`decided`: {term key: replaced everywhere}, from
     `propagate.replaced_everywhere`; a name part it did not judge follows its name, any
-    other term it did not judge is looked for). Terms are in
-    their canonical view; a register term the log replaced carries that replacement,
-    else "register <TYPE>"; register terms are always looked for."""
+    other term it did not judge is looked for). Terms are in their canonical view; a
+    register term the log replaced carries that replacement, else "register <TYPE>";
+    register terms are always looked for."""
     allowed = normalise_allow_list(allow_list)
     decided = decided or {}
     terms: dict[str, Term] = {}
@@ -175,8 +175,8 @@ def find_in_text(
     """(offset, term) of every whole-word occurrence of a term in `text`, compared in the
     canonical view, case ignored, except where propagation leaves a term too
     (`propagate.left_in_clear`: "rose" the verb in a text that writes "Rose" the name,
-    "max" of "max-width"), and except inside the team's text (`team`: a matcher of
-    `team.team_matcher`) for a term not in the register."""
+    "max" of "max-width"), and, for a term not in the register, except inside the
+    team's text (`team`: a matcher of `team.team_matcher`)."""
     matcher = matcher or build_matcher({term.text: term for term in terms})
     found_terms = find_terms(matcher, text)
     if not found_terms:
@@ -185,11 +185,9 @@ def find_in_text(
     written = team_spans(team, text) if team is not None else []
     found = []
     for start, end, term in found_terms:
-        if term.registered:
-            found.append((start, term))
-        elif not left_in_clear(text, start, end, lower_case) and not inside_any(
-            start, end, written
-        ):
+        if left_in_clear(text, start, end, lower_case):
+            continue
+        if term.registered or not inside_any(start, end, written):
             found.append((start, term))
     return found
 
