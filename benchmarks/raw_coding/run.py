@@ -22,8 +22,8 @@ import pandas as pd
 
 from qualframe.coding import ColumnMap, codebook_from_dict, locate_segments
 from qualframe.coding.raw import map_segments_to_deidentified, raw_offsets_to_normalised
-from qualframe.deid import map_offset
 from qualframe.ingest.normalise import IngestMaps, normalise_with_maps
+from qualframe.log_offsets import map_offset
 
 WORDS = "the café staff said we could not recruit nurses funding ran out police".split()
 NAMES = ["Ann Lee", "Bob Hart", "Leeds", "Cafe\u0301 Nova"]

@@ -28,12 +28,12 @@ from qualframe.deid import (
     build_register,
     detect_transcript,
     load_ner,
-    map_offset,
     parse_allow_list,
     pseudonymise_corpus,
 )
 from qualframe.evaluate import gold_to_jsonl
 from qualframe.ingest import normalise_text, read_transcript
+from qualframe.log_offsets import map_offset
 
 DEMO = Path(__file__).parent
 ANNOTATED = DEMO / "annotated"

@@ -12,8 +12,8 @@ from qualframe import provenance
 from qualframe.audit.manifest import build_manifest, zone_of
 from qualframe.audit.verify import verify_run
 from qualframe.cli import main
-from qualframe.deid import map_offset, map_offset_to_raw
 from qualframe.errors import QualframeError
+from qualframe.log_offsets import map_offset, map_offset_to_raw
 
 
 def test_config_digest_ignores_key_order_and_sees_values():

@@ -6,7 +6,8 @@ import phonenumbers
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from qualframe.deid import dates, rules, spoken, structured, uk
+from qualframe import uk
+from qualframe.deid import dates, rules, spoken, structured
 from qualframe.synth import synthesise
 
 # Fragments from which texts that exercise every anchor are drawn.

@@ -7,20 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualframe.deid import DEFAULT_ALLOW_LIST, build_register, detect_transcript, map_offset
+from qualframe.deid import DEFAULT_ALLOW_LIST, build_register, detect_transcript
 from qualframe.deid.allow import is_allowed, normalise_allow_list, normalise_entity
 from qualframe.deid.detect import inside_any, placeholder_spans
-from qualframe.deid.pseudonymise import (
-    KEY_COLUMNS,
-    LOG_COLUMNS,
-    Pseudonymised,
-    PseudonymKey,
-    pseudonymise_corpus,
-)
+from qualframe.deid.pseudonym_key import KEY_COLUMNS
+from qualframe.deid.pseudonymise import LOG_COLUMNS, Pseudonymised, pseudonymise_corpus
 from qualframe.deid.register import find_register_terms
 from qualframe.deid.structured import find_structured
-from qualframe.deid.uk import POSTCODE, nhs_checksum_ok
-from qualframe.schemas import AnonymisationLog, Detection
+from qualframe.log_offsets import map_offset
+from qualframe.schemas import REPLACEMENT_STYLES, AnonymisationLog, Detection, PseudonymKey
+from qualframe.uk import POSTCODE, nhs_checksum_ok
 
 REGISTER_TERMS = [
     ("Priya Raman", "PERSON"),
@@ -32,7 +28,7 @@ REGISTER_TERMS = [
     ("Marsh Lane", "LOCATION"),
 ]
 REGISTER = build_register(pd.DataFrame(REGISTER_TERMS, columns=["term", "entity_type"]))
-STYLES = ("numbered", "category", "surrogate")
+STYLES = REPLACEMENT_STYLES
 
 
 def detections_for(texts: dict[str, str], register=REGISTER) -> pd.DataFrame:
@@ -710,3 +706,82 @@ def test_property_full_detection_pipeline_keeps_the_invariants(texts):
     )
     result = pseudonymise_corpus(texts, detections, DEFAULT_ALLOW_LIST, style="surrogate")
     assert_log_invariants(texts, result)
+
+
+# --- one surface, one type ---------------------------------------------------------------
+
+
+def test_a_surface_tagged_with_two_types_gets_one_placeholder():
+    texts = {
+        "P01": "I rang Quenby on Monday. Quenby said no.",
+        "P02": "Then Quenby came round.",
+    }
+    rows = [
+        detection("P01", texts["P01"], "Quenby", "PERSON", "ner", 0, 0.85),
+        detection("P01", texts["P01"], "Quenby", "ORG", "ner", 1, 0.75),
+        detection("P02", texts["P02"], "Quenby", "PERSON", "ner", 0, 0.85),
+    ]
+    result = pseudonymise_corpus(texts, detection_frame(rows), DEFAULT_ALLOW_LIST)
+    assert set(result.log["replacement"]) == {"[PERSON_1]"}
+    assert set(result.log["entity_type"]) == {"PERSON"}
+    assert list(result.key["entity_type"]) == ["PERSON"]
+    assert_log_invariants(texts, result)
+
+
+def test_the_majority_of_detected_tags_decides_the_type():
+    text = "Farrowby won. Farrowby lost. Farrowby drew."
+    rows = [
+        detection("P01", text, "Farrowby", "ORG", "ner", 0, 0.75),
+        detection("P01", text, "Farrowby", "ORG", "ner", 1, 0.75),
+        detection("P01", text, "Farrowby", "PERSON", "ner", 2, 0.85),
+    ]
+    result = pseudonymise_corpus({"P01": text}, detection_frame(rows), DEFAULT_ALLOW_LIST)
+    assert result.texts["P01"] == "[ORG_1] won. [ORG_1] lost. [ORG_1] drew."
+
+
+def test_a_tie_goes_to_person_and_the_register_beats_the_majority():
+    text = "Wendlow came. Wendlow went."
+    tie = [
+        detection("P01", text, "Wendlow", "LOCATION", "ner", 0, 0.85),
+        detection("P01", text, "Wendlow", "PERSON", "ner", 1, 0.85),
+    ]
+    result = pseudonymise_corpus({"P01": text}, detection_frame(tie), DEFAULT_ALLOW_LIST)
+    assert result.texts["P01"] == "[PERSON_1] came. [PERSON_1] went."
+    registered = [
+        detection("P01", text, "Wendlow", "LOCATION", "register", 0),
+        detection("P01", text, "Wendlow", "PERSON", "ner", 1, 0.85),
+    ]
+    result = pseudonymise_corpus({"P01": text}, detection_frame(registered), DEFAULT_ALLOW_LIST)
+    assert result.texts["P01"] == "[LOCATION_1] came. [LOCATION_1] went."
+
+
+def test_the_pseudonym_key_keeps_a_surface_s_type_when_transcripts_are_added():
+    first = {"P01": "Quenby phoned."}
+    rows = [detection("P01", first["P01"], "Quenby", "ORG", "ner", 0, 0.75)]
+    earlier = pseudonymise_corpus(first, detection_frame(rows), DEFAULT_ALLOW_LIST)
+    texts = {**first, "P02": "Quenby laughed. Quenby left."}
+    rows += [
+        detection("P02", texts["P02"], "Quenby", "PERSON", "ner", 0, 0.85),
+        detection("P02", texts["P02"], "Quenby", "PERSON", "ner", 1, 0.85),
+    ]
+    later = pseudonymise_corpus(texts, detection_frame(rows), DEFAULT_ALLOW_LIST, key=earlier.key)
+    assert set(later.log["replacement"]) == {"[ORG_1]"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["PERSON", "ORG", "LOCATION"]), min_size=1, max_size=6),
+    st.lists(st.sampled_from(["ner", "register", "rule:unfamiliar"]), min_size=6, max_size=6),
+)
+def test_any_mix_of_types_for_one_surface_gives_one_replacement(types, detectors):
+    text = " ".join("Quenby said so." for _ in types)
+    rows = [
+        detection("P01", text, "Quenby", entity_type, detector, nth)
+        for nth, (entity_type, detector) in enumerate(zip(types, detectors, strict=False))
+    ]
+    result = pseudonymise_corpus({"P01": text}, detection_frame(rows), DEFAULT_ALLOW_LIST)
+    assert result.log["replacement"].nunique() == 1
+    assert len(result.log) == len(types)
+    registered = {t for t, d in zip(types, detectors, strict=False) if d == "register"}
+    if len(registered) == 1:
+        assert set(result.log["entity_type"]) == registered

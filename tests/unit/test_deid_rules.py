@@ -25,8 +25,8 @@ from qualframe.deid.structured import (
     find_structured,
     find_urls,
 )
-from qualframe.deid.uk import nhs_checksum_ok
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, restore_case
+from qualframe.uk import nhs_checksum_ok
 
 
 def texts_of(hits: list[Hit]) -> list[str]:
@@ -372,6 +372,8 @@ def test_age_found(text, age):
         "the team is twelve, and growing",
         "open 24 hours",
         "she was there for 3 weeks",
+        "mostly callers aged 18 to 30, some older",
+        "young people between the age of fourteen-nineteen",
     ],
 )
 def test_age_not_found(text):
@@ -523,12 +525,34 @@ def test_acronym_of_a_detected_organisation_found():
     assert [(hit.text, hit.entity_type, hit.confidence) for hit in hits] == [("HVNFT", "ORG", 0.85)]
 
 
+def test_acronym_of_a_capitalised_run_holding_a_found_place_is_found():
+    text = "At Wexcombe Valley Unified School District, then the WVUSD board met. The LCD works."
+    place = Hit(3, 18, "LOCATION", "Wexcombe Valley", "ner", 0.85)
+    hits = find_acronyms(text, [place])
+    assert [(hit.text, hit.entity_type) for hit in hits] == [("WVUSD", "ORG")]
+
+
+def test_no_acronym_without_a_found_name_in_its_run():
+    text = "Wexcombe Valley Unified School District, then the WVUSD board met."
+    assert find_acronyms(text, []) == []
+
+
 def test_trust_shaped_acronym_found_alone_with_less_confidence():
     hits = find_acronyms("WSHNT are the main partner, the CRHT and CAMHS too", [])
     assert [(hit.text, hit.confidence) for hit in hits] == [("WSHNT", 0.6)]
 
 
 # --- unfamiliar capitalised words --------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["Automation", "Hungarian", "Spanish", "Modernism"])
+def test_frequent_derived_words_the_dictionary_lacks_are_familiar(word):
+    assert find_unfamiliar_words(f"we talked about {word} for a while") == []
+
+
+@pytest.mark.parametrize("word", ["Julian", "Okonkwo", "Hamish", "Trewarthen"])
+def test_names_with_derived_endings_or_rare_words_stay_unfamiliar(word):
+    assert texts_of(find_unfamiliar_words(f"we talked to {word} for a while")) == [word]
 
 
 def test_unfamiliar_capitalised_word_found_with_low_confidence():

@@ -74,6 +74,22 @@ def test_a_note_heading_one_line_is_no_label():
     assert speaker_labels("Note: the recorder stopped here.\nIt started again later.\n") == ()
 
 
+def test_a_numbered_label_met_once_is_a_label_where_numbered_labels_are_the_scheme():
+    text = (
+        "Speaker 4: Shall we start?\n"
+        "Speaker 9: Yes.\n"
+        "Rep 2: One more point from me.\n"
+        "Speaker 4: Go on.\n"
+    )
+    assert ("Rep 2", True) in {(label.text, label.is_role) for label in speaker_labels(text)}
+    out = deidentify({"A01": text})["A01"]
+    assert "Rep 2: One more point" in out
+
+
+def test_a_numbered_line_start_alone_is_no_label():
+    assert speaker_labels("Step 2: pour the water.\nThen wait.\n") == ()
+
+
 def test_role_labels_are_never_replaced():
     text = (
         "IV: Who set up the rota?\n"

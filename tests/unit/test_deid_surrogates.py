@@ -7,22 +7,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualframe.deid.allow import phone_digits
-from qualframe.deid.surrogates import (
-    AGE_PLACEHOLDER,
-    DRAMA_LANDLINES,
+from qualframe.deid.surrogate_names import gender_of, person_replacements
+from qualframe.deid.surrogate_values import (
     FICTIONAL_POSTCODE_AREAS,
-    SurrogateRequest,
-    assign_surrogates,
+    LANDLINES,
     date_like,
-    draw_replacements,
-    gender_of,
     in_layout,
-    is_surname_mention,
     match_case,
-    person_replacements,
     seeded_faker,
 )
-from qualframe.deid.uk import NI_NUMBER, POSTCODE, nhs_checksum_ok
+from qualframe.deid.surrogates import (
+    AGE_PLACEHOLDER,
+    SurrogateRequest,
+    assign_surrogates,
+    draw_replacements,
+    is_surname_mention,
+)
+from qualframe.uk import NI_NUMBER, POSTCODE, nhs_checksum_ok
 
 NUMBERS = st.integers(min_value=1, max_value=10_000)
 ATTEMPTS = st.integers(min_value=0, max_value=20)
@@ -142,7 +143,7 @@ def test_phone_numbers_are_ofcom_drama_numbers_of_the_same_kind(number, attempt)
     )
     assert re.fullmatch(r"\+44 7700 900\d{3}", one("PHONE", "+44 7700 900481", number, attempt))
     landline = one("PHONE", "0161 496 0732", number, attempt)
-    assert landline[:-3] in DRAMA_LANDLINES and len(phone_digits(landline)) == 11
+    assert landline[:-3] in LANDLINES and len(phone_digits(landline)) == 11
     assert re.fullmatch(r"08081 570\d{3}", one("PHONE", "0800 123 4567", number, attempt))
     assert re.fullmatch(r"03069 990\d{3}", one("PHONE", "0300 123 4567", number, attempt))
 

@@ -11,8 +11,8 @@ from qualframe.coding.raw import (
     map_segments_to_deidentified,
     raw_offsets_to_normalised,
 )
-from qualframe.deid import map_offset
 from qualframe.ingest.normalise import normalise_with_maps
+from qualframe.log_offsets import map_offset
 
 COLUMNS = ColumnMap("doc", "code", "coder", "text", start="start", end="end")
 RAW = "\ufeffQ: Did Dr Ann Lee help?   \r\n\r\n\r\n\r\nA: Yes, Ann Lee backed the café.\t\r\n"

@@ -5,6 +5,8 @@ and one meaning through the whole chain. Offsets are Python character offsets in
 normalised text the row names, end exclusive.
 """
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -26,6 +28,17 @@ VALENCES = ("facilitator", "barrier", "mixed")
 # a code without a valence has an empty one
 VALENCE_VALUES = (*VALENCES, "")
 REPLACEMENT_STYLES = ("numbered", "category", "surrogate")
+# What de-identification writes in place of an identifier: "[PERSON_3]" (numbered style),
+# "[PERSON]" (category style) and "[AGE]" for every age.
+PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*(?:_\d+)?\]")
+NUMBERED_PLACEHOLDER = re.compile(r"\[(" + "|".join(ENTITY_TYPES) + r")_(\d+)\]")
+
+
+def placeholder(entity_type: str, number: int | None = None) -> str:
+    """Return "[TYPE_n]", or "[TYPE]" without a number."""
+    return f"[{entity_type}]" if number is None else f"[{entity_type}_{number}]"
+
+
 REVIEW_REASONS = (
     "unknown capitalised word",
     "known first name",

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from qualframe import io as qio
-from qualframe.deid import map_offset_to_raw
 from qualframe.errors import QualframeError
+from qualframe.log_offsets import map_offset_to_raw
 from qualframe.schemas import CellSummary, MatrixCell, Segment
 
 MATRIX = "matrix/framework_matrix.parquet"

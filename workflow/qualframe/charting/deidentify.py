@@ -14,18 +14,12 @@ import pandas as pd
 from qualframe.deid.allow import is_allowed, normalise_allow_list
 from qualframe.deid.detect import detect_transcript
 from qualframe.deid.ner import NerModel
-from qualframe.deid.pseudonymise import (
-    by_entity_key,
-    checked_key,
-    entity_key,
-    find_mentions,
-    log_frame,
-    placeholder,
-    replace_spans,
-)
+from qualframe.deid.propagate import find_mentions
+from qualframe.deid.pseudonym_key import by_entity_key, checked_key, entity_key
+from qualframe.deid.pseudonymise import log_frame, replace_spans
 from qualframe.deid.register import Register, build_matcher, find_terms
-from qualframe.deid.surrogates import match_case
-from qualframe.schemas import CellSummary
+from qualframe.deid.surrogate_values import match_case
+from qualframe.schemas import CellSummary, placeholder
 
 KEY_DETECTOR = "pseudonym key"
 PLACE_COLUMNS = ["workbook", "sheet", "cell"]
@@ -101,10 +95,7 @@ def deidentify_summaries(
     known = by_entity_key(key, "replacement")
     new_texts, rows = [], []
     for tid in ids:
-        values = [
-            known.get(entity_key(m), placeholder(m.entity_type, 0, "category"))
-            for m in mentions[tid]
-        ]
+        values = [known.get(entity_key(m), placeholder(m.entity_type)) for m in mentions[tid]]
         if style == "surrogate":
             values = [match_case(v, m.text) for v, m in zip(values, mentions[tid], strict=True)]
         text, replaced = replace_spans(tid, texts[tid], mentions[tid], values)

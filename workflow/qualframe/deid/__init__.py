@@ -6,27 +6,18 @@ Pure functions only; reading and writing files is the command line's job.
 from qualframe.deid.allow import DEFAULT_ALLOW_LIST, normalise_entity, parse_allow_list
 from qualframe.deid.detect import detect_transcript
 from qualframe.deid.ner import load_ner
-from qualframe.deid.pseudonymise import (
-    STYLES,
-    Pseudonymised,
-    map_offset,
-    map_offset_to_raw,
-    pseudonymise_corpus,
-)
+from qualframe.deid.pseudonymise import Pseudonymised, pseudonymise_corpus
 from qualframe.deid.register import Register, build_register
 from qualframe.deid.review import review_candidates
 from qualframe.deid.review_page import review_html, review_pages
 
 __all__ = [
     "DEFAULT_ALLOW_LIST",
-    "STYLES",
     "Pseudonymised",
     "Register",
     "build_register",
     "detect_transcript",
     "load_ner",
-    "map_offset",
-    "map_offset_to_raw",
     "normalise_entity",
     "parse_allow_list",
     "pseudonymise_corpus",

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from qualframe.deid.places import broad_place_names
 from qualframe.deid.spoken import spoken_digits
-from qualframe.deid.uk import ABBREVIATED_TITLES, MONTHS, RANKS, WEEKDAYS, WORD_TITLES
 from qualframe.text.canonical import canonical_text
+from qualframe.uk import MONTHS, RANK_ALTERNATIVES, TITLE_ALTERNATIVES, WEEKDAYS
 
 # National bodies, programmes and services, nations, public holidays and everyday
 # platforms: naming one identifies no one. A detection inside one of these ("Schwartz"
@@ -112,9 +112,7 @@ DEFAULT_ALLOW_LIST = (
     "Participant",
 )
 
-# Titles matched longest first ("mrs" before "mr").
-TITLES = tuple(sorted(ABBREVIATED_TITLES + WORD_TITLES, key=len, reverse=True))
-TITLE = r"(?:(?i:" + "|".join(TITLES) + r")|" + "|".join(RANKS) + r")\.?"
+TITLE = r"(?:(?i:" + TITLE_ALTERNATIVES + r")|" + RANK_ALTERNATIVES + r")\.?"
 ALPHANUMERIC_TYPES = ("PHONE", "NHS_NUMBER", "POSTCODE")
 POSSESSIVE_TYPES = ("PERSON", "ORG", "LOCATION")
 

@@ -9,17 +9,22 @@ from qualframe.deid.rules import (
     hit_from_match,
     word_start_pattern,
 )
-from qualframe.deid.uk import ORDINAL_WORD, TEEN_WORDS, TENS_WORDS, UNIT_WORDS
+from qualframe.uk import (
+    MONTH_ABBREVIATIONS,
+    MONTH_TOKEN,
+    MONTHS,
+    ORDINAL_WORD,
+    TEEN_WORDS,
+    TENS_WORDS,
+    UNIT_WORDS,
+)
 
 # --- dates -------------------------------------------------------------------------------
 
 DAY_NUMBER = r"(?:3[01]|[12][0-9]|0?[1-9])"
 DAY_ORDINAL = r"(?:" + DAY_NUMBER + r"(?:st|nd|rd|th)|" + ORDINAL_WORD + r")"
 # "May" must be capitalised: lower-case "may" is far more often the verb.
-MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|(?-i:May|MAY)|june?|july?"
-    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+MONTH = MONTH_TOKEN.replace("|may|", "|(?-i:May|MAY)|")
 YEAR = r"(?:1[89][0-9]{2}|20[0-9]{2})"
 DAY_MONTH = (
     r"\b(?:" + DAY_ORDINAL + r"|" + DAY_NUMBER + r")\s+(?:of\s+)?" + MONTH + r"\b"
@@ -37,10 +42,7 @@ ORDINAL_MAY = (
     r"|" + DAY_NUMBER + r"\s+may,?\s+" + YEAR + r"\b)"
 )
 WORDED_DATE = re.compile(DAY_MONTH + r"|" + MONTH_DAY + r"|" + ORDINAL_MAY, re.IGNORECASE)
-MONTH_WORDS = (
-    "january february march april may june july august september october november december"
-    " jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
+MONTH_WORDS = [month.lower() for month in MONTHS] + list(MONTH_ABBREVIATIONS)
 MONTH_WORD = re.compile(word_start_pattern(MONTH_WORDS) + r"\b")
 NUMERIC_DATE = re.compile(
     r"(?<![\d/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?:\d{4}|\d{2})"
@@ -91,7 +93,11 @@ AGE_VALUE = (
 AGE_YEARS_OLD = re.compile(r"\b(" + AGE_VALUE + r")[\s-]years?[\s-]old\b", re.IGNORECASE)
 YEARS_OLD = re.compile(r"years?[\s-]old\b", re.IGNORECASE)
 # "aged 34", "age 16", "at the age of nine".
-AGE_AGED = re.compile(r"\b(?:aged?|age\s+of)\s+(" + AGE_VALUE + r")\b(?![.,]?\d)", re.IGNORECASE)
+# "aged 16 to 25", "the age of 18-24": a range describes a group, not one person's age.
+AGE_RANGE_AFTER = r"(?!\s*(?:-|–|to)\s*" + AGE_VALUE + r"\b)"
+AGE_AGED = re.compile(
+    r"\b(?:aged?|age\s+of)\s+(" + AGE_VALUE + r")\b(?![.,]?\d)" + AGE_RANGE_AFTER, re.IGNORECASE
+)
 # The number must end the clause, so "we were 12 staff" and "it's 5 minutes" are no ages.
 AGE_END = (
     r"(?:\s+years?\s+old)?"

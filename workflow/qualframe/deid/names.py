@@ -1,11 +1,13 @@
 """Names recognisable by their shape: after a title, with initials, ending in "Trust",
 "Council", "Road"…, acronyms of organisations found, unfamiliar capitalised words."""
 
+import bisect
 import functools
 import re
 
+from qualframe.deid.lexicon import COMMON_ZIPF, is_known_name, zipf
+from qualframe.deid.places import uk_place_names
 from qualframe.deid.rules import Hit, hit_from_match
-from qualframe.deid.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 from qualframe.deid.words import (
     ACRONYMS,
     is_common_proper_noun,
@@ -13,17 +15,14 @@ from qualframe.deid.words import (
     is_function_word,
     is_sentence_start,
 )
+from qualframe.uk import ABBREVIATED_TITLES, RANK_ALTERNATIVES, TITLE_ALTERNATIVES, WORD_TITLES
 
 # --- names by their shape ----------------------------------------------------------------
 # These read capitals, so on a lower-case auto-transcript they run on a case-restored copy
 # (`words.restore_case`), whose offsets are those of the original.
 
 TITLE_BEFORE_NAME = (
-    r"(?:(?=[A-Z])(?i:"
-    + "|".join(sorted(ABBREVIATED_TITLES + WORD_TITLES, key=len, reverse=True))
-    + r")\.?|(?:"
-    + "|".join(sorted(RANKS, key=len, reverse=True))
-    + r")\b)"
+    r"(?:(?=[A-Z])(?i:" + TITLE_ALTERNATIVES + r")\.?|(?:" + RANK_ALTERNATIVES + r")\b)"
 )
 NAME_WORD = r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*"
 INITIALS = r"(?:[A-Z](?:\.\s*|\s+))*"
@@ -99,15 +98,15 @@ GENERIC_NAME_WORDS = frozenset(
     act acute adult adults advice advisory ambulance assessment baby best borough bus
     business car care central child children childrens city civic clinical commissioning
     community county court crisis crown day decision dental district drop-in education
-    emergency families family fire form foundation further general good grammar group
-    haven health health-based high home hospital housing inpatient integrated intensive
-    job junior liaison local magistrates main medical mental mother national new nhs night
-    nursery old older outpatient parish partnership peer people place police primary
-    prison private probation psychiatric public railway recovery regional rescue
-    resolution respite royal safe safety sanctuary secondary section secure service
-    services sixth social special specialist staff station support teaching team town
-    train treatment triage urgent university voluntary walk-in wellbeing women womens
-    young youth
+    elementary emergency families family fire form foundation further general good
+    grammar group haven health health-based high home hospital housing infant inpatient
+    integrated intensive job junior liaison local magistrates main medical mental middle
+    mother national new nhs night nursery old older outpatient parish partnership peer
+    people place police primary prison private probation psychiatric public railway
+    recovery regional rescue resolution respite royal safe safety sanctuary secondary
+    section secure service services sixth social special specialist staff station
+    support teaching team town train treatment triage unified university urgent
+    voluntary walk-in wellbeing women womens young youth
     """.split()
 )
 # Starts only at a word's start: from inside a long capitalised token each start would
@@ -271,6 +270,7 @@ def previous_capitalised(text: str, start: int) -> bool:
 # Trust acronyms: letters ending in N(HS) + (F)T, such as "PMNHSFT" or "WSHNT".
 TRUST_ACRONYM = re.compile(r"\b[A-Z]{2,}(?:NHS|N)F?T\b")
 CONNECTORS = frozenset({"and", "&", "of", "the", "upon", "on"})
+ORG_AND_PLACE = ("ORG", "LOCATION")
 
 
 def acronyms_of(name: str) -> set[str]:
@@ -301,13 +301,37 @@ def find_acronyms(text: str, names: list[Hit]) -> list[Hit]:
         for acronym in acronyms_of(hit.text)
         if len(acronym) >= 3
     }
+    candidates = list(re.finditer(r"\b[A-Z]{3,}\b", text))
+    if any(match.group() not in wanted for match in candidates):
+        wanted = acronyms_of_runs(text, names) | wanted
     hits = []
-    for match in re.finditer(r"\b[A-Z]{3,}\b", text):
+    for match in candidates:
         if match.group() in wanted:
             hits.append(hit_from_match(match, wanted[match.group()], "acronym", 0.85))
         elif TRUST_ACRONYM.fullmatch(match.group()):
             hits.append(hit_from_match(match, "ORG", "acronym", 0.6))
     return hits
+
+
+def acronyms_of_runs(text: str, names: list[Hit]) -> dict[str, str]:
+    """Return {acronym: "ORG"} of the runs of capitalised words that hold an organisation or
+    place found: "Palo Alto Unified School District", where only "Palo Alto" was found,
+    is written "PAUSD"."""
+    found = sorted((hit.start, hit.end) for hit in names if hit.entity_type in ORG_AND_PLACE)
+    if not found:
+        return {}
+    starts = [start for start, _ in found]
+    wanted = {}
+    for run in CAPITALISED_RUN.finditer(text):
+        index = bisect.bisect_left(starts, run.end()) - 1
+        if index >= 0 and found[index][1] > run.start():
+            words = run.group().split()
+            while words and is_function_word(words[0]):  # "At Wexcombe…" opening a sentence
+                words.pop(0)
+            for acronym in acronyms_of(" ".join(words)):
+                if len(acronym) >= 3:
+                    wanted[acronym] = "ORG"
+    return wanted
 
 
 def find_name_patterns(text: str) -> list[Hit]:
@@ -335,8 +359,9 @@ def previous_word(text: str, start: int) -> str:
 def is_unfamiliar(word: str) -> bool:
     """Return whether a capitalised word is neither English nor a name of no one.
 
-    All-capital acronyms, titles, function words, English words ("Beacon"), and
-    everyday proper nouns ("English", "Christmas") are familiar.
+    All-capital acronyms, titles, function words, English words ("Beacon"), everyday
+    proper nouns ("English", "Christmas") and frequent derived words the dictionary lacks
+    ("Automation", "Hungarian") are familiar.
     """
     bare = POSSESSIVE_END.sub("", word)
     return not (
@@ -346,6 +371,27 @@ def is_unfamiliar(word: str) -> bool:
         or is_function_word(bare)
         or is_common_proper_noun(bare)
         or is_english_word(bare)
+        or is_derived_vocabulary(bare)
+    )
+
+
+# Endings of words English derives by rule ("automation", "Hungarian", "Spanish"); a
+# frequent word so formed is vocabulary the dictionary lacks, not a name.
+DERIVED_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ism", "ian", "ish", "ese", "ics")
+MIN_DERIVED_LENGTH = 6
+
+
+def is_derived_vocabulary(word: str) -> bool:
+    """Return whether a word is frequent English vocabulary formed with a derivational
+    ending (`DERIVED_ENDINGS`) and neither a known given name or surname ("Christian",
+    "Julian") nor a UK or Irish town."""
+    folded = word.casefold()
+    return (
+        len(folded) >= MIN_DERIVED_LENGTH
+        and folded.endswith(DERIVED_ENDINGS)
+        and zipf(folded, "en") >= COMMON_ZIPF
+        and not is_known_name(word)
+        and folded not in uk_place_names()
     )
 
 

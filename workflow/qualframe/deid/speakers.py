@@ -90,7 +90,8 @@ def speaker_labels(text: str) -> tuple[Label, ...]:
     """Return the speaker labels of a text, sorted by start.
 
     A line-initial candidate counts when the same label heads at least MIN_REPEATS lines
-    (so "Note: the room was cold" once is no label); voice tags always count.
+    (so "Note: the room was cold" once is no label), or when it is a numbered role code
+    ("Com 7") and such codes head at least MIN_REPEATS lines; voice tags always count.
     """
     candidates = [
         (m.start("label"), m.end("label"), m.group("label").rstrip(" ."))
@@ -98,10 +99,13 @@ def speaker_labels(text: str) -> tuple[Label, ...]:
         for m in pattern.finditer(text)
     ]
     counts = Counter(label.casefold() for _, _, label in candidates)
+    # numbered labels are one scheme: "Speaker 14:" twice makes a lone "Com 7:" a label too
+    codes = sum(ROLE_CODE.fullmatch(label) is not None for _, _, label in candidates)
     found = {
         (start, start + len(label), label)
         for start, _, label in candidates
         if counts[label.casefold()] >= MIN_REPEATS
+        or (codes >= MIN_REPEATS and ROLE_CODE.fullmatch(label))
     }
     found |= {
         (m.start("label"), m.end("label"), m.group("label")) for m in VOICE_TAG.finditer(text)

@@ -5,8 +5,8 @@ dot nhs dot uk"). Auto-transcripts write them so; the written-form rules miss th
 import re
 
 from qualframe.deid.rules import Hit, anchored_matches, word_start_pattern
-from qualframe.deid.uk import DIGIT_WORDS, NHS_CONTEXT, REPEATERS, TOP_LEVEL_DOMAINS
 from qualframe.deid.words import is_function_word
+from qualframe.uk import DIGIT_WORDS, NHS_CONTEXT, REPEATERS, TOP_LEVEL_DOMAINS
 
 DIGIT_WORD = r"(?:" + "|".join(sorted(DIGIT_WORDS, key=len, reverse=True)) + r")"
 SPOKEN_TOKEN = r"(?:(?:double|treble|triple)[\s-]+" + DIGIT_WORD + r"|" + DIGIT_WORD + r")"

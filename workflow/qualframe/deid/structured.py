@@ -19,7 +19,7 @@ from qualframe.deid.spoken import (
     find_spoken_nhs_numbers,
     find_spoken_phones,
 )
-from qualframe.deid.uk import (
+from qualframe.uk import (
     NHS_CONTEXT,
     NHS_CONTEXT_WINDOW,
     NI_NUMBER,

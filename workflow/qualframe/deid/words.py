@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 
 from english_words import get_english_words_set
 
-from qualframe.deid.uk import ABBREVIATED_TITLES
+from qualframe.uk import ABBREVIATED_TITLES, MONTHS, WEEKDAYS
 
 # Everyday words newer than the dictionaries (Webster's 1934, GCIDE 1913) or British.
 EXTRA_WORDS = frozenset(
@@ -47,7 +47,8 @@ FUNCTION_WORDS = frozenset(
     yourself yourselves
     """.split()
 )
-# Capitalised words that name no one: nations, faiths, languages, festivals, platforms.
+# Capitalised words that name no one: nations, faiths, languages, festivals, platforms,
+# days and months.
 COMMON_PROPER_NOUNS = frozenset(
     """
     africa african america american arab arabic asia asian bangladesh bangladeshi black
@@ -58,16 +59,15 @@ COMMON_PROPER_NOUNS = frozenset(
     poland polish protestant punjabi queen ramadan romania romanian scotland scottish sikh
     skype somali tory twitter uk ukraine ukrainian urdu victorian wales welsh western
     youtube
-    monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays
-    thursdays fridays saturdays sundays january february march april may june july august
-    september october november december
     """.split()
+    + [day.lower() + plural for day in WEEKDAYS for plural in ("", "s")]
+    + [month.lower() for month in MONTHS]
 )
 # Interview fillers and transcriber notes: never names, however written.
 FILLERS = frozenset(
     """
     ah aha aye crosstalk er erm hm hmm huh inaudible laughs laughter mhm mm mm-hm mm-hmm
-    mmm nope oh ok okay pause sighs uh uh-huh uhm um umm wow yeah yep
+    mmm nope oh ok okay ooh pause sighs uh uh-huh uhm um umm wow yeah yep
     """.split()
 )
 CONTRACTION = re.compile(r"(?:n['’]t|['’](?:re|ve|ll|d|m|t))$|^o['’]clock$", re.IGNORECASE)

@@ -15,10 +15,9 @@ EXCERPT_SEPARATOR = "\n\n"
 # Optional columns of the coded segments, in order of preference for the analyst's summary.
 SUMMARY_COLUMNS = ("summary", "note")
 RATING_COLUMN = "rating"
-# Columns added to schemas.MatrixCell by issue 5 (refer to them as MatrixCell.* once there).
-COVERAGE = "coverage"
-RATING = "rating"
-EXCERPTS = "excerpts"
+COVERAGE = MatrixCell.coverage
+RATING = MatrixCell.rating
+EXCERPTS = MatrixCell.excerpts
 RATING_RANGE = (-2, 2)
 
 

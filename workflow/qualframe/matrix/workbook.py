@@ -20,11 +20,12 @@ from qualframe.charting.counts import summary_counts
 from qualframe.io import FORMULA_STARTS
 from qualframe.matrix.chart import COVERAGE, RATING, trim
 from qualframe.schemas import Codebook, MatrixCell
+from qualframe.zipbytes import deterministic_zip
 
 EXCEL_CELL_LIMIT = 32_767
 SHEET_NAME_LIMIT = 31
 FIXED_TIME = datetime.datetime(2000, 1, 1)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+WORKBOOK_FILE_MODE = 0o600  # members of the .xlsx
 # Characters Excel refuses in a sheet name.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 COUNTS_SHEET = "Counts"
@@ -266,20 +267,12 @@ def deterministic_bytes(book: Workbook) -> bytes:
     book.save(saved)
     core = book.properties
     core.modified = FIXED_TIME
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(saved) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "docProps/core.xml":
-                data = core_xml(core)
-            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, data)
-    return out.getvalue()
+    with zipfile.ZipFile(saved) as source:
+        members = [
+            (name, core_xml(core) if name == "docProps/core.xml" else source.read(name))
+            for name in source.namelist()
+        ]
+    return deterministic_zip(members, WORKBOOK_FILE_MODE)
 
 
 def core_xml(properties) -> bytes:

@@ -28,7 +28,7 @@ from great_expectations.data_context.types.base import (
 )
 
 from qualframe.deid.structured import EMAIL, NHS_NUMBER
-from qualframe.deid.uk import POSTCODE
+from qualframe.uk import POSTCODE
 
 SUITE = "coded_segments"
 SITE = "audit"

@@ -8,9 +8,7 @@ what the object is ("code:leadership", "source:P01", ...), no timestamps are wri
 XML and the zip members carry a fixed date, so the same study gives the same bytes.
 """
 
-import io
 import uuid
-import zipfile
 from collections.abc import Mapping
 
 import pandas as pd
@@ -18,6 +16,7 @@ from lxml import etree
 
 from qualframe.errors import QualframeError
 from qualframe.schemas import Cases, Codebook, Segment
+from qualframe.zipbytes import deterministic_zip
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 # Fixed namespace of every GUID qualframe writes: changing it changes every exported GUID.
@@ -25,7 +24,7 @@ GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:qualframe:refi-qda")
 PROJECT_MEMBER = "project.qde"
 SOURCES_FOLDER = "sources"
 # Earliest date a zip can hold; any fixed value makes the archive reproducible.
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+PROJECT_FILE_MODE = 0o644  # members of the .qdpx, as CAQDAS packages write them
 
 
 def refi_guid(kind: str, identity: str) -> str:
@@ -56,7 +55,7 @@ def build_qdpx(
     members = [(PROJECT_MEMBER, project)]
     for transcript_id in sorted(texts):
         members.append((source_member(transcript_id), texts[transcript_id].encode("utf-8")))
-    return zip_members(members)
+    return deterministic_zip(members, PROJECT_FILE_MODE)
 
 
 def build_project_xml(
@@ -216,19 +215,6 @@ def selection_element(row) -> etree._Element:
     coding = _sub(selection, "Coding", guid=refi_guid("coding", row.segment_id), creatingUser=user)
     _sub(coding, "CodeRef", targetGUID=refi_guid("code", row.code_id))
     return selection
-
-
-def zip_members(members: list[tuple[str, bytes]]) -> bytes:
-    """A zip of (name, bytes) in the given order, deflated, with fixed dates and modes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, whatever machine writes it
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
 
 
 def _checked_segments(

@@ -16,7 +16,6 @@ from qualframe.report.summaries import charting_section
 from qualframe.report.svg import grouped_bars_svg, heatmap_svg
 from qualframe.schemas import Codebook, MatrixCell, ThemeSummary
 
-COVERAGE = "coverage"  # optional MatrixCell column: share of the case's text coded
 EXEMPLARS = "exemplars"  # optional code-profile column: quotes with their references
 QUOTE_SEPARATOR = "\n\n"  # between quotes in `exemplars` (themes.summary.PROFILE_SEPARATOR)
 HEAD_CLASS = {"top_cooccurring": " class='text'"}
@@ -167,9 +166,11 @@ def heatmap_section(matrix: pd.DataFrame, codebook: pd.DataFrame, attribute: str
         .astype("int64")
     )
     code_names = dict(zip(codebook[Codebook.code_id], codebook[Codebook.code], strict=True))
-    if COVERAGE in matrix:
+    if MatrixCell.coverage in matrix:
         coverage = (
-            matrix.pivot(index=MatrixCell.case_id, columns=MatrixCell.code_id, values=COVERAGE)
+            matrix.pivot(
+                index=MatrixCell.case_id, columns=MatrixCell.code_id, values=MatrixCell.coverage
+            )
             .reindex(index=cases, columns=codes)
             .astype("float64")
             .fillna(0.0)

@@ -13,8 +13,6 @@ from scipy import sparse
 
 from qualframe.schemas import CodeCooccurrence, CodePresence, MatrixCell, Segment
 
-COVERAGE = "coverage"
-
 
 def code_order(matrix: pd.DataFrame) -> list[str]:
     """Code ids of the long matrix in codebook order (order of first appearance)."""
@@ -29,8 +27,8 @@ def presence_table(matrix: pd.DataFrame) -> pd.DataFrame:
     the matrix's order, codes in codebook order; validates as CodePresence.
     """
     columns = [MatrixCell.case_id, MatrixCell.code_id, MatrixCell.n_segments]
-    if COVERAGE in matrix.columns:
-        columns.append(COVERAGE)
+    if MatrixCell.coverage in matrix.columns:
+        columns.append(MatrixCell.coverage)
     table = matrix[columns].copy()
     table.insert(2, CodePresence.present, table[MatrixCell.n_segments] > 0)
     table = table.assign(  # ranks: order of first appearance

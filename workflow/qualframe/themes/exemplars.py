@@ -19,9 +19,8 @@ import pyarrow.compute as pc
 from scipy import sparse
 
 from qualframe.matrix.chart import references_of
-from qualframe.schemas import Codebook, ExemplarQuote, Segment
+from qualframe.schemas import PLACEHOLDER, Codebook, ExemplarQuote, Segment
 
-PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*(?:_\d+)?\]")
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 STOP_WORDS = frozenset(
     """a about after all also am an and any are as at be because been but by can could did
@@ -33,7 +32,7 @@ STOP_WORDS = frozenset(
 )
 DECIMALS = 6  # centrality is rounded so ties are ties on every platform
 # The same placeholder for Arrow's regular expressions (RE2: \p{Nd} is Python's \d).
-PLACEHOLDER_RE2 = r"\[[A-Z][A-Z_]*(?:_\p{Nd}+)?\]"
+PLACEHOLDER_RE2 = PLACEHOLDER.pattern.replace(r"\d", r"\p{Nd}")
 # Characters other than ASCII letters and digits whose lower case (Python's str.lower)
 # holds an ASCII letter or digit (tests check the list): texts holding one are split
 # word by word in Python; in all others only ASCII letters change case.
