@@ -152,9 +152,11 @@ def run_commands(folder: Path) -> None:
         "--max-cell-chars", "1500",
         "--transcripts", str(folder / "transcripts"),
         "--sort-by", "service_type",
-        "--workbook", str(out / "framework_matrix.xlsx"),
-        "--long", str(out / "framework_matrix.parquet"),
-        "--wide", str(out / "framework_matrix_wide.parquet"),
+        "--output", str(out / "framework_matrix.parquet"),
+        "--csv", str(out / "framework_matrix.csv"),
+        "--output-wide", str(out / "framework_matrix_wide.parquet"),
+        "--wide-csv", str(out / "framework_matrix_wide.csv"),
+        "--output-workbook", str(out / "framework_matrix.xlsx"),
     ]  # fmt: skip
     summarise = [
         qualframe, "summarise",
@@ -165,10 +167,15 @@ def run_commands(folder: Path) -> None:
         "--attributes", *ATTRIBUTES,
         "--exemplars-per-code", "3",
         "--output", str(out / "theme_summary.parquet"),
-        "--profiles", str(out / "code_profiles.parquet"),
-        "--cooccurrence", str(out / "code_cooccurrence.parquet"),
-        "--presence", str(out / "code_presence.parquet"),
-        "--exemplars", str(out / "exemplar_quotes.parquet"),
+        "--csv", str(out / "theme_summary.csv"),
+        "--output-profiles", str(out / "code_profiles.parquet"),
+        "--profiles-csv", str(out / "code_profiles.csv"),
+        "--output-cooccurrence", str(out / "code_cooccurrence.parquet"),
+        "--cooccurrence-csv", str(out / "code_cooccurrence.csv"),
+        "--output-presence", str(out / "code_presence.parquet"),
+        "--presence-csv", str(out / "code_presence.csv"),
+        "--output-exemplars", str(out / "exemplar_quotes.parquet"),
+        "--exemplars-csv", str(out / "exemplar_quotes.csv"),
     ]  # fmt: skip
     measured = {"chart": run_measured(chart), "summarise": run_measured(summarise)}
     for step, (seconds, cpu, peak) in measured.items():

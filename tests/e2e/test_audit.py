@@ -243,7 +243,7 @@ def test_leak_scan_finds_a_planted_disguised_copy(run_copy):
         "--allow-list", config["study"]["allow_list"],
         "--scan", "results",
         "--output", "scan.json",
-        "--findings", "restricted/leak_findings.csv",
+        "--output-findings", "restricted/leak_findings.csv",
     )  # fmt: skip
     assert scan.returncode == 1
     assert scan.stderr.startswith("error: 3 identifier(s) appear in published files: ")

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from qualframe.coding.codebook import codebook_dict_from_refi
-from qualframe.commands.refi import read_project_file
+from qualframe.commands.readers import read_project_file
 from tests.e2e.test_bad_coding import qualframe
 
 QC_DEMO = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "refi" / "qc-demo.qdpx"
@@ -40,14 +40,16 @@ def test_qc_demo_codings_import_as_raw_coding(tmp_path, newline):
 
     steps = [
         ("ingest", "--input", *map(str, sorted(transcripts.iterdir())), "--output", "in.parquet"),
-        ("deidentify", "--input", "transcripts", "--output", "deid", "--log", "log.csv",
+        ("deidentify", "--input", "transcripts", "--output", "deid", "--output-log", "log.csv",
+         "--key", "key.csv",
          "--register", "register.tsv", "--config", "config.yaml"),
         ("import-coding", "--exports", str(QC_DEMO), "--columns", "transcript=-", "code=-",
          "coder=-", "text=-", "--codebook", "codebook.yaml", "--cases", "cases.tsv",
          "--transcripts", *(f"deid/{i}.txt" for i in ids), "--raw-transcripts",
-         "in.parquet", "--anonymisation-log", "log.csv", "--segments-out",
-         "out/segments.parquet", "--codebook-out", "out/codebook.parquet", "--cases-out",
-         "out/cases.parquet"),
+         "in.parquet", "--anonymisation-log", "log.csv", "--output-segments",
+         "out/segments.parquet", "--segments-csv", "out/segments.csv", "--output-codebook",
+         "out/codebook.parquet", "--codebook-csv", "out/codebook.csv", "--output-cases",
+         "out/cases.parquet", "--cases-csv", "out/cases.csv"),
     ]  # fmt: skip
     for step in steps:
         run = qualframe(*step, cwd=tmp_path)

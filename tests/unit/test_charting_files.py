@@ -49,7 +49,8 @@ def import_args(folder, paths, *workbooks) -> list[str]:
         "--key", str(folder / "key.csv"),
         "--no-ner",
         "--output", str(folder / "results/charting/cell_summaries.parquet"),
-        "--log", str(folder / "restricted/charting/summary_replacements.csv"),
+        "--csv", str(folder / "results/charting/cell_summaries.csv"),
+        "--output-log", str(folder / "restricted/charting/summary_replacements.csv"),
     ]  # fmt: skip
 
 
@@ -152,7 +153,7 @@ def test_leak_scan_looks_for_names_only_a_summary_held(tmp_path, capsys):
             "--allow-list", str(allow_list),
             "--scan", str(published),
             "--output", str(tmp_path / "results/leak_scan.json"),
-            "--findings", str(tmp_path / "restricted/leak_findings.csv"),
+            "--output-findings", str(tmp_path / "restricted/leak_findings.csv"),
         ]
     )  # fmt: skip
     err = capsys.readouterr().err

@@ -41,12 +41,18 @@ def import_coding_args(folder, export, columns, transcripts, *extra):
         "--transcripts",
         *map(str, transcripts),
         *extra,
-        "--segments-out",
+        "--output-segments",
         str(out / "segments.parquet"),
-        "--codebook-out",
+        "--segments-csv",
+        str(out / "segments.csv"),
+        "--output-codebook",
         str(out / "codebook.parquet"),
-        "--cases-out",
+        "--codebook-csv",
+        str(out / "codebook.csv"),
+        "--output-cases",
         str(out / "cases.parquet"),
+        "--cases-csv",
+        str(out / "cases.csv"),
     ]
 
 
@@ -184,8 +190,10 @@ def test_deidentify_keeps_replacements_when_a_transcript_is_added(tmp_path):
         str(corpus),
         "--output",
         str(tmp_path / "out"),
-        "--log",
+        "--output-log",
         str(tmp_path / "restricted" / "log.csv"),
+        "--key",
+        str(tmp_path / "restricted" / "pseudonym_key.csv"),
     ]
     assert main(args) == 0
     before = {p.name: p.read_text() for p in (tmp_path / "out").iterdir()}
@@ -214,8 +222,10 @@ def test_synth_then_deid_eval(tmp_path, capsys):
                 str(tmp_path / "s" / "transcripts"),
                 "--output",
                 str(tmp_path / "d"),
-                "--log",
+                "--output-log",
                 str(tmp_path / "r" / "log.csv"),
+                "--key",
+                str(tmp_path / "r" / "key.csv"),
             ]
         )
         == 0
@@ -257,8 +267,10 @@ def test_coding_done_on_raw_transcripts_is_moved_to_deidentified_text(tmp_path, 
                 str(raw),
                 "--output",
                 str(tmp_path / "deid"),
-                "--log",
+                "--output-log",
                 str(log),
+                "--key",
+                str(tmp_path / "restricted" / "key.csv"),
             ]
         )
         == 0

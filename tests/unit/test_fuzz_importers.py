@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualframe.coding import ColumnMap, load_cases, locate_segments
-from qualframe.commands.coding import read_case_sheet, read_codebook, read_export
+from qualframe.commands.readers import read_case_sheet, read_codebook, read_export
 from qualframe.errors import QualframeError
 from qualframe.ingest import normalise_text, read_transcript
 from qualframe.refi.archive import read_qdpx

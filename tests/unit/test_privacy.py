@@ -132,7 +132,7 @@ def test_leak_scan_command_fails_naming_files_not_originals(tmp_path, capsys):
         "--allow-list", str(tmp_path / "allow.txt"),
         "--scan", str(published),
         "--output", str(tmp_path / "summary.json"),
-        "--findings", str(tmp_path / "restricted" / "findings.csv"),
+        "--output-findings", str(tmp_path / "restricted" / "findings.csv"),
     ]  # fmt: skip
     assert main(args) == 1
     err = capsys.readouterr().err

@@ -51,8 +51,8 @@ def test_the_review_command_writes_one_page_per_texts_input(tmp_path, monkeypatc
     pseudonymise = ["pseudonymise", "--texts", *texts, "--detections", "d.parquet"]
     assert (
         main(
-            [*pseudonymise, "--allow-list", "allow.txt", "--output-dir", "deid"]
-            + ["--log", "r/log.csv", "--key", "r/key.csv"]
+            [*pseudonymise, "--allow-list", "allow.txt", "--output", "deid"]
+            + ["--output-log", "r/log.csv", "--key", "r/key.csv"]
         )
         == 0
     )
@@ -60,8 +60,8 @@ def test_the_review_command_writes_one_page_per_texts_input(tmp_path, monkeypatc
     pages.mkdir(parents=True)
     (pages / "stale.html").write_text("from an earlier run", encoding="utf-8")
     review_args = ["review", "--texts", *texts, "--detections", "d.parquet", "--log", "r/log.csv"]
-    review_args += ["--allow-list", "allow.txt", "--table", "r/review/review.csv"]
-    review_args += ["--pages", str(pages), "--evidence", "r/review/propagation.csv"]
+    review_args += ["--allow-list", "allow.txt", "--output", "r/review/review.csv"]
+    review_args += ["--output-pages", str(pages), "--output-evidence", "r/review/propagation.csv"]
     assert main(review_args) == 0
     assert sorted(p.name for p in pages.iterdir()) == ["P01.html", "P02.html", "P03.html", INDEX]
     assert stat.S_IMODE(pages.stat().st_mode) == 0o700

@@ -11,18 +11,8 @@ from pathlib import Path
 
 from qualframe import __version__, provenance
 from qualframe import io as qio
-from qualframe.commands import (
-    analysis,
-    audit,
-    charting,
-    coding,
-    deid,
-    ingest,
-    new_study,
-    refi,
-    run,
-    runs,
-)
+from qualframe.commands import COMMANDS
+from qualframe.commands.options import is_written
 from qualframe.errors import QualframeError, ValidationFailed
 
 EXIT_INPUT_ERROR = 1
@@ -31,7 +21,7 @@ EXIT_INPUT_ERROR = 1
 # Options every step takes that are not parameters of its work.
 BOOKKEEPING_OPTIONS = frozenset(
     {
-        "run",
+        "command",
         "step",
         "report",
         "debug",
@@ -57,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             Path(left_over).unlink(missing_ok=True)
     started = provenance.now()
     try:
-        args.run(args)
+        args.command.run(args)
         if args.record:
             write_step_record(args, argv, started)
     except ValidationFailed as exc:
@@ -86,9 +76,10 @@ def exit_on_signal(signum, frame) -> None:
 
 
 def written_paths(args: argparse.Namespace) -> list[str]:
-    """Every file this step may write: its outputs, report, record and side files."""
-    side_files = [getattr(args, name, None) for name in ("report", "record", "key", "findings")]
-    return [*args.record_outputs, *(path for path in side_files if isinstance(path, str))]
+    """Every file this step may write: the outputs it records and every path its options
+    name as written (commands.options), report and record included."""
+    named = [value for name, value in sorted(vars(args).items()) if is_written(name)]
+    return [*args.record_outputs, *(path for path in named if isinstance(path, str))]
 
 
 def step_params(args: argparse.Namespace) -> dict:
@@ -121,10 +112,15 @@ def write_step_record(args: argparse.Namespace, argv: list[str], started: str) -
     qio.write_json(args.record, record)
 
 
+def subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """{step: its parser} of the `qualframe` parser."""
+    (steps,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return steps.choices
+
+
 def command_function(step: str):
     """The function that runs `qualframe <step>`; a KeyError names an unknown step."""
-    (steps,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return steps.choices[step].get_default("run")
+    return subparsers(build_parser())[step].get_default("command").run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,8 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qualframe {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     steps = parser.add_subparsers(dest="step", required=True, metavar="STEP")
-    for module in (ingest, deid, coding, refi, charting, analysis, audit, new_study, run, runs):
-        module.add_parsers(steps)
+    for command in COMMANDS:
+        command.register_parser(steps).set_defaults(command=command)
     for sub in steps.choices.values():
         sub.add_argument("--report", default=None, help="CSV of validation failures, if any")
         record = sub.add_argument_group("provenance")
@@ -150,7 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
             "recorded their checksum are not hashed again",
         )
         sub.add_argument(
-            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show tracebacks on errors",
         )
     return parser
 

@@ -86,6 +86,7 @@ if is_charting_imported():
             " --key {params.key:q}"
             " {params.ner:q}"
             " --output {output.summaries:q}"
-            " --log {output.log:q}"
+            " --csv {output.summaries_csv:q}"
+            " --output-log {output.log:q}"
             f"{RECORD}"
             " > {log:q} 2>&1"

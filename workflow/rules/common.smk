@@ -10,6 +10,7 @@ from snakemake.utils import min_version, validate
 
 from qualframe.ingest import discover_transcripts
 from qualframe.shards import assign_shards
+from qualframe.study.schema import config_default
 from qualframe.study.sheets import check_study_sheets
 from qualframe.io import (
     check_config_file,
@@ -263,8 +264,7 @@ def get_charting_analysts():
 
 def get_charting_setting(name):
     """One charting setting, with the schema's default when the config leaves it out."""
-    defaults = {"max_summary_chars": 2000, "several_per_cell": False}
-    return config.get("charting", {}).get(name, defaults[name])
+    return config.get("charting", {}).get(name, config_default("charting", name))
 
 
 def is_charting_imported():

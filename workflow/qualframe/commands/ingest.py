@@ -1,10 +1,15 @@
-"""`qualframe ingest`: raw transcripts (one shard of the study) to normalised text."""
+"""Normalise raw transcripts (.txt/.docx/.vtt) into one restricted table.
+
+Reads the raw files of one shard of the study and writes their normalised text, with
+the offset maps back to the raw characters and each source file's checksum.
+"""
 
 import hashlib
 from pathlib import Path
 
 from qualframe import io as qio
 from qualframe import provenance
+from qualframe.commands import options
 from qualframe.errors import QualframeError
 
 # 50 MB: a long interview is about 100 kB of text; a bigger "transcript" is a mistake
@@ -13,24 +18,22 @@ from qualframe.errors import QualframeError
 DEFAULT_MAX_BYTES = 50_000_000
 
 
-def add_parsers(steps) -> None:
-    ingest = steps.add_parser(
-        "ingest", help="normalise raw transcripts (.txt/.docx/.vtt) into one restricted table"
+def register_parser(subparsers):
+    parser = options.add_command(subparsers, "ingest", __doc__)
+    parser.add_argument("--input", nargs="+", required=True, help="raw transcript files")
+    options.add_output(
+        parser, None, "normalised transcripts with their sources (Parquet, restricted)"
     )
-    ingest.add_argument("--input", nargs="+", required=True, help="raw transcript files")
-    ingest.add_argument(
-        "--output", required=True, help="normalised transcripts with their sources (Parquet)"
-    )
-    ingest.add_argument(
+    parser.add_argument(
         "--max-bytes",
         type=int,
         default=DEFAULT_MAX_BYTES,
         help=f"refuse a transcript file larger than this (default {DEFAULT_MAX_BYTES:,})",
     )
-    ingest.set_defaults(run=run_ingest)
+    return parser
 
 
-def run_ingest(args) -> None:
+def run(args) -> None:
     import pandas as pd
 
     from qualframe.ingest import read_transcript, transcript_id_of

@@ -1,5 +1,8 @@
-"""`qualframe new-study DIR`: a study folder with a commented config.yaml and the files and
-folders it names, from a folder of transcripts or from a REFI-QDA project."""
+"""Make a study folder to run with qualframe run.
+
+`qualframe new-study DIR` makes a study folder with a commented config.yaml and the files
+and folders it names, from a folder of transcripts or from a REFI-QDA project.
+"""
 
 import shutil
 import tempfile
@@ -9,19 +12,16 @@ from pathlib import Path
 import yaml
 
 from qualframe import io as qio
+from qualframe.commands import options
 from qualframe.errors import QualframeError
 from qualframe.study import layout
 from qualframe.study.layout import StudySettings
 
 
-def add_parsers(steps) -> None:
-    new = steps.add_parser(
-        "new-study",
-        help="make a study folder to run with qualframe run",
-        description=__doc__.splitlines()[0],
-    )
-    new.add_argument("study", metavar="DIR", help="the study folder to make (new or empty)")
-    source = new.add_mutually_exclusive_group()
+def register_parser(subparsers):
+    parser = options.add_command(subparsers, "new-study", __doc__)
+    options.add_study(parser, "the study folder to make (new or empty)")
+    source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--transcripts", metavar="FOLDER", help="copy these raw transcripts into the study"
     )
@@ -31,22 +31,22 @@ def add_parsers(steps) -> None:
         help="a REFI-QDA project (.qdpx) coded on the raw transcripts: its sources, "
         "codebook, cases and codings become the study's",
     )
-    new.add_argument(
+    parser.add_argument(
         "--coding",
         metavar="SHEET",
         help="with --transcripts: coding done in a spreadsheet (.csv, .tsv, .xlsx) on those "
         "transcripts, copied in; its column mapping is guessed for you to check",
     )
-    new.add_argument(
+    parser.add_argument(
         "--codebook",
         metavar="FILE",
         help="the study's codebook (YAML, CSV or TSV), copied in; with --coding and no "
         "codebook, a flat one is made of the codes the sheet uses",
     )
-    new.set_defaults(run=run_new_study)
+    return parser
 
 
-def run_new_study(args) -> None:
+def run(args) -> None:
     target = Path(args.study)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise QualframeError("already exists and is not an empty folder", path=str(target))
@@ -130,7 +130,7 @@ def fill_coding(folder: Path, sheet_path: str, settings: StudySettings):
     column mapping and code separator, coding done on the raw transcripts, and a flat
     codebook of the codes it uses when the study has none. Returns the settings and a
     summary of what was guessed."""
-    from qualframe.commands.coding import read_export
+    from qualframe.commands.readers import read_export
     from qualframe.study.from_sheet import codes_used, flat_codebook, guess_sheet
 
     source = Path(sheet_path)
@@ -176,7 +176,7 @@ def fill_coding(folder: Path, sheet_path: str, settings: StudySettings):
 
 def fill_from_project(folder: Path, project_path: str, target: str) -> str:
     """A study of everything the REFI-QDA project holds (qualframe.study.from_qdpx)."""
-    from qualframe.commands.refi import read_project_file
+    from qualframe.commands.readers import read_project_file
     from qualframe.study.from_qdpx import CODED_COLUMNS, study_from_project
 
     made = study_from_project(read_project_file(project_path), project_path)

@@ -1,13 +1,10 @@
-"""Path conventions shared by the commands."""
+"""Reading what the commands are given: transcripts, JSON files and study folders."""
 
+import json
 from pathlib import Path
 
 from qualframe import io as qio
-
-
-def csv_beside(parquet: str) -> Path:
-    """The CSV written next to a Parquet table: same name, .csv suffix."""
-    return Path(parquet).with_suffix(".csv")
+from qualframe.errors import QualframeError
 
 
 def transcript_id_of(path: str) -> str:
@@ -28,3 +25,21 @@ def read_texts(paths: list[str]) -> dict[str, str]:
         else:
             texts[transcript_id_of(path)] = qio.read_text(path)
     return texts
+
+
+def read_json(path: str) -> dict:
+    """A JSON file the workflow wrote; missing or broken, the user's error."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise QualframeError("not found: run the workflow first", path=path) from exc
+    except ValueError as exc:
+        raise QualframeError(f"not valid JSON: {exc}", path=path) from exc
+
+
+def study_folder(path: str) -> Path:
+    """The study folder, absolute; an error if it is not a folder."""
+    folder = Path(path).expanduser().resolve()
+    if not folder.is_dir():
+        raise QualframeError("not a folder", path=path)
+    return folder

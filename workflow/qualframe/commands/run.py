@@ -1,8 +1,9 @@
-"""`qualframe run DIR [snakemake options]`: the packaged workflow run on a study folder.
+"""Run the workflow on a study folder.
 
+`qualframe run DIR [snakemake options]` runs the packaged workflow on the study folder.
 Results, restricted files, logs and Snakemake's own state are written inside the study
-folder (Snakemake's `--directory`), and the paths in its `config.yaml` are read relative to
-it. The checkout holding the workflow is never written to.
+folder (Snakemake's `--directory`), and the paths in its `config.yaml` are read relative
+to it. The checkout holding the workflow is never written to.
 """
 
 import argparse
@@ -14,35 +15,36 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import qualframe
+from qualframe.commands import options
 from qualframe.errors import QualframeError
 
 STUDY_CONFIG = "config.yaml"
 DEFAULT_PROFILE = Path("profiles") / "default"
 
 
-def add_parsers(steps) -> None:
-    run = steps.add_parser(
+def register_parser(subparsers):
+    parser = options.add_command(
+        subparsers,
         "run",
-        help="run the workflow on a study folder",
-        description=__doc__.splitlines()[0],
+        __doc__,
         epilog="Options after DIR go to snakemake unchanged, e.g. --cores 2, --dry-run, "
         "--profile profiles/slurm --workflow-profile none.",
     )
-    run.add_argument("study", metavar="DIR", help="the study folder (holding config.yaml)")
-    run.add_argument(
+    options.add_study(parser, "the study folder (holding config.yaml)")
+    parser.add_argument(
         "--unattended",
         action="store_true",
         help="for cron and scrontab: never prompt; skip (exit 0) while another run of the "
         "study is alive; remove a lock a dead run left; log to DIR/logs/runs/<run-id>.log "
         "and print only when the run fails",
     )
-    run.add_argument(
+    parser.add_argument(
         "snakemake_options",
         nargs=argparse.REMAINDER,
         metavar="SNAKEMAKE_OPTION",
         help="passed to snakemake as they are",
     )
-    run.set_defaults(run=run_study)
+    return parser
 
 
 def workflow_dir() -> Path:
@@ -93,7 +95,7 @@ def snakemake_argv(study: Path, workflow: Path, options: Sequence[str] = ()) -> 
     return [*argv, *options]
 
 
-def run_study(args) -> None:
+def run(args) -> None:
     from qualframe.runs import runner
 
     study = Path(args.study).resolve()

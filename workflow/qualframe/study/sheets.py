@@ -36,8 +36,8 @@ def check_study_sheets(config: Mapping, transcript_ids: Iterable[str]) -> None:
     Raises QualframeError naming the file and the first problems.
     """
     from qualframe.coding import load_cases
-    from qualframe.commands.coding import read_case_sheet, read_codebook
-    from qualframe.commands.deid import read_register
+    from qualframe.commands.deid_inputs import read_register
+    from qualframe.commands.readers import read_case_sheet, read_codebook
 
     study = config["study"]
     if config["coding"]["exports"] and not study["codebook"]:

@@ -1,67 +1,43 @@
-"""`qualframe history` and `qualframe schedule`: a study's runs, and running it on a schedule."""
+"""Print the scrontab entry (or, with --cron, crontab line) that runs a study.
 
-import json
+The entry runs `qualframe run DIR --unattended` at the time and days given, under SLURM's
+scrontab or cron.
+"""
+
 import shutil
 import sys
 from pathlib import Path
 
+from qualframe.commands import options
+from qualframe.commands.paths import study_folder
 from qualframe.errors import QualframeError
 
 
-def add_parsers(steps) -> None:
-    history = steps.add_parser(
-        "history", help="list a study's runs: outcome, and what changed since the previous one"
-    )
-    history.add_argument("study", metavar="DIR", help="the study folder")
-    history.add_argument("--json", action="store_true", help="print the records as JSON lines")
-    history.set_defaults(run=run_history)
-
-    schedule = steps.add_parser(
-        "schedule",
-        help="print the scrontab entry (or, with --cron, crontab line) that runs a study",
-    )
-    schedule.add_argument("study", metavar="DIR", help="the study folder")
-    schedule.add_argument("--at", required=True, help="time of day, HH:MM (24-hour clock)")
-    schedule.add_argument(
+def register_parser(subparsers):
+    parser = options.add_command(subparsers, "schedule", __doc__)
+    options.add_study(parser)
+    parser.add_argument("--at", required=True, help="time of day, HH:MM (24-hour clock)")
+    parser.add_argument(
         "--days", default="daily", help="days of the week: daily (default), mon-fri, sat,sun …"
     )
-    schedule.add_argument(
+    parser.add_argument(
         "--profile", help="Snakemake profile folder for the run (e.g. profiles/slurm)"
     )
-    schedule.add_argument("--cron", action="store_true", help="a crontab line, not scrontab")
-    schedule.add_argument(
+    parser.add_argument("--cron", action="store_true", help="a crontab line, not scrontab")
+    parser.add_argument(
         "--time-limit", default=None, help="scrontab: the job's time limit (default 12:00:00)"
     )
-    schedule.add_argument("--partition", help="scrontab: the partition to run in")
-    schedule.add_argument("--account", help="scrontab: the account to charge")
-    schedule.add_argument("--mail-user", help="scrontab: who SLURM mails when a run fails")
-    schedule.add_argument(
+    parser.add_argument("--partition", help="scrontab: the partition to run in")
+    parser.add_argument("--account", help="scrontab: the account to charge")
+    parser.add_argument("--mail-user", help="scrontab: who SLURM mails when a run fails")
+    parser.add_argument(
         "--cpus",
         type=int,
         default=None,
         help="scrontab: CPUs of the job (default 1; without a SLURM profile the whole "
         "workflow runs inside the job)",
     )
-    schedule.set_defaults(run=run_schedule)
-
-
-def study_folder(path: str) -> Path:
-    """The study folder, absolute; an error if it is not a folder."""
-    folder = Path(path).expanduser().resolve()
-    if not folder.is_dir():
-        raise QualframeError("not a folder", path=path)
-    return folder
-
-
-def run_history(args) -> None:
-    from qualframe.runs.history import describe_history, read_history
-
-    records = read_history(study_folder(args.study))
-    if args.json:
-        for record in records:
-            print(json.dumps(record, sort_keys=True, ensure_ascii=False))
-    else:
-        print(describe_history(records))
+    return parser
 
 
 def qualframe_executable() -> Path:
@@ -74,7 +50,7 @@ def qualframe_executable() -> Path:
     return Path(found).absolute()
 
 
-def run_schedule(args) -> None:
+def run(args) -> None:
     from qualframe.commands.run import workflow_dir
     from qualframe.runs import schedule
 

@@ -1,0 +1,79 @@
+"""What the de-identification commands read besides the texts: the allow-list, the
+identifier register, the pseudonym key and the NER pipeline; and what they print."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from qualframe import io as qio
+from qualframe.errors import QualframeError
+
+
+def read_allow_list(path: str | None) -> list[str]:
+    """The built-in allow-list plus a study's terms (one a line, # starts a comment)."""
+    from qualframe.deid import DEFAULT_ALLOW_LIST, parse_allow_list
+
+    study_terms = parse_allow_list(qio.read_text(path)) if path else []
+    return [*DEFAULT_ALLOW_LIST, *study_terms]
+
+
+def read_register(path: str | None):
+    from qualframe.deid import build_register
+
+    terms = qio.read_tsv(path) if path else pd.DataFrame({"term": [], "entity_type": []})
+    try:
+        return build_register(terms)
+    except ValueError as exc:
+        raise QualframeError(str(exc), path=path) from exc
+
+
+def load_ner_model(model: str, batch_size: int, enabled: bool = True):
+    """The NER pipeline, or None when NER is off; a missing model is a clear error."""
+    if not enabled:
+        return None
+    from qualframe.deid import load_ner
+
+    try:
+        return load_ner(model, batch_size=batch_size)
+    except ValueError as exc:
+        raise QualframeError(str(exc)) from exc
+
+
+def team_strings(codebook=None, cases=None) -> list[str]:
+    """What the team wrote in the study's codebook (any form import-coding reads) and case
+    sheet: names, definitions, cells (none without them)."""
+    from qualframe.commands.readers import read_codebook
+    from qualframe.deid.team import case_strings, codebook_strings
+
+    strings = codebook_strings(read_codebook(codebook)) if codebook else []
+    return strings + (case_strings(qio.read_tsv(cases)) if cases else [])
+
+
+def codebook_vocabulary(path) -> frozenset[str]:
+    """The vocabulary of the study's codebook (none without one)."""
+    from qualframe.deid.team import vocabulary
+
+    return vocabulary(team_strings(codebook=path))
+
+
+def read_key(path: str | Path) -> pd.DataFrame | None:
+    """The study's pseudonym key, or None before the first run."""
+    return qio.read_csv(path) if Path(path).exists() else None
+
+
+def count_by_type(frame: pd.DataFrame) -> str:
+    counts = frame["entity_type"].value_counts().sort_index()
+    return ", ".join(f"{n} {t}" for t, n in counts.items()) or "none"
+
+
+def language_notes(texts: dict, ner_enabled: bool) -> list[str]:
+    """Sentences naming the transcripts in a language without a named-entity pipeline."""
+    from qualframe.deid.language import language_notes as notes
+    from qualframe.deid.ner import pipeline_installed
+
+    return notes(texts, pipeline_installed) if ner_enabled else []
+
+
+def print_notes(notes: list[str]) -> None:
+    for note in notes:
+        print(f"note: {note}")

@@ -1,0 +1,114 @@
+"""Fail if any replaced identifier appears in a published file.
+
+Looks for every replaced original, its name parts and every register term in the files
+given (text inside Parquet, spreadsheets, HTML and archives too); writes a summary without
+identifiers, and the findings, originals included, to a restricted CSV.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from qualframe import io as qio
+from qualframe.commands import options
+from qualframe.commands.deid_inputs import read_allow_list, team_strings
+from qualframe.errors import QualframeError
+
+TEAM_TEXT = "the team's text is published as it is, no leak (register terms excepted)"
+
+
+def register_parser(subparsers):
+    parser = options.add_command(subparsers, "leak-scan", __doc__)
+    parser.add_argument(
+        "--log",
+        nargs="+",
+        required=True,
+        help="anonymisation log CSV, and that of the charting summaries if any (restricted)",
+    )
+    parser.add_argument("--allow-list", required=True, help=options.ALLOW_LIST)
+    parser.add_argument(
+        "--register", help="identifier register TSV: every term is looked for (restricted)"
+    )
+    parser.add_argument("--scan", nargs="+", required=True, help="published files and folders")
+    parser.add_argument(
+        "--evidence",
+        help="propagation evidence CSV (restricted): a term propagation left where no "
+        "detector tagged it is not looked for",
+    )
+    parser.add_argument("--codebook", help="the study's codebook: " + TEAM_TEXT)
+    parser.add_argument("--cases", help="the study's case sheet (TSV): " + TEAM_TEXT)
+    options.add_output(parser, None, "scan summary (JSON, no identifiers)")
+    options.add_output(parser, "findings", "what was found, originals included (CSV, restricted)")
+    return parser
+
+
+def run(args) -> None:
+    from qualframe.deid.leaks import (
+        Leak,
+        find_leaks,
+        leak_terms,
+        merge_terms,
+        published_texts,
+        review_flags,
+    )
+    from qualframe.deid.propagate import replaced_everywhere
+    from qualframe.deid.register import checked_terms
+    from qualframe.deid.team import team_matcher
+
+    Path(args.output_findings).unlink(missing_ok=True)
+    try:
+        register = checked_terms(qio.read_tsv(args.register)) if args.register else {}
+    except ValueError as exc:
+        raise QualframeError(str(exc), path=args.register) from exc
+    logs = [qio.read_anonymisation_log(path) for path in args.log]
+    # the transcripts' log follows propagation's decision; the charting summaries' logs
+    # (de-identified on their own) are looked for as they are
+    decided = replaced_everywhere(qio.read_csv(args.evidence)) if args.evidence else {}
+    allow = read_allow_list(args.allow_list)
+    terms = merge_terms(
+        leak_terms(logs[0], allow, register, decided),
+        *(leak_terms(log, allow) for log in logs[1:]),
+    )
+    team = team_strings(args.codebook, args.cases)
+    texts = published_texts(args.scan)
+    leaks = find_leaks(terms, texts, team_matcher(team))
+    flags = review_flags(texts, read_allow_list(args.allow_list))
+    findings = pd.DataFrame(
+        [(*leak, "leak") for leak in leaks] + [(*flag, "review") for flag in flags],
+        columns=[*Leak._fields, "kind"],
+    )
+    qio.make_restricted_dir(Path(args.output_findings).parent)
+    qio.write_csv(findings, args.output_findings, restricted=True)
+    if leaks:
+        raise QualframeError(leaks_message(leaks, args.output_findings))
+    summary = {
+        "files_scanned": sorted(path for path, pieces in texts.items() if pieces),
+        "files_not_text": sorted(path for path, pieces in texts.items() if not pieces),
+        "terms": len(terms),
+        "register_terms": len(register),
+        "leaks": 0,
+        "review_flags": dict(
+            sorted(pd.Series([flag.path for flag in flags], dtype=str).value_counts().items())
+        ),
+    }
+    qio.write_json(args.output, summary)
+    print(
+        f"leak scan: {len(terms)} identifiers (replaced originals, name parts, register "
+        f"terms) looked for in {len(texts)} files: none; {len(flags)} places the review "
+        f"list would flag, listed in {args.output_findings} (restricted)"
+    )
+
+
+def leaks_message(leaks, findings_path) -> str:
+    """Where the leaks are, per file (the first three places of each), never what."""
+    found = pd.DataFrame(leaks)
+    files = found.groupby("path", sort=True)["where"].agg(list)
+    where = "; ".join(
+        f"{path} ({len(places)}: {', '.join(places[:3])}{', …' if len(places) > 3 else ''})"
+        for path, places in files.items()
+    )
+    return (
+        f"{len(leaks)} identifier(s) appear in published files: {where}. Each is "
+        f"listed, with the original, in {findings_path} (restricted); fix the "
+        "de-identification (register or allow-list) and run again"
+    )

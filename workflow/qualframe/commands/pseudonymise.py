@@ -1,0 +1,74 @@
+"""Replace identifiers across the corpus.
+
+One entity gets one stable replacement everywhere, kept in the study's pseudonym key;
+writes the de-identified texts (shareable) and the anonymisation log (restricted).
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from qualframe import io as qio
+from qualframe.commands import options
+from qualframe.commands.deid_inputs import (
+    codebook_vocabulary,
+    count_by_type,
+    read_allow_list,
+    read_key,
+)
+from qualframe.commands.paths import read_texts
+from qualframe.errors import QualframeError
+
+CODEBOOK_HELP = (
+    "the study's codebook: a term in it that only the model found is the study's own word, kept"
+)
+
+
+def register_parser(subparsers):
+    parser = options.add_command(subparsers, "pseudonymise", __doc__)
+    options.add_detected(parser)
+    parser.add_argument("--allow-list", required=True, help=options.ALLOW_LIST)
+    options.add_style(parser)
+    parser.add_argument("--key", required=True, help=options.KEY)
+    parser.add_argument("--codebook", help=CODEBOOK_HELP)
+    options.add_output(parser, None, "folder for the de-identified <transcript id>.txt")
+    options.add_output(parser, "log", "anonymisation log CSV (restricted)")
+    return parser
+
+
+def pseudonymise(texts, detections, allow, style, key_path, codebook=None):
+    """Run `pseudonymise_corpus` with the study's key and the vocabulary of its codebook
+    (if any); a bad key is the user's error."""
+    from qualframe.deid import pseudonymise_corpus
+
+    team = codebook_vocabulary(codebook)
+    try:
+        return pseudonymise_corpus(
+            texts, detections, allow, style=style, key=read_key(key_path), team=team
+        )
+    except ValueError as exc:
+        raise QualframeError(str(exc), path=str(key_path)) from exc
+
+
+def write_pseudonymised(result, texts: dict, folder, log_path, key_path) -> None:
+    """Write de-identified texts (shareable) into `folder`, then the log and key
+    (restricted)."""
+    qio.make_restricted_dir(Path(log_path).parent)
+    qio.write_csv(result.log, log_path, restricted=True)
+    qio.make_restricted_dir(Path(key_path).parent)
+    qio.write_csv(result.key, key_path, restricted=True)
+    for transcript_id, text in sorted(result.texts.items()):
+        qio.write_text(Path(folder) / f"{transcript_id}.txt", text)
+    entities = result.log.drop_duplicates("replacement")
+    print(
+        f"{len(result.log)} replacements of {len(entities)} distinct entities "
+        f"in {len(texts)} transcripts ({count_by_type(result.log)})"
+    )
+
+
+def run(args) -> None:
+    texts = read_texts(args.texts)
+    detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
+    allow = read_allow_list(args.allow_list)
+    result = pseudonymise(texts, detections, allow, args.style, args.key, args.codebook)
+    write_pseudonymised(result, texts, args.output, args.output_log, args.key)
