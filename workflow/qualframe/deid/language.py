@@ -33,10 +33,12 @@ class Stretch(NamedTuple):
 
 @cache
 def identifier():
-    """Return py3langid's identifier, loaded once."""
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    """Return py3langid's identifier (its features counted by numpy), loaded once."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
 
-    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    from qualframe.deid.langid_features import FastLanguageIdentifier
+
+    return FastLanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
 
 
 @lru_cache(maxsize=4096)

@@ -9,9 +9,11 @@ frequency lists (Apache-2.0 code, CC BY-SA 4.0 data) and, for English, the
 dictionary of `words`; known names from Faker's given-name and surname lists.
 """
 
-import importlib
+import importlib.util
 import re
+import runpy
 from functools import cache, lru_cache
+from pathlib import Path
 
 from faker import Faker
 
@@ -25,6 +27,7 @@ COMMON_ZIPF = 3.5
 # speaking ones (UK, Ireland, US, India, New Zealand) and the languages with a pipeline.
 NAME_LOCALES = ("en_GB", "en_IE", "en_NZ", "en_US", "en_IN", "fr_FR")
 NAME_ATTRIBUTES = ("first_names", "first_names_female", "first_names_male", "last_names")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # a folder of spacy.lang
 # The parts of an elided or hyphenated phrase ("c'est", "peut-être", "mm-hmm").
 WORD_PARTS = re.compile(r"[^\W\d_]+['’]?", re.UNICODE)
 
@@ -35,13 +38,25 @@ def stop_words(language: str) -> frozenset[str]:
 
     English adds qualframe's own list of closed-class words and discourse markers.
     """
-    try:
-        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
-    except ImportError:
-        words: frozenset[str] = frozenset()
-    else:
-        words = frozenset(word.casefold().replace("’", "'") for word in module.STOP_WORDS)
+    listed = spacy_stop_words(language)
+    words = frozenset(word.casefold().replace("’", "'") for word in listed)
     return words | FUNCTION_WORDS if language == "en" else words
+
+
+def spacy_stop_words(language: str) -> set[str]:
+    """Return `spacy.lang.<language>.stop_words.STOP_WORDS`, empty if there is none.
+
+    The file is run on its own (it imports nothing): importing it as a module would
+    first import spaCy and the language's package, whose tokenizer exceptions take
+    seconds to build for French, and nothing of which is needed here.
+    """
+    spec = importlib.util.find_spec("spacy")
+    if not LANGUAGE_CODE.fullmatch(language) or spec is None or spec.origin is None:
+        return set()
+    path = Path(spec.origin).parent / "lang" / language / "stop_words.py"
+    if not path.is_file():
+        return set()
+    return set(runpy.run_path(str(path)).get("STOP_WORDS", ()))
 
 
 def word_parts(term: str) -> list[str]:

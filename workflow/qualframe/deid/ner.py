@@ -298,6 +298,12 @@ def is_junk(span: str) -> bool:
     )
 
 
+def has_capital(line: str) -> bool:
+    """Return whether a line holds an upper-case letter. Every entity the model finds in
+    a line without one is `is_junk` (no capital), so such a line is not read at all."""
+    return not line.islower() and any(char.isupper() for char in line)
+
+
 def is_common_word_opening(text: str, start: int, end: int, language: str = "en") -> bool:
     """Return whether an entity is one common word opening a sentence ("Children's…").
 
@@ -375,7 +381,8 @@ def find_entities(ner: NerModel, text: str) -> list[Hit]:
     view = restore_case(text) if restore else text
     by_language: dict[str, list[tuple[int, str]]] = {}
     for offset, line in paragraphs(view):
-        by_language.setdefault(language_at(text, offset), []).append((offset, line))
+        if has_capital(line):  # the model's finds in a line without one are all junk
+            by_language.setdefault(language_at(text, offset), []).append((offset, line))
     hits = []
     for language, lines in sorted(by_language.items()):
         nlp = ner.pipeline(language)
