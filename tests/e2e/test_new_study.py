@@ -1,6 +1,9 @@
 """`qualframe new-study` then `qualframe run`: a study folder made from a folder of
 transcripts (before any coding) and from a REFI-QDA project coded on the raw text."""
 
+import json
+import subprocess
+
 import pandas as pd
 import pytest
 
@@ -19,6 +22,20 @@ RAW = {
     "Participant: The café opened in March; Orla Penhallow ran it.\n",
     "B02.txt": "Interviewer: Who funded it?\n\nParticipant: Lowmoor Council, for a year.\n",
 }
+
+
+def checkout_state() -> tuple[str, list[tuple[str, int]]]:
+    """What git sees changed or new in the checkout, and every file (with its time) in
+    the folders a run writes: a study outside the checkout must write nothing there."""
+    status = ["git", "status", "--porcelain", "--untracked-files=all"]
+    changed = subprocess.run(status, cwd=REPO, capture_output=True, text=True, check=True)
+    written = [
+        (str(path), path.stat().st_mtime_ns)
+        for folder in ("results", "restricted", "logs", ".snakemake")
+        for path in sorted((REPO / folder).rglob("*"))
+        if path.is_file()
+    ]
+    return changed.stdout, written
 
 
 def without_ner(study) -> None:
@@ -122,17 +139,23 @@ QC_DEMO = REPO.parent / "shared" / "data" / "refi" / "qc-demo.qdpx"
 @pytest.mark.skipif(not QC_DEMO.exists(), reason="../shared/data/refi/qc-demo.qdpx is absent")
 def test_a_study_from_a_qdpx_project_charts_every_coding(tmp_path):
     """The qc demo project (2 sources, 262 codes nested 7 deep, 205 codings by one coder,
-    63 of them on parent codes, no cases): every coding is charted with its case, located
-    by the project's own offsets in the raw text. The targets stop before the leak scan,
-    which reads the workbook's markup as text."""
+    63 of them on parent codes, no cases): the whole run, NER included, passes the leak
+    scan and charts every coding with its case, located by the project's own offsets in
+    the raw text. The codebook's own words ("NGSS", which the model tags as an
+    organisation) are kept; nothing is written into the checkout."""
     study = tmp_path / "qc"
+    before = checkout_state()
     made = qualframe("new-study", str(study), "--from-qdpx", str(QC_DEMO), cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     assert "2 transcripts, 2 cases, 262 codes, 205 codings from qc-demo.qdpx" in made.stdout
-    without_ner(study)
 
-    run = qualframe("run", str(study), "--cores", "2", "chart", "summarise", cwd=tmp_path)
+    run = qualframe("run", str(study), "--cores", "2", cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
+    scan = json.loads((study / "results/provenance/leak_scan.json").read_text())
+    assert scan["leaks"] == 0 and scan["terms"] > 0
+    evidence = pd.read_csv(study / "restricted/review/propagation.csv")
+    assert "kept: in the codebook" in set(evidence["reason"])
+    assert checkout_state() == before
     segments = pd.read_parquet(study / "results/coding/segments.parquet")
     assert len(segments) == 205
     matrix = pd.read_parquet(study / "results/matrix/framework_matrix.parquet")

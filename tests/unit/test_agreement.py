@@ -1,18 +1,23 @@
 import math
 
+import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualframe.coding.agreement import (
-    AGREEMENT_COLUMNS,
-    agreement,
-    cohen_kappa_binary,
-    krippendorff_alpha_nominal,
-)
+from qualframe.coding.agreement import AGREEMENT_COLUMNS, agreement, cohen_kappa_binary
 from qualframe.errors import QualframeError
+
+
+def krippendorff_alpha_nominal(reliability_data) -> float:
+    """The oracle: Krippendorff's alpha (nominal) from the `krippendorff` package, for a
+    (coders × units) array with NaN for a missing value; NaN when only one value occurs."""
+    data = np.asarray(reliability_data, dtype=float)
+    if len(np.unique(data[~np.isnan(data)])) < 2:
+        return np.nan
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 
 
 def segments(rows):
@@ -171,3 +176,47 @@ def test_identical_coding_always_agrees(spans):
     assert (result.percent_agreement == 1).all()
     assert result.krippendorff_alpha.dropna().eq(1).all()
     assert result.cohen_kappa.dropna().eq(1).all()
+
+
+CODERS = ("ann", "bob", "cat")
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["t1", "t2"]),
+            st.integers(0, 11),
+            st.integers(1, 6),
+            st.sampled_from(CODERS),
+        ),
+        min_size=1,
+    )
+)
+def test_alpha_of_all_coders_matches_the_krippendorff_package(spans):
+    """Random coding of one code by up to three coders over two transcripts: the all-coder
+    alpha equals the `krippendorff` package's over the same reliability data (a coder who
+    did not code a transcript is missing there)."""
+    lengths = {"t1": 12, "t2": 9}
+    rows = [(t, s, min(s + n, lengths[t]), "c1", c) for t, s, n, c in spans if s < lengths[t]]
+    if not rows:
+        return
+    result = agreement(segments(rows), lengths)
+    coders_of = {t: {c for t2, _, _, _, c in rows if t2 == t} for t in lengths}
+    shared = [t for t in sorted(lengths) if len(coders_of[t]) >= 2]
+    if not shared:
+        assert result.empty
+        return
+    data = []
+    for coder in CODERS:
+        values = []
+        for t in shared:
+            coded = np.zeros(lengths[t])
+            for t2, start, end, _, c in rows:
+                if t2 == t and c == coder:
+                    coded[start:end] = 1
+            values += list(coded) if coder in coders_of[t] else [np.nan] * lengths[t]
+        data.append(values)
+    expected = krippendorff_alpha_nominal(data)
+    found = row(result, "c1", "all", "all").krippendorff_alpha
+    assert (math.isnan(found) and math.isnan(expected)) or found == pytest.approx(expected)

@@ -358,7 +358,7 @@ def test_report_section_counts_and_shows_summaries(summarised, codebook):
     html = charting_section(summarised, codebook)
     assert "1 of 9 cells summarised" in html
     assert "<td>People</td><td>6</td><td>2</td><td>1</td>" in html
-    assert "Backed by the director." in html and "&#x27;People&#x27;!C3" in html
+    assert "Backed by the director." in html and "&#39;People&#39;!C3" in html
 
 
 # --- free-form text -----------------------------------------------------------------------

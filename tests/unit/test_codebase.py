@@ -89,6 +89,16 @@ def test_code_versions_differ_between_steps_and_follow_the_source():
     )
 
 
+def test_a_page_template_counts_for_the_steps_that_render_it_only():
+    def templates(step):
+        files = codebase.module_files(codebase.command_modules(step))
+        return {path.name for path in files if path.parent.name == "templates"}
+
+    assert {"report.html.j2", "report.css", "charting.html.j2"} <= templates("report")
+    assert {"review.html.j2", "replacements.html.j2"} <= templates("review")
+    assert "report.html.j2" not in templates("detect") | templates("review")
+
+
 def test_an_unknown_step_is_a_key_error():
     with pytest.raises(KeyError):
         command_function("no-such-step")

@@ -230,7 +230,7 @@ def test_page_escapes_all_text():
     result, candidates = review({"P01": text}, rows)
     page = review_html({"P01": text}, result.log, candidates, title=title)
     assert "<script" not in page.lower()
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; left" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; left" in page
     assert "<b>" not in page and "&lt;b&gt;Review&lt;/b&gt;" in page
     assert parse(page).sections["P01"] == text.replace("Zork", "Zork ")
 

@@ -13,8 +13,8 @@ from lxml import etree
 from qualframe.coding import codebook_from_dict
 from qualframe.errors import QualframeError
 from qualframe.refi.write import build_qdpx, refi_guid, source_member
-from qualframe.refi.xsd import validate_project_xml
 from tests.conftest import CODEBOOK
+from tests.refi_schema import validate_project_xml
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 # Accents, a dash and an emoji: offsets count code points, not UTF-8 or UTF-16 units.

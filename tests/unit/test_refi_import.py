@@ -11,7 +11,7 @@ from lxml import etree
 from qualframe.errors import QualframeError
 from qualframe.refi.archive import read_qdpx
 from qualframe.refi.read import choose_line_endings, read_codebook_qdc, read_project
-from qualframe.refi.xsd import validate_project_xml
+from tests.refi_schema import validate_project_xml
 
 REFI_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "refi"
 QC_DEMO = REFI_DATA / "qc-demo.qdpx"

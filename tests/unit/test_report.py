@@ -9,6 +9,7 @@ import pytest
 from qualframe.report import colour_scale, grouped_bars_svg, heatmap_svg, render_report
 from qualframe.report.svg import EMPTY_FILL, SCALE_STOPS
 from qualframe.themes import summarise_themes
+from tests.markup import invalid_attributes
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "results"
@@ -38,8 +39,11 @@ def matrix(codebook):
     grid = cases.merge(codebook[["theme_id", "theme", "code_id", "code", "valence"]], how="cross")
     grid["n_segments"] = [2, 0, 1, 1, 4, 0]
     grid["n_coders"] = 1
-    for column in ("charted_text", "segment_ids", "references"):
+    grid["coverage"] = float("nan")
+    grid["rating"] = pd.array([pd.NA] * len(grid), dtype="Int64")
+    for column in ("charted_text", "excerpts", "segment_ids", "references"):
         grid[column] = ""
+    grid["summary"] = grid["summary_source"] = ""
     return grid
 
 
@@ -156,6 +160,17 @@ def test_report_is_deterministic(matrix, summary, codebook):
         matrix.sample(frac=1, random_state=1), summary, codebook, "service_type", dict(METHODS)
     )
     assert first == again
+
+
+def test_report_and_its_figures_parse_with_known_attributes_only(matrix, summary, codebook):
+    profiles = pd.DataFrame(
+        {"code_id": ["lead"], "theme_id": ["people"], "top_cooccurring": ["Money (2)"]}
+    )
+    page = render_report(matrix, summary, codebook, "service_type", METHODS, profiles)
+    assert page.count("<svg ") == 3
+    assert invalid_attributes(page) == []
+    # the check finds the misspelling the figures once had
+    assert invalid_attributes(page.replace('class="cell"', 'class-="cell"')) == ["<rect class->"]
 
 
 def test_report_without_the_attribute_says_so(matrix, codebook):

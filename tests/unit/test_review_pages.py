@@ -4,8 +4,10 @@ import stat
 
 import pandas as pd
 
+from qualframe.charting.review import replacements_section
 from qualframe.cli import main
 from qualframe.deid.review_page import INDEX, review_html, review_pages
+from tests.markup import invalid_attributes
 from tests.unit.test_deid_review import parse, review
 
 TEXTS = {
@@ -26,6 +28,29 @@ def test_each_page_holds_its_own_transcripts_and_the_index_links_to_them():
     assert not parse(pages[INDEX]).sections  # no transcript text on the index
     for tid, page in (("P01", "0001.html"), ("P02", "0001.html"), ("P03", "0002.html")):
         assert f'href="{page}#t-{tid}"' in pages[INDEX]
+
+
+def test_every_page_parses_with_known_attributes_only():
+    result, candidates = review(TEXTS, ROWS)
+    summary_log = pd.DataFrame(
+        {
+            "workbook": ["w.xlsx"],
+            "sheet": ["People"],
+            "cell": ["C3"],
+            "entity_type": ["PERSON"],
+            "original": ['Kirsty "K" <b>'],
+            "replacement": ["[PERSON_1]"],
+            "detector": ["register"],
+        }
+    )
+    appendix = replacements_section(summary_log)
+    pages = review_pages(
+        TEXTS, {"a": ["P01"], "b": ["P02", "P03"]}, result.log, candidates, "R", appendix=appendix
+    )
+    pages["single.html"] = review_html(TEXTS, result.log, candidates, title="Review")
+    assert "Kirsty &#34;K&#34; &lt;b&gt;" in pages[INDEX]
+    for page in pages.values():
+        assert invalid_attributes(page) == []
 
 
 def test_a_page_shows_its_transcripts_as_the_single_page_does():

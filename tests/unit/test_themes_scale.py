@@ -146,6 +146,9 @@ def test_exemplars_match_the_per_segment_computation(rows):
             "cfir_domain": "",
             "cfir_construct": "",
             "code_order": [0, 1],
+            "parent_id": "t1",
+            "path": ["T\\C1", "T\\C2"],
+            "depth": 2,
         }
     )
     segments = segments_of([text for text, _ in rows], [code for _, code in rows])

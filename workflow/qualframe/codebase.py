@@ -116,7 +116,9 @@ def function_imports(module: str, function: str, package_dir: Path) -> set[str]:
             continue
         node = functions[name]
         found |= imports_in([node], current, package_dir)
-        bound = imported_names(tree, current, package_dir)
+        # names bound at the module's top level, and by imports inside the function
+        local = [n for n in ast.walk(node) if isinstance(n, ast.Import | ast.ImportFrom)]
+        bound = imported_names([*tree.body, *local], current, package_dir)
         for ref in ast.walk(node):
             if isinstance(ref, ast.Name) and ref.id in functions:
                 pending.append((current, ref.id))
@@ -133,11 +135,11 @@ def function_imports(module: str, function: str, package_dir: Path) -> set[str]:
     return found
 
 
-def imported_names(tree: ast.Module, module: str, package_dir: Path) -> dict:
-    """{name bound at `module`'s top level by an import from an entry module: (module,
-    attribute)}; a bound module maps to (that module, "")."""
+def imported_names(nodes, module: str, package_dir: Path) -> dict:
+    """{name bound by an import statement among `nodes` (of `module`) from an entry
+    module: (module, attribute)}; a bound module maps to (that module, "")."""
     bound: dict[str, tuple[str, str]] = {}
-    for node in tree.body:
+    for node in nodes:
         if isinstance(node, ast.ImportFrom):
             modules = resolve_import(node, module, package_dir)
             if not modules:

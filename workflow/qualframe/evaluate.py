@@ -15,11 +15,13 @@ from pathlib import PurePath, PureWindowsPath
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import DataFrame
 
 from qualframe.ingest import SUPPORTED_SUFFIXES
-from qualframe.schemas import ENTITY_TYPES, ID_PATTERN, GoldSpan, Span
+from qualframe.schemas import ENTITY_TYPES, ID_PATTERN, GoldSpan, Span, columns_of, dtypes_of
 
-GOLD_COLUMNS = ["transcript_id", "start", "end", "entity_type", "text"]
+GOLD_COLUMNS = columns_of(GoldSpan)
 PREDICTED_COLUMNS = ["transcript_id", "start", "end", "entity_type"]
 SPAN_KEYS = ("start", "end", "label", "text")
 ALL = "all"
@@ -72,12 +74,12 @@ def gold_line_spans(record: object) -> tuple[str, list[tuple[int, int, str, str]
     return transcript_id, rows
 
 
-def gold_frame(rows: list[tuple]) -> pd.DataFrame:
+@pa.check_types
+def gold_frame(rows: list[tuple]) -> DataFrame[GoldSpan]:
     """Return (transcript_id, start, end, entity_type, text) rows as a GoldSpan frame."""
-    frame = pd.DataFrame(rows, columns=GOLD_COLUMNS)
-    types = {column: str for column in GOLD_COLUMNS} | {"start": "int64", "end": "int64"}
-    frame = frame.astype(types).sort_values(["transcript_id", "start", "end"], kind="stable")
-    return GoldSpan.validate(frame.reset_index(drop=True))
+    frame = pd.DataFrame(rows, columns=GOLD_COLUMNS).astype(dtypes_of(GoldSpan))
+    frame = frame.sort_values(["transcript_id", "start", "end"], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def read_gold_jsonl(lines: Iterable[str]) -> pd.DataFrame:
@@ -109,13 +111,14 @@ def read_gold_jsonl(lines: Iterable[str]) -> pd.DataFrame:
     return gold_frame(rows)
 
 
-def gold_to_jsonl(gold: pd.DataFrame) -> str:
+@pa.check_types
+def gold_to_jsonl(gold: DataFrame[GoldSpan]) -> str:
     """Return a GoldSpan frame as gold JSON lines, the inverse of `read_gold_jsonl`.
 
     One line per transcript in id order, `file` being the transcript id, spans sorted by
     start and end; the text ends with a newline (empty text for an empty frame).
     """
-    gold = GoldSpan.validate(gold[GOLD_COLUMNS])
+    gold = gold[GOLD_COLUMNS]
     lines = []
     for transcript_id, rows in gold.sort_values(["start", "end"], kind="stable").groupby(
         "transcript_id", sort=True
@@ -240,7 +243,8 @@ def check_spans(frame: pd.DataFrame, texts: Mapping[str, str], what: str) -> Non
             )
 
 
-def predicted_frame(predicted: pd.DataFrame) -> pd.DataFrame:
+@pa.check_types
+def predicted_frame(predicted: pd.DataFrame) -> DataFrame[Span]:
     """Return the prediction columns (transcript_id, start, end, entity_type) as a Span
     frame; accepts a Detection frame, an AnonymisationLog or any frame with those columns."""
     missing = [column for column in PREDICTED_COLUMNS if column not in predicted.columns]
@@ -249,7 +253,7 @@ def predicted_frame(predicted: pd.DataFrame) -> pd.DataFrame:
     frame = predicted[PREDICTED_COLUMNS].astype(
         {"transcript_id": str, "start": "int64", "end": "int64", "entity_type": str}
     )
-    return Span.validate(frame.reset_index(drop=True))
+    return frame.reset_index(drop=True)
 
 
 def score_transcript(
@@ -273,7 +277,8 @@ def score_transcript(
     return gold, predicted
 
 
-def score(gold: pd.DataFrame, predicted: pd.DataFrame, texts: Mapping[str, str]) -> Scores:
+@pa.check_types
+def score(gold: DataFrame[GoldSpan], predicted: pd.DataFrame, texts: Mapping[str, str]) -> Scores:
     """Return the `Scores` of predicted identifier spans against the gold.
 
     Takes a GoldSpan frame, the predictions (transcript_id, start, end, entity_type: a
@@ -282,7 +287,7 @@ def score(gold: pd.DataFrame, predicted: pd.DataFrame, texts: Mapping[str, str])
     Raises ValueError naming the row when a span's transcript is not in `texts`, its
     offsets fall outside the text, or a gold text differs from the text at its offsets.
     """
-    gold = GoldSpan.validate(gold[GOLD_COLUMNS].reset_index(drop=True))
+    gold = gold[GOLD_COLUMNS].reset_index(drop=True)
     predicted = predicted_frame(predicted)
     check_spans(gold, texts, "gold")
     check_spans(predicted, texts, "predicted")

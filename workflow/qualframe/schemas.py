@@ -6,6 +6,7 @@ normalised text the row names, end exclusive.
 """
 
 import re
+from functools import partial
 
 import pandas as pd
 import pandera.pandas as pa
@@ -48,25 +49,35 @@ REVIEW_REASONS = (
 )
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
+# Fields that recur across the models, each defined once.
+IdField = partial(pa.Field, str_matches=ID_PATTERN)  # a transcript, case or code id
+Sha256Field = partial(pa.Field, str_matches=r"^[0-9a-f]{64}$")
+CountField = partial(pa.Field, ge=0)  # also an offset
+ShareField = partial(pa.Field, ge=0, le=1)  # a share, confidence or coverage
+NumberField = partial(pa.Field, ge=1)  # a count or number from 1: row, paragraph, rank
+TextField = partial(pa.Field, str_length={"min_value": 1})  # text that is never empty
+EntityTypeField = partial(pa.Field, isin=ENTITY_TYPES)
+ValenceField = partial(pa.Field, isin=VALENCE_VALUES)
+
 
 class IngestedTranscript(pa.DataFrameModel):
     """One normalised raw transcript and the file it came from (restricted)."""
 
-    transcript_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    transcript_id: Series[str] = IdField(unique=True)
     source_file: Series[str]
     source_format: Series[str] = pa.Field(isin=("txt", "docx", "vtt"))
-    source_bytes: Series[int] = pa.Field(ge=0)
-    source_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
-    normalised_characters: Series[int] = pa.Field(ge=1)
-    normalised_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    source_bytes: Series[int] = CountField()
+    source_sha256: Series[str] = Sha256Field()
+    normalised_characters: Series[int] = NumberField()
+    normalised_sha256: Series[str] = Sha256Field()
     text: Series[str]
     # how `text` came from the text as read (ingest.normalise.IngestMaps): its length,
     # the edits turning it into LF text (BOM, line endings), the LF text's length and the
     # edits normalising that (JSON lists of [source_start, source_end, derived_start,
     # derived_end])
-    read_characters: Series[int] = pa.Field(ge=0)
+    read_characters: Series[int] = CountField()
     line_ending_edits: Series[str]
-    lf_characters: Series[int] = pa.Field(ge=0)
+    lf_characters: Series[int] = CountField()
     normalise_edits: Series[str]
 
     class Config:
@@ -77,9 +88,9 @@ class IngestedTranscript(pa.DataFrameModel):
 class Span(pa.DataFrameModel):
     """A character span of one transcript."""
 
-    transcript_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
-    start: Series[int] = pa.Field(ge=0)
-    end: Series[int] = pa.Field(ge=0)
+    transcript_id: Series[str] = IdField()
+    start: Series[int] = CountField()
+    end: Series[int] = CountField()
 
     @pa.dataframe_check(error="end must be greater than start")
     def end_after_start(cls, df):
@@ -89,10 +100,10 @@ class Span(pa.DataFrameModel):
 class Detection(Span):
     """A candidate identifier found in a normalised transcript (restricted)."""
 
-    entity_type: Series[str] = pa.Field(isin=ENTITY_TYPES)
+    entity_type: Series[str] = EntityTypeField()
     text: Series[str]
     detector: Series[str]
-    confidence: Series[float] = pa.Field(ge=0, le=1)
+    confidence: Series[float] = ShareField()
 
 
 class AnonymisationLog(Span):
@@ -102,19 +113,19 @@ class AnonymisationLog(Span):
     de-identified text, so offsets can be mapped in both directions.
     """
 
-    entity_type: Series[str] = pa.Field(isin=ENTITY_TYPES)
+    entity_type: Series[str] = EntityTypeField()
     original: Series[str]
     replacement: Series[str]
-    deid_start: Series[int] = pa.Field(ge=0)
-    deid_end: Series[int] = pa.Field(ge=0)
+    deid_start: Series[int] = CountField()
+    deid_end: Series[int] = CountField()
     detector: Series[str]
-    confidence: Series[float] = pa.Field(ge=0, le=1)
+    confidence: Series[float] = ShareField()
 
 
 class GoldSpan(Span):
     """One identifier span of a gold annotation (restricted: it holds the identifier)."""
 
-    entity_type: Series[str] = pa.Field(isin=ENTITY_TYPES)
+    entity_type: Series[str] = EntityTypeField()
     text: Series[str]
 
 
@@ -126,10 +137,10 @@ class PseudonymKey(pa.DataFrameModel):
     `style`, so a surrogate key maps "priya" to the surrogate's first name alone.
     """
 
-    entity_type: Series[str] = pa.Field(isin=ENTITY_TYPES)
-    entity: Series[str] = pa.Field(str_length={"min_value": 1})
-    number: Series[int] = pa.Field(ge=1)
-    replacement: Series[str] = pa.Field(str_length={"min_value": 1})
+    entity_type: Series[str] = EntityTypeField()
+    entity: Series[str] = TextField()
+    number: Series[int] = NumberField()
+    replacement: Series[str] = TextField()
     style: Series[str] = pa.Field(isin=REPLACEMENT_STYLES)
 
     class Config:
@@ -156,24 +167,24 @@ class Codebook(pa.DataFrameModel):
     theme is itself or an ancestor.
     """
 
-    theme_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
-    theme: Series[str] = pa.Field(str_length={"min_value": 1})
-    code_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
-    code: Series[str] = pa.Field(str_length={"min_value": 1})
+    theme_id: Series[str] = IdField()
+    theme: Series[str] = TextField()
+    code_id: Series[str] = IdField(unique=True)
+    code: Series[str] = TextField()
     definition: Series[str]
-    valence: Series[str] = pa.Field(isin=VALENCE_VALUES)
+    valence: Series[str] = ValenceField()
     cfir_domain: Series[str]
     cfir_construct: Series[str]
-    code_order: Series[int] = pa.Field(ge=0, unique=True)
+    code_order: Series[int] = CountField(unique=True)
     parent_id: Series[str]
-    path: Series[str] = pa.Field(str_length={"min_value": 1})
-    depth: Series[int] = pa.Field(ge=1)
+    path: Series[str] = TextField()
+    depth: Series[int] = NumberField()
 
 
 class Cases(pa.DataFrameModel):
     """The case sheet: one row per participant; further columns are case attributes."""
 
-    case_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    case_id: Series[str] = IdField(unique=True)
 
     class Config:
         strict = False
@@ -186,32 +197,29 @@ class Segment(Span):
     """
 
     segment_id: Series[str] = pa.Field(unique=True)
-    case_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
-    code_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
-    coder: Series[str] = pa.Field(str_length={"min_value": 1})
-    paragraph: Series[int] = pa.Field(ge=1)
-    text: Series[str] = pa.Field(str_length={"min_value": 1})
+    case_id: Series[str] = IdField()
+    code_id: Series[str] = IdField()
+    coder: Series[str] = TextField()
+    paragraph: Series[int] = NumberField()
+    text: Series[str] = TextField()
     source_file: Series[str]
-    source_row: Series[int] = pa.Field(ge=1)
+    source_row: Series[int] = NumberField()
 
 
-class MatrixCell(pa.DataFrameModel):
-    """One cell of the framework matrix: one case × one code (published)."""
+class MatrixRow(pa.DataFrameModel):
+    """One cell of the framework matrix without its cell texts: what the summaries read
+    (`summarise` loads the matrix without `MatrixCell`'s text columns)."""
 
-    case_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
+    case_id: Series[str] = IdField()
     theme_id: Series[str]
     theme: Series[str]
     code_id: Series[str]
     code: Series[str]
-    valence: Series[str] = pa.Field(isin=VALENCE_VALUES)
-    n_segments: Series[int] = pa.Field(ge=0)
-    n_coders: Series[int] = pa.Field(ge=0)
-    coverage: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    valence: Series[str] = ValenceField()
+    n_segments: Series[int] = CountField()
+    n_coders: Series[int] = CountField()
+    coverage: Series[float] = ShareField(nullable=True)
     rating: Series[pd.Int64Dtype] = pa.Field(ge=-2, le=2, nullable=True)
-    charted_text: Series[str]
-    excerpts: Series[str]
-    segment_ids: Series[str]
-    references: Series[str]
     summary: Series[str]
     summary_source: Series[str]
 
@@ -220,20 +228,29 @@ class MatrixCell(pa.DataFrameModel):
         unique = ["case_id", "code_id"]
 
 
+class MatrixCell(MatrixRow):
+    """One cell of the framework matrix: one case × one code (published)."""
+
+    charted_text: Series[str]
+    excerpts: Series[str]
+    segment_ids: Series[str]
+    references: Series[str]
+
+
 class CellSummary(pa.DataFrameModel):
     """An analyst's summary of one matrix cell, typed in a charting workbook and
     de-identified (published). `cell` is the A1 address on `sheet` of `workbook`, whose
     SHA-256 is `workbook_sha256`; `replacements` counts what de-identification replaced."""
 
-    case_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
-    code_id: Series[str] = pa.Field(str_matches=ID_PATTERN)
-    summary: Series[str] = pa.Field(str_length={"min_value": 1})
+    case_id: Series[str] = IdField()
+    code_id: Series[str] = IdField()
+    summary: Series[str] = TextField()
     workbook: Series[str]
-    workbook_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    workbook_sha256: Series[str] = Sha256Field()
     sheet: Series[str]
     cell: Series[str] = pa.Field(str_matches=r"^[A-Z]{1,3}[1-9][0-9]*$")
     analyst: Series[str]
-    replacements: Series[int] = pa.Field(ge=0)
+    replacements: Series[int] = CountField()
 
     class Config:
         strict = True
@@ -256,10 +273,10 @@ class ThemeSummary(ThemeOrCode):
 
     group_attribute: Series[str]
     group_value: Series[str]
-    cases_in_group: Series[int] = pa.Field(ge=0)
-    cases_coded: Series[int] = pa.Field(ge=0)
-    share_cases: Series[float] = pa.Field(ge=0, le=1)
-    segments: Series[int] = pa.Field(ge=0)
+    cases_in_group: Series[int] = CountField()
+    cases_coded: Series[int] = CountField()
+    share_cases: Series[float] = ShareField()
+    segments: Series[int] = CountField()
 
     @pa.dataframe_check(error="cases_coded cannot exceed cases_in_group")
     def coded_within_group(cls, df):
@@ -273,8 +290,8 @@ class CodePresence(pa.DataFrameModel):
     case_id: Series[str]
     code_id: Series[str]
     present: Series[bool]
-    n_segments: Series[int] = pa.Field(ge=0)
-    coverage: Series[float] | None = pa.Field(ge=0, le=1, nullable=True)
+    n_segments: Series[int] = CountField()
+    coverage: Series[float] | None = ShareField(nullable=True)
 
     class Config:
         unique = ["case_id", "code_id"]
@@ -285,11 +302,11 @@ class CodeCooccurrence(pa.DataFrameModel):
 
     code_a: Series[str]
     code_b: Series[str]
-    cases_a: Series[int] = pa.Field(ge=0)
-    cases_b: Series[int] = pa.Field(ge=0)
-    cases_both: Series[int] = pa.Field(ge=0)
-    segments_overlapping: Series[int] = pa.Field(ge=0)
-    jaccard_cases: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    cases_a: Series[int] = CountField()
+    cases_b: Series[int] = CountField()
+    cases_both: Series[int] = CountField()
+    segments_overlapping: Series[int] = CountField()
+    jaccard_cases: Series[float] = ShareField(nullable=True)
 
     class Config:
         unique = ["code_a", "code_b"]
@@ -303,12 +320,12 @@ class ExemplarQuote(pa.DataFrameModel):
     """One exemplar quote of one code (published)."""
 
     code_id: Series[str]
-    rank: Series[int] = pa.Field(ge=1)
+    rank: Series[int] = NumberField()
     segment_id: Series[str]
     case_id: Series[str]
-    quote: Series[str] = pa.Field(str_length={"min_value": 1})
+    quote: Series[str] = TextField()
     reference: Series[str]
-    centrality: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    centrality: Series[float] = ShareField(nullable=True)
 
     class Config:
         unique = ["code_id", "rank"]
@@ -317,15 +334,48 @@ class ExemplarQuote(pa.DataFrameModel):
 class CodeProfile(ThemeOrCode):
     """Everything known about one theme or code, study-wide (published)."""
 
-    cases: Series[int] = pa.Field(ge=0)
-    share_cases: Series[float] = pa.Field(ge=0, le=1)
-    segments: Series[int] = pa.Field(ge=0)
+    cases: Series[int] = CountField()
+    share_cases: Series[float] = ShareField()
+    segments: Series[int] = CountField()
     top_cooccurring: Series[str]
     krippendorff_alpha: Series[float] = pa.Field(nullable=True)
     exemplars: Series[str]
 
     class Config:
         unique = ["theme_id", "code_id"]
+
+
+class Agreement(pa.DataFrameModel):
+    """Intercoder agreement at character level (published): one row per code and pair of
+    coders who share a transcript. `code_id` "" pools every code; coders "all" × "all"
+    is every coder of each transcript (Krippendorff's alpha only: kappa is NaN there).
+    `transcripts` and `characters` count the double-coded text the row covers. A measure
+    is NaN where it is undefined (no variation)."""
+
+    code_id: Series[str]
+    coder_a: Series[str] = TextField()
+    coder_b: Series[str] = TextField()
+    transcripts: Series[int] = NumberField()
+    characters: Series[int] = CountField()
+    cohen_kappa: Series[float] = pa.Field(nullable=True)
+    krippendorff_alpha: Series[float] = pa.Field(le=1, nullable=True)
+    percent_agreement: Series[float] = ShareField(nullable=True)
+
+    class Config:
+        strict = True
+        ordered = True
+        unique = ["code_id", "coder_a", "coder_b"]
+
+
+def columns_of(model: type[pa.DataFrameModel]) -> list[str]:
+    """The columns `model` names, in its order."""
+    return list(model.to_schema().columns)
+
+
+def dtypes_of(model: type[pa.DataFrameModel]) -> dict:
+    """{column: pandas dtype} of `model`, for `DataFrame.astype` (`str` columns get the
+    dtype `astype(str)` gives)."""
+    return {name: column.dtype.type for name, column in model.to_schema().columns.items()}
 
 
 def empty_frame(model: type[pa.DataFrameModel]) -> pd.DataFrame:

@@ -8,9 +8,6 @@ after it.
 """
 
 import math
-from collections.abc import Mapping
-
-import pandas as pd
 
 
 def shard_name(index: int, count: int) -> str:
@@ -28,13 +25,3 @@ def assign_shards(transcript_ids: list[str], per_shard: int) -> dict[str, list[s
         shard_name(index, count): ids[index * per_shard : (index + 1) * per_shard]
         for index in range(count)
     }
-
-
-def shard_table(shards: Mapping[str, list[str]], sources: Mapping[str, str]) -> pd.DataFrame:
-    """One row per transcript: its shard, id and raw file, in shard order."""
-    rows = [
-        {"shard": shard, "transcript_id": tid, "raw_file": str(sources[tid])}
-        for shard, ids in shards.items()
-        for tid in ids
-    ]
-    return pd.DataFrame(rows, columns=["shard", "transcript_id", "raw_file"])

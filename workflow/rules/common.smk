@@ -117,6 +117,19 @@ def get_codebook_arguments(wildcards, input):
     return ["--codebook", input.codebook] if "codebook" in input.keys() else []
 
 
+def get_team_codebook_input(wildcards):
+    """With coding on raw transcripts: the codebook, whose words de-identification keeps
+    when only the model tagged them (coding on the de-identified text must not see that
+    text change when a codebook arrives)."""
+    codebook = config["study"]["codebook"]
+    return {"codebook": codebook} if codebook and is_coded_on_raw() else {}
+
+
+def get_team_codebook_arguments(wildcards, input):
+    """The argument naming that codebook, when there is one."""
+    return ["--codebook", input.codebook] if "codebook" in input.keys() else []
+
+
 def get_raw_coding_inputs(wildcards):
     """With coding on raw transcripts: the normalised raw texts and the offset map."""
     if not is_coded_on_raw():

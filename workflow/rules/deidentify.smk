@@ -26,6 +26,7 @@ rule detect:
 
 rule pseudonymise:
     input:
+        unpack(get_team_codebook_input),
         texts=expand(rules.ingest.output.texts, shard=get_shards()),
         detections=expand(rules.detect.output.detections, shard=get_shards()),
         allow_list=config["study"]["allow_list"],
@@ -43,6 +44,7 @@ rule pseudonymise:
         # (Snakemake deletes outputs before a job), so replacements stay stable as
         # transcripts and register entries are added
         key=f"{RESTRICTED}/pseudonym_key.csv",
+        codebook=get_team_codebook_arguments,
         code_version=get_code_version("pseudonymise"),
     shell:
         "qualframe pseudonymise"
@@ -53,12 +55,14 @@ rule pseudonymise:
         " --output-log {output.log:q}"
         " --style {params.style:q}"
         " --key {params.key:q}"
+        " {params.codebook:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"
 
 
 rule review:
     input:
+        unpack(get_team_codebook_input),
         texts=rules.pseudonymise.input.texts,
         detections=rules.pseudonymise.input.detections,
         log=rules.pseudonymise.output.log,
@@ -75,6 +79,7 @@ rule review:
         "../envs/qualframe.yaml"
     params:
         confidence=config["deid"]["review_confidence"],
+        codebook=get_team_codebook_arguments,
         code_version=get_code_version("review"),
     shell:
         "qualframe review"
@@ -87,5 +92,6 @@ rule review:
         " --output-pages {output.pages:q}"
         " --output-evidence {output.evidence:q}"
         " --summary-log {input.summary_log:q}"
+        " {params.codebook:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"

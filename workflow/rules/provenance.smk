@@ -2,11 +2,14 @@
 # its own summary and record are the files the manifest lists as written after it.
 rule leak_scan:
     input:
+        unpack(get_codebook_input),
         published=get_published_outputs,
         log=rules.pseudonymise.output.log,
         register=config["study"]["identifiers"],
         summary_log=get_charting_log,
         allow_list=config["study"]["allow_list"],
+        evidence=rules.review.output.evidence,
+        cases=config["study"]["cases"],
     output:
         summary="results/provenance/leak_scan.json",
         record="results/provenance/steps/leak_scan.json",
@@ -16,6 +19,7 @@ rule leak_scan:
         "../envs/qualframe.yaml"
     params:
         findings=f"{RESTRICTED}/leak_findings.csv",
+        codebook=get_codebook_arguments,
         code_version=get_code_version("leak-scan"),
     shell:
         "qualframe leak-scan"
@@ -23,6 +27,9 @@ rule leak_scan:
         " --register {input.register:q}"
         " --allow-list {input.allow_list:q}"
         " --scan {input.published:q}"
+        " --evidence {input.evidence:q}"
+        " --cases {input.cases:q}"
+        " {params.codebook:q}"
         " --output {output.summary:q}"
         " --output-findings {params.findings:q}"
         f"{RECORD}"

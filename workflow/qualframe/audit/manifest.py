@@ -13,7 +13,6 @@ import pandas as pd
 from qualframe import provenance
 from qualframe.errors import QualframeError
 
-ZONES = ("restricted", "results", "workflow", "study")
 # Files in the results folder that belong to no step: a placeholder kept by git and the
 # marker Snakemake leaves in a folder output.
 NOT_OUTPUTS = frozenset({".gitkeep", ".snakemake_timestamp"})

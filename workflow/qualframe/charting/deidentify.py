@@ -10,6 +10,8 @@ category ("[PERSON]"), since numbering new entities is the transcripts' step's j
 from collections.abc import Iterable
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import DataFrame
 
 from qualframe.deid.allow import is_allowed, normalise_allow_list
 from qualframe.deid.detect import detect_transcript
@@ -19,7 +21,7 @@ from qualframe.deid.pseudonym_key import by_entity_key, checked_key, entity_key
 from qualframe.deid.pseudonymise import log_frame, replace_spans
 from qualframe.deid.register import Register, build_matcher, find_terms
 from qualframe.deid.surrogate_values import match_case
-from qualframe.schemas import CellSummary, placeholder
+from qualframe.schemas import CellSummary, columns_of, placeholder
 
 KEY_DETECTOR = "pseudonym key"
 PLACE_COLUMNS = ["workbook", "sheet", "cell"]
@@ -62,13 +64,14 @@ def key_detections(texts: dict[str, str], key: pd.DataFrame, allowed: frozenset[
     ]
 
 
+@pa.check_types
 def deidentify_summaries(
     summaries: pd.DataFrame,
     register: Register,
     allow_list: Iterable[str],
     key: pd.DataFrame | None,
     ner: NerModel | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[DataFrame[CellSummary], pd.DataFrame]:
     """Return (the summaries de-identified, the log of what was replaced).
 
     `summaries` has read.SUMMARY_COLUMNS; `key` is the study's pseudonym key (as read
@@ -111,4 +114,4 @@ def deidentify_summaries(
             [int(counts.get(tid, 0)) for tid in ids], index=summaries.index, dtype="int64"
         ),
     )
-    return CellSummary.validate(out[list(CellSummary.to_schema().columns)]), log
+    return out[columns_of(CellSummary)], log

@@ -19,24 +19,19 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import DataFrame
 
 from qualframe.errors import QualframeError
+from qualframe.schemas import Agreement, columns_of, dtypes_of
 
 ALL_CODES = ""
 ALL_CODERS = "all"
-AGREEMENT_COLUMNS = [
-    "code_id",
-    "coder_a",
-    "coder_b",
-    "transcripts",
-    "characters",
-    "cohen_kappa",
-    "krippendorff_alpha",
-    "percent_agreement",
-]
+AGREEMENT_COLUMNS = columns_of(Agreement)
 
 
-def agreement(segments: pd.DataFrame, texts_length: Mapping[str, int]) -> pd.DataFrame:
+@pa.check_types
+def agreement(segments: pd.DataFrame, texts_length: Mapping[str, int]) -> DataFrame[Agreement]:
     """Agreement between coders of the same transcripts, at character level.
 
     `segments` has at least transcript_id, start, end, code_id and coder (as
@@ -46,7 +41,8 @@ def agreement(segments: pd.DataFrame, texts_length: Mapping[str, int]) -> pd.Dat
     code) decision; and per code (and pooled) a row with coder_a = coder_b = "all" giving
     Krippendorff's alpha over every coder of each transcript (coders who did not code a
     transcript are missing there). `transcripts` and `characters` count the double-coded
-    text each row covers (characters of text, not times the number of codes).
+    text each row covers (characters of text, not times the number of codes). The table
+    validates as schemas.Agreement.
     Raises QualframeError when a segment names an unknown transcript or lies outside it.
     """
     check_offsets(segments, texts_length)
@@ -109,28 +105,11 @@ def agreement(segments: pd.DataFrame, texts_length: Mapping[str, int]) -> pd.Dat
                 "percent_agreement": (o00 + o11) / (o00 + 2 * o01 + o11),
             }
         )
-    frame = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
-    return frame.astype(
-        {
-            "code_id": str,
-            "coder_a": str,
-            "coder_b": str,
-            "transcripts": "int64",
-            "characters": "int64",
-            "cohen_kappa": "float64",
-            "krippendorff_alpha": "float64",
-            "percent_agreement": "float64",
-        }
-    )
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS).astype(dtypes_of(Agreement))
 
 
 def empty_agreement() -> pd.DataFrame:
-    frame = pd.DataFrame({column: [] for column in AGREEMENT_COLUMNS})
-    return frame.astype(
-        {c: str for c in AGREEMENT_COLUMNS[:3]}
-        | {"transcripts": "int64", "characters": "int64"}
-        | {c: "float64" for c in AGREEMENT_COLUMNS[5:]}
-    )
+    return pd.DataFrame({column: [] for column in AGREEMENT_COLUMNS}).astype(dtypes_of(Agreement))
 
 
 def check_offsets(segments: pd.DataFrame, texts_length: Mapping[str, int]) -> None:
@@ -212,19 +191,3 @@ def alpha_from_coincidences(coincidences: np.ndarray) -> float:
     if np.isclose(expected, 0.0):
         return np.nan
     return float(1 - (n - 1) * observed / expected)
-
-
-def krippendorff_alpha_nominal(reliability_data) -> float:
-    """Krippendorff's alpha for nominal data from a (coders × units) array, NaN (or None)
-    marking a missing value. Units with fewer than two values are not pairable and are
-    dropped, as in Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability"."""
-    data = np.asarray(reliability_data, dtype=float)
-    values = np.unique(data[~np.isnan(data)])
-    # counts[u, c]: how many coders gave unit u the value c
-    counts = np.stack([(data == v).sum(axis=0) for v in values], axis=1).astype(float)
-    per_unit = counts.sum(axis=1)
-    counts, per_unit = counts[per_unit >= 2], per_unit[per_unit >= 2]
-    weight = 1 / (per_unit - 1)
-    coincidences = np.einsum("u,uc,uk->ck", weight, counts, counts)
-    coincidences -= np.diag((weight[:, None] * counts).sum(axis=0))
-    return alpha_from_coincidences(coincidences)

@@ -188,17 +188,13 @@ def tree_problems(table: pd.DataFrame, source: str, rows: pd.Series) -> list[dic
             )
         )
     parents = dict(zip(table["code_id"], table["parent_id"], strict=False))
+
+    def parent_failure(index, message: str) -> dict:
+        return failure(source, int(rows[index]), "parent_id", table.at[index, "parent_id"], message)
+
     for index, row in table.iterrows():
         if row["parent_id"] and row["parent_id"] not in parents:
-            records.append(
-                failure(
-                    source,
-                    int(rows[index]),
-                    "parent_id",
-                    row["parent_id"],
-                    "unknown parent: no code has that id",
-                )
-            )
+            records.append(parent_failure(index, "unknown parent: no code has that id"))
     reported: set[str] = set()
     for index, row in table.iterrows():
         seen, code = [], row["code_id"]
@@ -208,15 +204,7 @@ def tree_problems(table: pd.DataFrame, source: str, rows: pd.Series) -> list[dic
         if code in seen and code not in reported:
             cycle = seen[seen.index(code) :]
             reported.update(cycle)
-            records.append(
-                failure(
-                    source,
-                    int(rows[index]),
-                    "parent_id",
-                    row["parent_id"],
-                    f"cycle of parents: {' > '.join([*cycle, code])}",
-                )
-            )
+            records.append(parent_failure(index, f"cycle of parents: {' > '.join([*cycle, code])}"))
     return records
 
 

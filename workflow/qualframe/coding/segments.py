@@ -8,11 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import DataFrame
 
 from qualframe.coding.codes import code_lookup, resolve_code, split_codes
 from qualframe.coding.report import failure, report_frame, summarise_failures
 from qualframe.errors import QualframeError, ValidationFailed
-from qualframe.schemas import Segment
+from qualframe.schemas import Segment, columns_of
 
 TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".rtf", ".doc", ".odt", ".pdf")
 # quote and dash styles a word processor or spreadsheet substitutes, one character each
@@ -341,11 +343,12 @@ def paragraph_number(text: str, offset: int) -> int:
     return text.count("\n\n", 0, offset) + 1
 
 
-def assign_segment_ids(segments: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+@pa.check_types
+def assign_segment_ids(segments: pd.DataFrame, codebook: pd.DataFrame) -> DataFrame[Segment]:
     """Sort segments by transcript, position, codebook order and coder, and number them
     within each transcript (`P01-S001`), so ids are stable across runs."""
     if segments.empty:
-        return Segment.validate(pd.DataFrame(columns=list(Segment.to_schema().columns)))
+        return pd.DataFrame(columns=columns_of(Segment))
     order = codebook.set_index("code_id")["code_order"]
     segments = segments.assign(_order=segments["code_id"].map(order))
     segments = segments.sort_values(
@@ -353,5 +356,4 @@ def assign_segment_ids(segments: pd.DataFrame, codebook: pd.DataFrame) -> pd.Dat
     ).drop(columns="_order")
     number = segments.groupby("transcript_id").cumcount() + 1
     segments.insert(0, "segment_id", segments["transcript_id"] + "-S" + number.map("{:03d}".format))
-    columns = list(Segment.to_schema().columns)
-    return Segment.validate(segments[columns].reset_index(drop=True))
+    return segments[columns_of(Segment)].reset_index(drop=True)

@@ -39,6 +39,23 @@ def load_ner_model(model: str, batch_size: int, enabled: bool = True):
         raise QualframeError(str(exc)) from exc
 
 
+def team_strings(codebook=None, cases=None) -> list[str]:
+    """What the team wrote in the study's codebook (any form import-coding reads) and case
+    sheet: names, definitions, cells (none without them)."""
+    from qualframe.commands.readers import read_codebook
+    from qualframe.deid.team import case_strings, codebook_strings
+
+    strings = codebook_strings(read_codebook(codebook)) if codebook else []
+    return strings + (case_strings(qio.read_tsv(cases)) if cases else [])
+
+
+def codebook_vocabulary(path) -> frozenset[str]:
+    """The vocabulary of the study's codebook (none without one)."""
+    from qualframe.deid.team import vocabulary
+
+    return vocabulary(team_strings(codebook=path))
+
+
 def read_key(path: str | Path) -> pd.DataFrame | None:
     """The study's pseudonym key, or None before the first run."""
     return qio.read_csv(path) if Path(path).exists() else None

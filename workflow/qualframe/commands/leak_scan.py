@@ -11,8 +11,10 @@ import pandas as pd
 
 from qualframe import io as qio
 from qualframe.commands import options
-from qualframe.commands.deid_inputs import read_allow_list
+from qualframe.commands.deid_inputs import read_allow_list, team_strings
 from qualframe.errors import QualframeError
+
+TEAM_TEXT = "the team's text is published as it is, no leak (register terms excepted)"
 
 
 def register_parser(subparsers):
@@ -28,24 +30,48 @@ def register_parser(subparsers):
         "--register", help="identifier register TSV: every term is looked for (restricted)"
     )
     parser.add_argument("--scan", nargs="+", required=True, help="published files and folders")
+    parser.add_argument(
+        "--evidence",
+        help="propagation evidence CSV (restricted): a term propagation left where no "
+        "detector tagged it is not looked for",
+    )
+    parser.add_argument("--codebook", help="the study's codebook: " + TEAM_TEXT)
+    parser.add_argument("--cases", help="the study's case sheet (TSV): " + TEAM_TEXT)
     options.add_output(parser, None, "scan summary (JSON, no identifiers)")
     options.add_output(parser, "findings", "what was found, originals included (CSV, restricted)")
     return parser
 
 
 def run(args) -> None:
-    from qualframe.deid.leaks import Leak, find_leaks, leak_terms, published_texts, review_flags
+    from qualframe.deid.leaks import (
+        Leak,
+        find_leaks,
+        leak_terms,
+        merge_terms,
+        published_texts,
+        review_flags,
+    )
+    from qualframe.deid.propagate import replaced_everywhere
     from qualframe.deid.register import checked_terms
+    from qualframe.deid.team import team_matcher
 
     Path(args.output_findings).unlink(missing_ok=True)
     try:
         register = checked_terms(qio.read_tsv(args.register)) if args.register else {}
     except ValueError as exc:
         raise QualframeError(str(exc), path=args.register) from exc
-    log = pd.concat([qio.read_anonymisation_log(path) for path in args.log], ignore_index=True)
-    terms = leak_terms(log, read_allow_list(args.allow_list), register)
+    logs = [qio.read_anonymisation_log(path) for path in args.log]
+    # the transcripts' log follows propagation's decision; the charting summaries' logs
+    # (de-identified on their own) are looked for as they are
+    decided = replaced_everywhere(qio.read_csv(args.evidence)) if args.evidence else {}
+    allow = read_allow_list(args.allow_list)
+    terms = merge_terms(
+        leak_terms(logs[0], allow, register, decided),
+        *(leak_terms(log, allow) for log in logs[1:]),
+    )
+    team = team_strings(args.codebook, args.cases)
     texts = published_texts(args.scan)
-    leaks = find_leaks(terms, texts)
+    leaks = find_leaks(terms, texts, team_matcher(team))
     flags = review_flags(texts, read_allow_list(args.allow_list))
     findings = pd.DataFrame(
         [(*leak, "leak") for leak in leaks] + [(*flag, "review") for flag in flags],

@@ -10,9 +10,18 @@ import pandas as pd
 
 from qualframe import io as qio
 from qualframe.commands import options
-from qualframe.commands.deid_inputs import count_by_type, read_allow_list, read_key
+from qualframe.commands.deid_inputs import (
+    codebook_vocabulary,
+    count_by_type,
+    read_allow_list,
+    read_key,
+)
 from qualframe.commands.paths import read_texts
 from qualframe.errors import QualframeError
+
+CODEBOOK_HELP = (
+    "the study's codebook: a term in it that only the model found is the study's own word, kept"
+)
 
 
 def register_parser(subparsers):
@@ -21,17 +30,22 @@ def register_parser(subparsers):
     parser.add_argument("--allow-list", required=True, help=options.ALLOW_LIST)
     options.add_style(parser)
     parser.add_argument("--key", required=True, help=options.KEY)
+    parser.add_argument("--codebook", help=CODEBOOK_HELP)
     options.add_output(parser, None, "folder for the de-identified <transcript id>.txt")
     options.add_output(parser, "log", "anonymisation log CSV (restricted)")
     return parser
 
 
-def pseudonymise(texts, detections, allow, style, key_path):
-    """Run `pseudonymise_corpus` with the study's key; a bad key is the user's error."""
+def pseudonymise(texts, detections, allow, style, key_path, codebook=None):
+    """Run `pseudonymise_corpus` with the study's key and the vocabulary of its codebook
+    (if any); a bad key is the user's error."""
     from qualframe.deid import pseudonymise_corpus
 
+    team = codebook_vocabulary(codebook)
     try:
-        return pseudonymise_corpus(texts, detections, allow, style=style, key=read_key(key_path))
+        return pseudonymise_corpus(
+            texts, detections, allow, style=style, key=read_key(key_path), team=team
+        )
     except ValueError as exc:
         raise QualframeError(str(exc), path=str(key_path)) from exc
 
@@ -55,5 +69,6 @@ def write_pseudonymised(result, texts: dict, folder, log_path, key_path) -> None
 def run(args) -> None:
     texts = read_texts(args.texts)
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
-    result = pseudonymise(texts, detections, read_allow_list(args.allow_list), args.style, args.key)
+    allow = read_allow_list(args.allow_list)
+    result = pseudonymise(texts, detections, allow, args.style, args.key, args.codebook)
     write_pseudonymised(result, texts, args.output, args.output_log, args.key)

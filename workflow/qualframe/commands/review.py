@@ -10,8 +10,9 @@ import pandas as pd
 
 from qualframe import io as qio
 from qualframe.commands import options
-from qualframe.commands.deid_inputs import language_notes, read_allow_list
+from qualframe.commands.deid_inputs import codebook_vocabulary, language_notes, read_allow_list
 from qualframe.commands.paths import read_texts
+from qualframe.commands.pseudonymise import CODEBOOK_HELP
 from qualframe.study.schema import config_default
 
 TITLE = "De-identification review"
@@ -28,6 +29,7 @@ def register_parser(subparsers):
         default=config_default("deid", "review_confidence"),
         help="replacements below this confidence are listed",
     )
+    parser.add_argument("--codebook", help=CODEBOOK_HELP)
     options.add_list(
         parser,
         "--summary-log",
@@ -48,7 +50,9 @@ def register_parser(subparsers):
     return parser
 
 
-def review_findings(raw_texts, log, detections, allow, low_confidence, evidence=None):
+def review_findings(
+    raw_texts, log, detections, allow, low_confidence, evidence=None, team=frozenset()
+):
     """The review candidates and the propagation evidence (found again when not given)."""
     from qualframe.deid import review_candidates
     from qualframe.deid.allow import normalise_allow_list
@@ -60,7 +64,7 @@ def review_findings(raw_texts, log, detections, allow, low_confidence, evidence=
     )
     if evidence is None:
         allowed = normalise_allow_list(allow)
-        evidence = find_mentions(raw_texts, with_confidence(detections), allowed)[1]
+        evidence = find_mentions(raw_texts, with_confidence(detections), allowed, team)[1]
     return candidates, evidence
 
 
@@ -121,7 +125,10 @@ def run(args) -> None:
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
-    candidates, evidence = review_findings(texts, log, detections, allow, args.low_confidence)
+    team = codebook_vocabulary(args.codebook)
+    candidates, evidence = review_findings(
+        texts, log, detections, allow, args.low_confidence, team=team
+    )
     write_review_tables(candidates, evidence, args.output, args.output_evidence)
     appendix = ""
     if args.summary_log:

@@ -5,9 +5,18 @@ every file the workflow writes under results/. It looks for every original the
 anonymisation log replaced, the parts of people's names, and every term of the study's
 identifier register, in the canonical view of what a person would read in each file
 (`qualframe.text.canonical`): text and table cells, the strings of JSON, the text of
-HTML, XML and office files - not their markup (a workbook's `<col max="3">` is not the
-name "Max"). Each finding names the file, the place in it and the replacement; the
-original goes only into the restricted findings file.
+HTML, XML (VML comment drawings included) and office files - not their markup (a
+workbook's `<col max="3">` is not the name "Max", a page's style sheet is not text).
+Each finding names the file, the place in it and the replacement; the original goes
+only into the restricted findings file.
+
+What is looked for follows propagation's decision (`propagate.replaced_everywhere`,
+`propagate.left_in_clear`): a term propagation replaced wherever it occurs is looked
+for everywhere, except where propagation too leaves it (a lower-case English word in
+a text that uses capitals, a lower-case part of "max-width"); a term it judged not a
+name (a common word, the codebook's own word) is not. Register terms are always looked
+for. Text the research team wrote and publishes as it is (the codebook's names and
+definitions, the case sheet's cells: `team`) is no leak, register terms excepted.
 """
 
 import io
@@ -24,9 +33,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from qualframe.deid.allow import is_allowed, normalise_allow_list
-from qualframe.deid.detect import placeholder_spans
-from qualframe.deid.register import build_matcher, find_terms
-from qualframe.deid.words import is_english_word, is_function_word
+from qualframe.deid.detect import inside_any, placeholder_spans
+from qualframe.deid.propagate import left_in_clear
+from qualframe.deid.register import TermMatcher, build_matcher, find_terms, term_key
+from qualframe.deid.team import team_spans
+from qualframe.deid.words import is_english_word, is_function_word, is_mostly_lower_case
 from qualframe.text.canonical import canonical_text
 
 # Too short, or not a name, to look for on its own: ages are numbers, initials match
@@ -43,7 +54,10 @@ READABLE_ATTRIBUTES = frozenset({"name", "description", "title", "label"})
 HTML_READABLE_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "placeholder", "content"})
 REVIEWED_SUFFIXES = frozenset({".txt", ".parquet"})
 ZIP_SUFFIXES = frozenset({".qdpx", ".xlsx", ".docx", ".ods", ".odt"})
-XML_SUFFIXES = frozenset({".xml", ".qde", ".rels", ".svg"})
+XML_SUFFIXES = frozenset({".xml", ".qde", ".rels", ".svg", ".vml"})
+# Style sheets and scripts are markup: no person reads them as text.
+MARKUP_SUFFIXES = frozenset({".css", ".js"})
+HTML_MARKUP_TAGS = frozenset({"style", "script"})
 
 
 class Term(NamedTuple):
@@ -52,6 +66,7 @@ class Term(NamedTuple):
     text: str
     entity_type: str
     replacement: str
+    registered: bool = False
 
 
 class Piece(NamedTuple):
@@ -99,13 +114,21 @@ def is_searchable(text: str, entity_type: str, allowed: frozenset[str]) -> bool:
 
 
 def leak_terms(
-    log: pd.DataFrame, allow_list: Iterable[str], register: Mapping[str, str] | None = None
+    log: pd.DataFrame,
+    allow_list: Iterable[str],
+    register: Mapping[str, str] | None = None,
+    decided: Mapping[str, bool] | None = None,
 ) -> list[Term]:
     """The strings that must not appear in published files: the log's originals, the parts
     of people's names, and every register term ({term: entity type}). Allow-listed terms,
-    ages and very short strings are left out. Terms are in their canonical view; a
-    register term the log replaced carries that replacement, else "register <TYPE>"."""
+    ages and very short strings are left out, and so is a term propagation judged not to
+    replace everywhere (`decided`: {term key: replaced everywhere}, from
+    `propagate.replaced_everywhere`; a name part it did not judge follows its name, any
+    other term it did not judge is looked for). Terms are in their canonical view; a
+    register term the log replaced carries that replacement, else "register <TYPE>";
+    register terms are always looked for."""
     allowed = normalise_allow_list(allow_list)
+    decided = decided or {}
     terms: dict[str, Term] = {}
     replaced: dict[str, str] = {}
     for row in log[["original", "entity_type", "replacement"]].itertuples(index=False):
@@ -116,30 +139,56 @@ def leak_terms(
         candidates = [original]
         if row.entity_type in NAME_TYPES:
             candidates += name_parts(original)
+        # a name part propagation did not judge on its own (it occurs only inside the
+        # name) follows the name's verdict
+        whole = decided.get(term_key(original), True)
         for text in candidates:
-            if is_searchable(text, row.entity_type, allowed):
+            if decided.get(term_key(text), whole) and is_searchable(text, row.entity_type, allowed):
                 terms.setdefault(text, Term(text, row.entity_type, row.replacement))
     for term, entity_type in (register or {}).items():
         text = " ".join(canonical_text(term).split())
         if entity_type not in NOT_SCANNED_TYPES and is_searchable(text, entity_type, allowed):
             replacement = replaced.get(text.casefold(), f"{REGISTER} {entity_type}")
-            terms.setdefault(text, Term(text, entity_type, replacement))
+            terms[text] = Term(text, entity_type, replacement, registered=True)
+    return [terms[text] for text in sorted(terms)]
+
+
+def merge_terms(*groups: Sequence[Term]) -> list[Term]:
+    """The terms of several `leak_terms` lists, the first of a text kept (a register
+    term wins), sorted."""
+    terms: dict[str, Term] = {}
+    for group in groups:
+        for term in group:
+            if term.registered and not terms.get(term.text, term).registered:
+                terms[term.text] = term
+            else:
+                terms.setdefault(term.text, term)
     return [terms[text] for text in sorted(terms)]
 
 
 # --- looking -----------------------------------------------------------------------------
 
 
-def find_in_text(terms: Sequence[Term], text: str, matcher=None) -> list[tuple[int, Term]]:
+def find_in_text(
+    terms: Sequence[Term], text: str, matcher=None, team: TermMatcher | None = None
+) -> list[tuple[int, Term]]:
     """(offset, term) of every whole-word occurrence of a term in `text`, compared in the
-    canonical view; case is ignored, except that a term that is also an English word is
-    not found in lower case ("Rose" the name, not "rose" the verb; "ROSE" is found)."""
+    canonical view, case ignored, except where propagation leaves a term too
+    (`propagate.left_in_clear`: "rose" the verb in a text that writes "Rose" the name,
+    "max" of "max-width"), and, for a term not in the register, except inside the
+    team's text (`team`: a matcher of `team.team_matcher`)."""
     matcher = matcher or build_matcher({term.text: term for term in terms})
+    found_terms = find_terms(matcher, text)
+    if not found_terms:
+        return []
+    lower_case = is_mostly_lower_case(text)
+    written = team_spans(team, text) if team is not None else []
     found = []
-    for start, end, term in find_terms(matcher, text):
-        if text[start:end].islower() and is_english_word(term.text):
+    for start, end, term in found_terms:
+        if left_in_clear(text, start, end, lower_case):
             continue
-        found.append((start, term))
+        if term.registered or not inside_any(start, end, written):
+            found.append((start, term))
     return found
 
 
@@ -150,8 +199,13 @@ def place(piece: Piece, offset: int) -> str:
     return ", ".join(part for part in (piece.where, inside) if part)
 
 
-def find_leaks(terms: Sequence[Term], texts: Mapping[str, str | Sequence[Piece]]) -> list[Leak]:
-    """Every occurrence of a term in `texts` ({file: its text, or its readable pieces})."""
+def find_leaks(
+    terms: Sequence[Term],
+    texts: Mapping[str, str | Sequence[Piece]],
+    team: TermMatcher | None = None,
+) -> list[Leak]:
+    """Every occurrence of a term in `texts` ({file: its text, or its readable pieces}),
+    outside the team's text (`team`, register terms excepted)."""
     if not terms:
         return []
     matcher = build_matcher({term.text: term for term in terms})
@@ -159,7 +213,7 @@ def find_leaks(terms: Sequence[Term], texts: Mapping[str, str | Sequence[Piece]]
     for path, content in texts.items():
         pieces = [Piece("", content, "line")] if isinstance(content, str) else content
         for piece in pieces:
-            for offset, term in find_in_text(terms, piece.text, matcher):
+            for offset, term in find_in_text(terms, piece.text, matcher, team):
                 where = place(piece, offset)
                 leaks.append(Leak(path, where, term.entity_type, term.replacement, term.text))
     return leaks
@@ -210,15 +264,20 @@ def one_per_line(strings: Iterable[str]) -> str:
 
 def xml_text(data: bytes) -> str:
     """The text of an XML document and its readable attributes (`READABLE_ATTRIBUTES`),
-    one string per line; element and other attribute names and values are markup."""
+    one string per line; element and other attribute names and values are markup. A
+    document that is not well-formed XML (Excel's VML drawings may not be) is read as
+    HTML is: its text without its tags."""
     strings = []
-    for _, element in ElementTree.iterparse(io.BytesIO(data), events=("end",)):
-        strings += [
-            value
-            for name, value in element.attrib.items()
-            if name.rsplit("}", 1)[-1] in READABLE_ATTRIBUTES
-        ]
-        strings += [s for s in (element.text, element.tail) if s and s.strip()]
+    try:
+        for _, element in ElementTree.iterparse(io.BytesIO(data), events=("end",)):
+            strings += [
+                value
+                for name, value in element.attrib.items()
+                if name.rsplit("}", 1)[-1] in READABLE_ATTRIBUTES
+            ]
+            strings += [s for s in (element.text, element.tail) if s and s.strip()]
+    except ElementTree.ParseError:
+        return html_text(data.decode("utf-8", errors="replace"))
     return one_per_line(strings)
 
 
@@ -228,13 +287,22 @@ class HtmlText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.lines: dict[int, list[str]] = {}
+        self.in_markup = 0  # inside <style> or <script>
 
     def handle_starttag(self, tag, attrs):
+        if tag in HTML_MARKUP_TAGS:
+            self.in_markup += 1
         for name, value in attrs:
             if name in HTML_READABLE_ATTRIBUTES and value:
                 self.lines.setdefault(self.getpos()[0], []).append(value)
 
+    def handle_endtag(self, tag):
+        if tag in HTML_MARKUP_TAGS and self.in_markup:
+            self.in_markup -= 1
+
     def handle_data(self, data):
+        if self.in_markup:
+            return
         line = self.getpos()[0]
         for number, text in enumerate(data.split("\n")):
             if text.strip():
@@ -287,13 +355,15 @@ def member_pieces(path: Path) -> list[Piece]:
 def readable_pieces(path: str | Path) -> list[Piece]:
     """What a person would read in a published file, by part: table cells, JSON strings,
     the text of HTML and XML pages, office and project files' members; plain text as it
-    is."""
+    is. Style sheets and scripts have none."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return parquet_pieces(path)
     if suffix in ZIP_SUFFIXES:
         return member_pieces(path)
+    if suffix in MARKUP_SUFFIXES:
+        return []
     data = path.read_bytes()
     if is_binary(data):
         return []

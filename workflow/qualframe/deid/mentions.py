@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import DataFrame
 
 from qualframe.deid.allow import TITLE_PREFIX
 from qualframe.schemas import Detection
@@ -135,11 +137,12 @@ def trim_to_name(mention: Mention) -> Mention:
     return mention._replace(start=start, end=end, text=mention.text[offset : offset + end - start])
 
 
-def with_confidence(detections: pd.DataFrame) -> pd.DataFrame:
+@pa.check_types
+def with_confidence(detections: pd.DataFrame) -> DataFrame[Detection]:
     """Return a Detection frame, adding `confidence` 1.0 when the detector gave none."""
     if "confidence" not in detections.columns:
         detections = detections.assign(confidence=1.0)
-    return Detection.validate(detections.astype({"confidence": "float64"}))
+    return detections.astype({"confidence": "float64"})
 
 
 def detections_by_transcript(

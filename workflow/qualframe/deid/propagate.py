@@ -7,9 +7,13 @@ in the study register or looks like a name where it occurs: it is no filler, no
 function word of the text's language, no common word of that language (unless it is a
 known given name or surname), and, where the text uses capitals, it is capitalised in
 most of its mid-sentence occurrences. A single model tag of a filler, a function word
-or a common word that is no known name is dropped too. Each term's evidence
-(occurrences, how many were tagged, by which detectors, capitalisation) and the verdict
-are returned for the review list.
+or a common word that is no known name is dropped too. A term of the study's codebook
+(`team`) that only the model or the unfamiliar-word rule found is the study's own word:
+kept wherever it occurs. Each term's evidence (occurrences, how many were tagged, by
+which detectors, capitalisation) and the verdict are returned for the review list.
+
+The leak scan makes the same decision from that evidence (`replaced_everywhere`,
+`left_in_clear`): it looks for a term only where propagation would have replaced it.
 """
 
 from collections.abc import Iterable, Mapping
@@ -38,6 +42,7 @@ from qualframe.deid.names import PLACE_PREPOSITIONS, previous_word
 from qualframe.deid.places import uk_place_names
 from qualframe.deid.register import build_matcher, find_terms, term_key
 from qualframe.deid.speakers import role_label_spans
+from qualframe.deid.team import in_vocabulary
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, is_sentence_start
 from qualframe.text.canonical import canonical_text
 
@@ -47,6 +52,9 @@ MIN_PART_LENGTH = 2
 WEAK_DETECTORS = frozenset({"ner", "rule:unfamiliar", PROPAGATED})
 NAME_SHARE = 0.5  # capitalised in more than half of the mid-sentence occurrences
 NAME_PART = "name part"  # listed with a term's detectors: a word of a detected full name
+KEPT_IN_CODEBOOK = "kept: in the codebook"
+# Joins a lower-case word into a compound or an option name ("max-width", "--max-cell-chars").
+COMPOUND_JOINERS = "-_"
 EVIDENCE_COLUMNS = [
     "entity_type",
     "term",
@@ -201,6 +209,48 @@ def is_common_word_in_lower_case(occurrence: str) -> bool:
     return " " not in occurrence and occurrence[:1].islower() and is_english_word(occurrence)
 
 
+def is_in_lower_case_compound(text: str, start: int, end: int) -> bool:
+    """Whether a lower-case occurrence is joined by a hyphen or underscore to a lower-case
+    word ("max" in "max-width" or "--max-cell-chars"): a compound or an option name."""
+    if not text[start:end].islower():
+        return False
+    before = text[max(0, start - 2) : start]
+    after = text[end : end + 2]
+    return (len(before) == 2 and before[1] in COMPOUND_JOINERS and before[0].islower()) or (
+        len(after) == 2 and after[0] in COMPOUND_JOINERS and after[1].islower()
+    )
+
+
+def left_in_clear(text: str, start: int, end: int, lower_case_text: bool) -> bool:
+    """Whether an occurrence text[start:end] of a term replaced everywhere is left as it
+    is: a lower-case English word in a text that otherwise uses capitals ("price" for
+    "Price"), or a lower-case part of a compound or option name ("max-width").
+
+    `lower_case_text`: the text is mostly lower case (`is_mostly_lower_case`), as an
+    automatic transcript, where names are lower case too. Propagation and the leak scan
+    both decide by this function.
+    """
+    surface = text[start:end]
+    if not lower_case_text and is_common_word_in_lower_case(surface):
+        return True
+    return is_in_lower_case_compound(text, start, end)
+
+
+def replaced_everywhere(evidence: pd.DataFrame) -> dict[str, bool]:
+    """{term key: whether propagation replaced the term wherever it occurs} from the
+    propagation evidence (EVIDENCE_COLUMNS); a term judged under several entity types
+    is replaced when any judgement says so. The leak scan looks only for terms judged
+    so: one that is not (a common word, a term of the codebook) is left where no
+    detector tagged it, and is no leak there."""
+    found: dict[str, bool] = {}
+    for term, propagated in zip(evidence["term"], evidence["propagated"], strict=True):
+        key = term_key(str(term))
+        # read back from CSV, a verdict is text
+        replaced = propagated if isinstance(propagated, bool) else str(propagated) == "True"
+        found[key] = found.get(key, False) or bool(replaced)
+    return found
+
+
 class Occurrence(NamedTuple):
     """One place a term occurs: transcript, offsets, entity type, and what was found there."""
 
@@ -234,8 +284,11 @@ def weigh(
     texts: Mapping[str, str],
     languages: Mapping[str, tuple[str, ...]],
     detectors: set[str],
+    team: frozenset[str] = frozenset(),
 ) -> Evidence:
-    """Return the evidence for one term from its occurrences, and the verdict."""
+    """Return the evidence for one term from its occurrences, and the verdict.
+
+    `team`: the vocabulary of the study's codebook (`team.vocabulary`)."""
     entity_type, _ = key
     first = found[0]
     term = texts[first.transcript_id][first.start : first.end]
@@ -252,7 +305,14 @@ def weigh(
     # "the Met", "the Echo": a capitalised common word always after "the" is a name
     after_the = all(previous_word(texts[o.transcript_id], o.start) == "the" for o in found)
     reason, supported = verdict(
-        entity_type, term, detectors, term_languages, mid, capitalised, after_the
+        entity_type,
+        term,
+        detectors,
+        term_languages,
+        mid,
+        capitalised,
+        after_the,
+        in_codebook=in_vocabulary(term, team),
     )
     return Evidence(
         entity_type,
@@ -276,15 +336,21 @@ def verdict(
     mid_sentence: int,
     capitalised: int,
     after_the: bool = False,
+    in_codebook: bool = False,
 ) -> tuple[str, bool]:
     """Return (why, whether a term is replaced wherever it occurs).
 
-    `after_the`: every occurrence follows "the" ("the Met").
+    `after_the`: every occurrence follows "the" ("the Met"). `in_codebook`: the term
+    occurs in the study's codebook; when only the model or the unfamiliar-word rule
+    found it, it is the study's own word and kept everywhere (KEPT_IN_CODEBOOK). The
+    register wins over the codebook.
     """
     if "register" in detectors:
         return "in the register", True
     if entity_type not in NAMED_TYPES:
         return "identifier found by a rule", True
+    if in_codebook and detectors - {NAME_PART} <= WEAK_DETECTORS:
+        return KEPT_IN_CODEBOOK, False
     excluded = is_lexically_excluded(term, languages)
     if excluded == "common word" and NAME_PART in detectors:
         return "part of a detected full name", True
@@ -304,8 +370,11 @@ def propagation(
     detected: Mapping[str, list[Mention]],
     allowed: frozenset[str],
     languages: Mapping[str, tuple[str, ...]],
+    team: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, list[Mention]], list[Evidence]]:
-    """Return {transcript id: propagated mentions} and the evidence for every term."""
+    """Return {transcript id: propagated mentions} and the evidence for every term.
+
+    `team`: the vocabulary of the study's codebook (`team.vocabulary`)."""
     terms, confidence, detectors = search_terms(detected, allowed)
     matcher = build_matcher(terms)
     found: dict[TermKey, list[Occurrence]] = {}
@@ -314,17 +383,18 @@ def propagation(
             text = texts[tid][occurrence.start : occurrence.end]
             found.setdefault((occurrence.entity_type, term_key(text)), []).append(occurrence)
     evidence = {
-        key: weigh(key, occurrences, texts, languages, detectors.get(key, set()))
+        key: weigh(key, occurrences, texts, languages, detectors.get(key, set()), team)
         for key, occurrences in found.items()
     }
     propagated: dict[str, list[Mention]] = {tid: [] for tid in texts}
+    lower_case = {tid: is_mostly_lower_case(text) for tid, text in texts.items()}
     for key, occurrences in found.items():
         if not evidence[key].propagated:
             continue
         for o in occurrences:
             text = texts[o.transcript_id]
             surface = text[o.start : o.end]
-            if not is_mostly_lower_case(text) and is_common_word_in_lower_case(surface):
+            if left_in_clear(text, o.start, o.end, lower_case[o.transcript_id]):
                 continue
             sure = confidence.get(key, 1.0)
             propagated[o.transcript_id].append(
@@ -339,7 +409,10 @@ def corpus_languages(texts: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
 
 
 def find_mentions(
-    texts: Mapping[str, str], detections: pd.DataFrame, allowed: frozenset[str]
+    texts: Mapping[str, str],
+    detections: pd.DataFrame,
+    allowed: frozenset[str],
+    team: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, list[Mention]], pd.DataFrame]:
     """Return {transcript id: the non-overlapping mentions to replace, sorted by start}, and
     the propagation evidence (one row per term, EVIDENCE_COLUMNS).
@@ -347,7 +420,9 @@ def find_mentions(
     Detections are trimmed to names and resolved per transcript, weak single tags of
     fillers, function words and common words are dropped (`keeps_single_tag`), every
     remaining surface and person-name part is searched for in every transcript, and
-    the occurrences of terms the corpus supports are resolved with the detections.
+    the occurrences of terms the corpus supports are resolved with the detections. The
+    detections of a term kept as the codebook's own word (`team`, the vocabulary of
+    the study's codebook) are dropped.
     """
     order = sorted(texts)
     languages = corpus_languages(texts)
@@ -361,7 +436,13 @@ def find_mentions(
         ]
         for tid in order
     }
-    propagated, evidence = propagation(texts, detected, allowed, languages)
+    propagated, evidence = propagation(texts, detected, allowed, languages, team)
+    kept = {(e.entity_type, term_key(e.term)) for e in evidence if e.reason == KEPT_IN_CODEBOOK}
+    if kept:
+        detected = {
+            tid: [m for m in found if (m.entity_type, term_key(m.text)) not in kept]
+            for tid, found in detected.items()
+        }
     mentions = {tid: resolve_overlaps(detected[tid] + propagated[tid]) for tid in order}
     return mentions, evidence_frame(evidence)
 

@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandera.typing import DataFrame
 
 from qualframe.deid.allow import normalise_entity
 from qualframe.deid.mentions import Mention
-from qualframe.schemas import NUMBERED_PLACEHOLDER, PseudonymKey
+from qualframe.schemas import NUMBERED_PLACEHOLDER, PseudonymKey, columns_of, dtypes_of
 
-KEY_COLUMNS = ["entity_type", "entity", "number", "replacement", "style"]
+KEY_COLUMNS = columns_of(PseudonymKey)
 
 EntityKey = tuple[str, str]  # (entity type, normalised text)
 
@@ -166,15 +167,15 @@ def by_entity_key(key: pd.DataFrame, column: str) -> dict:
     return dict(zip(pairs, key[column], strict=True))
 
 
+@pa.check_types
 def key_frame(
     numbers: Mapping[EntityKey, int], replacements: Mapping[EntityKey, str], style: str
-) -> pd.DataFrame:
+) -> DataFrame[PseudonymKey]:
     """Return the pseudonym key: one row per entity key, sorted by type, number, entity."""
     rows = [
         (entity_type, name, number, replacements[(entity_type, name)], style)
         for (entity_type, name), number in numbers.items()
     ]
-    frame = pd.DataFrame(rows, columns=KEY_COLUMNS)
-    frame = frame.astype({c: str for c in KEY_COLUMNS if c != "number"} | {"number": "int64"})
+    frame = pd.DataFrame(rows, columns=KEY_COLUMNS).astype(dtypes_of(PseudonymKey))
     frame = frame.sort_values(["entity_type", "number", "entity"], kind="stable")
-    return PseudonymKey.validate(frame.reset_index(drop=True))
+    return frame.reset_index(drop=True)

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import DataFrame
 
 from qualframe.deid.allow import normalise_allow_list
 from qualframe.deid.mentions import NAMED_TYPES, PROPAGATED, Mention, with_confidence
@@ -31,21 +33,16 @@ from qualframe.deid.pseudonym_key import (
 )
 from qualframe.deid.surrogate_values import match_case
 from qualframe.deid.surrogates import SurrogateRequest, assign_surrogates, is_surname_mention
-from qualframe.schemas import REPLACEMENT_STYLES, AnonymisationLog, placeholder
+from qualframe.schemas import (
+    REPLACEMENT_STYLES,
+    AnonymisationLog,
+    columns_of,
+    dtypes_of,
+    placeholder,
+)
 
 TITLE_WINDOW = 16  # characters before a one-word name searched for a title ("Cllr. ")
-LOG_COLUMNS = [
-    "transcript_id",
-    "start",
-    "end",
-    "entity_type",
-    "original",
-    "replacement",
-    "deid_start",
-    "deid_end",
-    "detector",
-    "confidence",
-]
+LOG_COLUMNS = columns_of(AnonymisationLog)
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: frames do not compare to one bool
@@ -231,14 +228,11 @@ def replace_spans(
     return "".join(pieces), rows
 
 
-def log_frame(rows: list[dict]) -> pd.DataFrame:
+@pa.check_types
+def log_frame(rows: list[dict]) -> DataFrame[AnonymisationLog]:
     """Return log rows as an AnonymisationLog frame sorted by transcript_id and start."""
-    frame = pd.DataFrame(rows, columns=LOG_COLUMNS)
-    integers = {column: "int64" for column in ("start", "end", "deid_start", "deid_end")}
-    strings = {c: str for c in LOG_COLUMNS if c not in integers and c != "confidence"}
-    frame = frame.astype({**integers, **strings, "confidence": "float64"})
-    frame = frame.sort_values(["transcript_id", "start"], kind="stable").reset_index(drop=True)
-    return AnonymisationLog.validate(frame)
+    frame = pd.DataFrame(rows, columns=LOG_COLUMNS).astype(dtypes_of(AnonymisationLog))
+    return frame.sort_values(["transcript_id", "start"], kind="stable").reset_index(drop=True)
 
 
 def first_examples(texts: Mapping[str, str], final: Mapping[str, list[Mention]]):
@@ -262,6 +256,7 @@ def pseudonymise_corpus(
     allow_list: Iterable[str],
     style: str = "numbered",
     key: pd.DataFrame | None = None,
+    team: frozenset[str] = frozenset(),
 ) -> Pseudonymised:
     """Return the de-identified corpus, the log of replacements and the updated key.
 
@@ -269,10 +264,11 @@ def pseudonymise_corpus(
     (possibly overlapping; `confidence` optional, 1.0 when absent); the allow-list terms
     (which stop name parts and detected surfaces from being searched for elsewhere);
     the replacement style ("numbered", "category" or "surrogate"); and the pseudonym key
-    of an earlier run (None for the first). Every entity found anywhere is replaced at
-    every whole-word occurrence in the corpus by the same replacement; a surface tagged
-    as a person in one place and an organisation or place in another takes one type
-    (`surface_types`), so it gets one replacement. Entities in the
+    of an earlier run (None for the first); and the vocabulary of the study's codebook
+    (`team.vocabulary`: a term in it that only the model found is kept). Every entity
+    found anywhere is replaced at every whole-word occurrence in the corpus by the same
+    replacement; a surface tagged as a person in one place and an organisation or place
+    in another takes one type (`surface_types`), so it gets one replacement. Entities in the
     key keep their number and, in the same style, their replacement; new entities get
     the next free number of their type in corpus order (transcripts by id, then by
     offset). The log (an AnonymisationLog plus `confidence`) has one row per
@@ -283,7 +279,7 @@ def pseudonymise_corpus(
         raise ValueError(f"style must be one of {', '.join(REPLACEMENT_STYLES)}, not {style!r}")
     detections = with_confidence(detections)
     previous = checked_key(key)
-    final, evidence = find_mentions(texts, detections, normalise_allow_list(allow_list))
+    final, evidence = find_mentions(texts, detections, normalise_allow_list(allow_list), team)
     known = by_entity_key(previous, "number")
     final = with_one_type_per_surface(final, known)
     order = sorted(texts)

@@ -13,7 +13,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
+import pandera.pandas as pa
 from faker import Faker
+from pandera.typing import DataFrame
 
 from qualframe.deid.allow import DEFAULT_ALLOW_LIST, is_allowed, is_title, normalise_allow_list
 from qualframe.deid.detect import placeholder_spans
@@ -24,7 +26,7 @@ from qualframe.deid.words import (
     is_function_word,
     is_sentence_start,
 )
-from qualframe.schemas import REVIEW_REASONS, ReviewCandidate
+from qualframe.schemas import REVIEW_REASONS, ReviewCandidate, columns_of, dtypes_of
 from qualframe.text.canonical import canonical_view
 
 UNKNOWN_WORD = "unknown capitalised word"
@@ -42,7 +44,7 @@ REASON_HELP = {
     LOW_CONFIDENCE: "replaced, but the detectors were not sure it identifies anyone",
     NOT_REPLACED: "a detector found it, but it was not replaced",
 }
-CANDIDATE_COLUMNS = ["transcript_id", "start", "end", "text", "reason"]
+CANDIDATE_COLUMNS = columns_of(ReviewCandidate)
 MASK = "\0"  # stands in for replaced text, so nothing inside a replacement is a candidate
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 DIGIT_RUN = re.compile(r"(?<![\w.,/-])\d+(?:[ ./-]\d+)*(?![\w/-])")
@@ -240,13 +242,14 @@ def by_transcript(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {str(tid): rows for tid, rows in frame.groupby("transcript_id", sort=False)}
 
 
+@pa.check_types
 def review_candidates(
     raw_texts: Mapping[str, str],
     log: pd.DataFrame,
     detections: pd.DataFrame,
     low_confidence: float = 0.6,
     allow_list: Iterable[str] = DEFAULT_ALLOW_LIST,
-) -> pd.DataFrame:
+) -> DataFrame[ReviewCandidate]:
     """Return what a person should check in each transcript, one row per place.
 
     Takes {transcript id: normalised raw text}, the anonymisation log (offsets into
@@ -275,8 +278,8 @@ def review_candidates(
             allow_matcher,
         )
         rows += [(tid, *candidate) for candidate in found]
-    frame = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-    frame = frame.astype({"transcript_id": str, "start": "int64", "end": "int64", "text": str})
-    frame = frame.astype({"reason": str}).drop_duplicates()
-    frame = frame.sort_values(["transcript_id", "start", "end", "reason"], kind="stable")
-    return ReviewCandidate.validate(frame.reset_index(drop=True))
+    frame = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS).astype(dtypes_of(ReviewCandidate))
+    frame = frame.drop_duplicates().sort_values(
+        ["transcript_id", "start", "end", "reason"], kind="stable"
+    )
+    return frame.reset_index(drop=True)

@@ -1,35 +1,31 @@
 """The review page: the raw text of every transcript with its replacements and the
 review candidates (`review.review_candidates`) highlighted, like the UK Data Service text
 anonymisation helper, with a summary table; as one page (`review_html`) or as a folder of
-pages, one per group of transcripts, and an index (`review_pages`). Pages hold raw text:
-they belong in the restricted folder.
+pages, one per group of transcripts, and an index (`review_pages`). The page is
+`templates/review.html.j2`. Pages hold raw text: they belong in the restricted folder.
 """
 
-import html
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import pandas as pd
 
 from qualframe.deid.review import REASON_HELP, REASONS, by_transcript
+from qualframe.pages import Markup, render
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; }
-.warning { background: #fff4e5; border-left: 4px solid #e67e22; padding: .5em 1em; }
-table { border-collapse: collapse; margin: 1em 0; }
-th, td { border: 1px solid #ccc; padding: .25em .75em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-tfoot td { font-weight: bold; }
-.text { white-space: pre-wrap; line-height: 1.6; border: 1px solid #ddd; padding: 1em; }
-.rep { background: #e8f4fd; border-radius: 3px; padding: 0 2px; }
-.rep del { color: #b03a2e; background: #fdecea; }
-.rep ins { color: #1e6b30; background: #e6f4ea; text-decoration: none; font-weight: 600; }
-.rep.flag { outline: 2px dashed #e67e22; }
-mark.cand { background: #ffe066; outline: 2px solid #e67e22; padding: 0 1px; }
-.legend span, .legend mark { margin-right: .5em; }
-dl.legend dt { margin-top: .5em; }
-"""
+INDEX = "index.html"
+EVIDENCE_HEAD = (
+    "Term",
+    "Type",
+    "Occurrences",
+    "Tagged",
+    "Found by",
+    "Mid-sentence",
+    "Capitalised there",
+    "Languages",
+    "Replaced everywhere",
+    "Why",
+)
 
 
 class Highlight(NamedTuple):
@@ -40,6 +36,13 @@ class Highlight(NamedTuple):
     replacement: str | None  # None: a candidate, not a replacement
     title: str
     flagged: bool
+
+
+class Piece(NamedTuple):
+    """A stretch of a transcript's text as the page shows it: plain, or highlighted."""
+
+    text: str
+    mark: Highlight | None
 
 
 def replacement_title(row) -> str:
@@ -87,26 +90,18 @@ def merged_candidates(spans: list[tuple[int, int, str]]) -> list[Highlight]:
     return merged
 
 
-def marked_up(text: str, marks: list[Highlight]) -> str:
-    """Return one transcript's text as escaped HTML with its highlights."""
-    pieces, cursor = [], 0
+def pieces(text: str, marks: list[Highlight]) -> list[Piece]:
+    """Return one transcript's text cut at its highlights: plain and highlighted pieces in
+    order, together the whole text."""
+    found, cursor = [], 0
     for mark in marks:
         if mark.start < cursor:  # cannot happen with `highlights`; never emit overlaps
             continue
-        pieces.append(html.escape(text[cursor : mark.start]))
-        span = f'data-start="{mark.start}" data-end="{mark.end}" title="{html.escape(mark.title)}"'
-        original = html.escape(text[mark.start : mark.end])
-        if mark.replacement is None:
-            pieces.append(f'<mark class="cand" {span}>{original}</mark>')
-        else:
-            classes = "rep flag" if mark.flagged else "rep"
-            pieces.append(
-                f'<span class="{classes}" {span}><del>{original}</del> '
-                f"<ins>{html.escape(mark.replacement)}</ins></span>"
-            )
+        found.append(Piece(text[cursor : mark.start], None))
+        found.append(Piece(text[mark.start : mark.end], mark))
         cursor = mark.end
-    pieces.append(html.escape(text[cursor:]))
-    return "".join(pieces)
+    found.append(Piece(text[cursor:], None))
+    return found
 
 
 def summary_table(
@@ -114,10 +109,9 @@ def summary_table(
     log: pd.DataFrame,
     candidates: pd.DataFrame,
     page_of: Mapping[str, str] | None = None,
-) -> str:
-    """Return the HTML summary: per transcript, replacements and candidates by reason,
-    each transcript linked to its section (on the page `page_of` names, if given)."""
-    head = "".join(f"<th>{html.escape(reason)}</th>" for reason in REASONS)
+) -> dict:
+    """The summary: per transcript (linked to its section, on the page `page_of` names if
+    given) its replacements, its candidates and its candidates by reason; and the totals."""
     replaced = log["transcript_id"].value_counts()
     listed = candidates["transcript_id"].value_counts()
     by_reason = candidates.groupby(["transcript_id", "reason"]).size()
@@ -126,81 +120,76 @@ def summary_table(
         counts = [int(replaced.get(tid, 0)), int(listed.get(tid, 0))]
         counts += [int(by_reason.get((tid, reason), 0)) for reason in REASONS]
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
-        cells = "".join(f"<td>{n}</td>" for n in counts)
-        page = html.escape(page_of[tid]) if page_of else ""
-        link = f'<a href="{page}#t-{html.escape(tid)}">{html.escape(tid)}</a>'
-        rows.append(f"<tr><td>{link}</td>{cells}</tr>")
-    foot = "".join(f"<td>{n}</td>" for n in totals)
-    return (
-        "<table class='summary'><thead><tr><th>Transcript</th><th>Replacements</th>"
-        f"<th>To check</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        f"<tfoot><tr><td>All</td>{foot}</tr></tfoot></table>"
-    )
+        rows.append({"id": tid, "page": page_of[tid] if page_of else "", "counts": counts})
+    return {"rows": rows, "totals": totals}
 
 
-def legend() -> str:
-    """Return the HTML legend of the highlights and the reasons."""
-    reasons = "".join(
-        f"<dt>{html.escape(reason)}</dt><dd>{html.escape(REASON_HELP[reason])}</dd>"
-        for reason in REASONS
-    )
-    return (
-        "<dl class='legend'><dt><span class='rep'><del>original</del> <ins>replacement</ins>"
-        "</span></dt><dd>replaced; hover for type, detectors and confidence</dd>"
-        "<dt><span class='rep flag'><del>original</del> <ins>replacement</ins></span></dt>"
-        "<dd>replaced, but to check (low confidence)</dd>"
-        "<dt><mark class='cand'>candidate</mark></dt><dd>not replaced: to check; hover for why"
-        f"</dd>{reasons}</dl>"
-    )
-
-
-EVIDENCE_HEAD = (
-    "Term",
-    "Type",
-    "Occurrences",
-    "Tagged",
-    "Found by",
-    "Mid-sentence",
-    "Capitalised there",
-    "Languages",
-    "Replaced everywhere",
-    "Why",
-)
-
-
-def evidence_table(evidence: pd.DataFrame | None) -> str:
-    """Return the HTML table of the terms searched for across the corpus and the verdicts."""
+def evidence_table(evidence: pd.DataFrame | None) -> dict | None:
+    """The terms searched for across the corpus and the verdicts, as rows of text; None
+    when there are none."""
     if evidence is None or evidence.empty:
-        return ""
-    head = "".join(f"<th>{html.escape(name)}</th>" for name in EVIDENCE_HEAD)
-    rows = []
-    for row in evidence.itertuples(index=False):
-        cells = (
-            row.term,
-            row.entity_type,
-            row.occurrences,
-            row.tagged,
-            row.detectors,
-            row.mid_sentence,
-            row.capitalised,
-            row.languages,
-            "yes" if row.propagated else "no",
-            row.reason,
+        return None
+    rows = [
+        [
+            str(cell)
+            for cell in (
+                row.term,
+                row.entity_type,
+                row.occurrences,
+                row.tagged,
+                row.detectors,
+                row.mid_sentence,
+                row.capitalised,
+                row.languages,
+                "yes" if row.propagated else "no",
+                row.reason,
+            )
+        ]
+        for row in evidence.itertuples(index=False)
+    ]
+    return {"head": EVIDENCE_HEAD, "rows": rows}
+
+
+class Grouped:
+    """The anonymisation log and the candidates, split by transcript once."""
+
+    def __init__(self, log: pd.DataFrame, candidates: pd.DataFrame):
+        self.logs, self.candidates = by_transcript(log), by_transcript(candidates)
+        self.no_log, self.no_candidates = log.iloc[0:0], candidates.iloc[0:0]
+
+    def highlights(self, transcript_id: str) -> list[Highlight]:
+        return highlights(
+            self.logs.get(transcript_id, self.no_log),
+            self.candidates.get(transcript_id, self.no_candidates),
         )
-        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
-    return (
-        "<h2>Propagation: terms found once and searched for everywhere</h2>"
-        "<p>A term is replaced wherever it occurs only when it is registered or looks like a "
-        "name where it occurs.</p>"
-        f"<table class='summary'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
-        "</tbody></table>"
+
+
+def transcript_sections(
+    raw_texts: Mapping[str, str], ids: list[str], grouped: Grouped
+) -> list[dict]:
+    """The raw text of each transcript of `ids`, cut at its highlights."""
+    return [{"id": tid, "pieces": pieces(raw_texts[tid], grouped.highlights(tid))} for tid in ids]
+
+
+def page(title: str, **parts: object) -> str:
+    """A self-contained review page: the title, the warning, the legend and whichever of
+    `back` (link to the index), `notes`, `summary`, `evidence`, `appendix` (HTML) and
+    `transcripts` are given."""
+    context = {
+        "back": "",
+        "notes": [],
+        "summary": None,
+        "evidence": None,
+        "appendix": Markup(""),
+        "transcripts": [],
+    }
+    context |= parts
+    return str(
+        render("qualframe.deid", "review.html.j2", title=title, reasons=REASON_ROWS, **context)
     )
 
 
-def notes_list(notes: Iterable[str]) -> str:
-    """Return run notes (such as languages without a pipeline) as an HTML list."""
-    items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
-    return f"<ul class='warning'>{items}</ul>" if items else ""
+REASON_ROWS = [(reason, REASON_HELP[reason]) for reason in REASONS]
 
 
 def review_html(
@@ -223,54 +212,13 @@ def review_html(
     propagation table; `notes` are shown above the summary.
     """
     ids = sorted(raw_texts)
-    sections = transcript_sections(raw_texts, ids, Grouped(log, candidates))
     return page(
         title,
-        f"{notes_list(notes)}{legend()}{summary_table(ids, log, candidates)}"
-        f"{evidence_table(evidence)}{sections}",
+        notes=list(notes),
+        summary=summary_table(ids, log, candidates),
+        evidence=evidence_table(evidence),
+        transcripts=transcript_sections(raw_texts, ids, Grouped(log, candidates)),
     )
-
-
-WARNING = (
-    "<p class='warning'>This page shows the raw transcripts. Keep it in the restricted "
-    "folder and do not share it. Add what should have been replaced to the identifier "
-    "register, and what should not to the allow-list, then run again.</p>"
-)
-
-
-def page(title: str, body: str) -> str:
-    """A self-contained review page: the title, the warning, then `body` (HTML)."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>{WARNING}{body}</body></html>\n"
-    )
-
-
-class Grouped:
-    """The anonymisation log and the candidates, split by transcript once."""
-
-    def __init__(self, log: pd.DataFrame, candidates: pd.DataFrame):
-        self.logs, self.candidates = by_transcript(log), by_transcript(candidates)
-        self.no_log, self.no_candidates = log.iloc[0:0], candidates.iloc[0:0]
-
-    def highlights(self, transcript_id: str) -> list[Highlight]:
-        return highlights(
-            self.logs.get(transcript_id, self.no_log),
-            self.candidates.get(transcript_id, self.no_candidates),
-        )
-
-
-def transcript_sections(raw_texts: Mapping[str, str], ids: list[str], grouped: Grouped) -> str:
-    """The raw text of each transcript of `ids`, highlighted, one section each."""
-    return "".join(
-        f'<section id="t-{html.escape(tid)}"><h2>{html.escape(tid)}</h2>'
-        f'<div class="text">{marked_up(raw_texts[tid], grouped.highlights(tid))}</div></section>'
-        for tid in ids
-    )
-
-
-INDEX = "index.html"
 
 
 def review_pages(
@@ -288,20 +236,27 @@ def review_pages(
     Like `review_html`, but the transcripts' texts are on one page per group (`groups`:
     {group name: its transcript ids}, e.g. one group per shard), named `<group>.html`,
     and `index.html` holds the notes, the legend, the summary table linking to each
-    transcript on its page, the propagation table and `appendix` (HTML: the replacements
-    made in the analysts' charting summaries). A page stays the size of its
-    group however large the corpus, and a browser opens it quickly.
+    transcript on its page, the propagation table and `appendix` (HTML, such as
+    `charting.review.replacements_section`: the replacements made in the analysts'
+    charting summaries). A page stays the size of its group however large the corpus,
+    and a browser opens it quickly.
     """
     page_of = {tid: f"{name}.html" for name, ids in groups.items() for tid in ids}
     ids = sorted(page_of)
     grouped = Grouped(log, candidates)
-    index = (
-        f"{notes_list(notes)}{legend()}{summary_table(ids, log, candidates, page_of)}"
-        f"{evidence_table(evidence)}{appendix}"
-    )
-    pages = {INDEX: page(title, index)}
+    pages = {
+        INDEX: page(
+            title,
+            notes=list(notes),
+            summary=summary_table(ids, log, candidates, page_of),
+            evidence=evidence_table(evidence),
+            appendix=Markup(appendix),
+        )
+    }
     for name, members in groups.items():
-        back = f"<p><a href='{INDEX}'>All transcripts</a></p>"
-        sections = transcript_sections(raw_texts, sorted(members), grouped)
-        pages[f"{name}.html"] = page(f"{title}: {name}", f"{back}{legend()}{sections}")
+        pages[f"{name}.html"] = page(
+            f"{title}: {name}",
+            back=INDEX,
+            transcripts=transcript_sections(raw_texts, sorted(members), grouped),
+        )
     return pages

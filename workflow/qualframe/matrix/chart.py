@@ -7,11 +7,13 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
+import pandera.pandas as pa
+import pyarrow
 import pyarrow.compute as pc
+from pandera.typing import DataFrame
 
 from qualframe.charting.layout import source_label
-from qualframe.schemas import CellSummary, Codebook, MatrixCell, Segment
+from qualframe.schemas import Cases, CellSummary, Codebook, MatrixCell, Segment
 from qualframe.text.spaces import collapse_spaces
 from qualframe.xlsx import trim
 
@@ -146,28 +148,29 @@ def group_joiner(group_numbers: np.ndarray):
     """
     order = np.argsort(group_numbers, kind="stable")
     bounds = np.flatnonzero(np.diff(group_numbers[order])) + 1
-    offsets = pa.array(np.concatenate(([0], bounds, [len(order)])) if len(order) else [0])
+    offsets = pyarrow.array(np.concatenate(([0], bounds, [len(order)])) if len(order) else [0])
 
     def join(values: pd.Series, separator: str) -> pd.api.extensions.ExtensionArray:
-        ordered = pa.array(values, type=pa.large_string(), from_pandas=True).take(order)
-        lists = pa.LargeListArray.from_arrays(offsets.cast(pa.int64()), ordered)
-        joined = pc.binary_join(lists, pa.scalar(separator, type=pa.large_string()))
+        ordered = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True).take(order)
+        lists = pyarrow.LargeListArray.from_arrays(offsets.cast(pyarrow.int64()), ordered)
+        joined = pc.binary_join(lists, pyarrow.scalar(separator, type=pyarrow.large_string()))
         return joined.to_pandas().astype("str").array
 
     return join
 
 
+@pa.check_types
 def chart_matrix(
-    segments: pd.DataFrame,
-    codebook: pd.DataFrame,
-    cases: pd.DataFrame,
+    segments: DataFrame[Segment],
+    codebook: DataFrame[Codebook],
+    cases: DataFrame[Cases],
     attributes: list[str],
     primary_coder: str | None = None,
     *,
     text_lengths: Mapping[str, int] | None = None,
     sort_by: list[str] | None = None,
     cell_summaries: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+) -> DataFrame[MatrixCell]:
     """Long framework matrix: every case × every code, including empty cells.
 
     `segments` validate as schemas.Segment and may carry `summary` or `note` (the
@@ -267,8 +270,7 @@ def chart_matrix(
         RATING,
         *TEXT_COLUMN_ORDER,
     ]
-    matrix = attach_summaries(matrix[columns].reset_index(drop=True), cell_summaries)
-    return MatrixCell.validate(matrix)
+    return attach_summaries(matrix[columns].reset_index(drop=True), cell_summaries)
 
 
 def attach_summaries(matrix: pd.DataFrame, summaries: pd.DataFrame | None) -> pd.DataFrame:
@@ -328,12 +330,14 @@ def placed(values: pd.Series, cell_of_row: np.ndarray) -> pd.api.extensions.Exte
     """`values` (one per charted cell) at each matrix row's cell (`cell_of_row`, NaN for
     an empty cell, which gets "")."""
     present = ~np.isnan(cell_of_row)
-    source = pa.array(values, type=pa.large_string(), from_pandas=True)
+    source = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True)
     if len(source):
-        taken = source.take(pa.array(np.where(present, cell_of_row, 0).astype(np.int64)))
-        text = pc.if_else(pa.array(present), taken, pa.scalar("", type=pa.large_string()))
+        taken = source.take(pyarrow.array(np.where(present, cell_of_row, 0).astype(np.int64)))
+        text = pc.if_else(
+            pyarrow.array(present), taken, pyarrow.scalar("", type=pyarrow.large_string())
+        )
     else:
-        text = pa.array([""] * len(cell_of_row), type=pa.large_string())
+        text = pyarrow.array([""] * len(cell_of_row), type=pyarrow.large_string())
     return text.to_pandas().astype("str").array
 
 

@@ -4,43 +4,33 @@ Inline CSS, figures as inline SVG (report/svg.py), no scripts and no outside res
 the page works offline and can be archived as one file. Built only from published tables
 (matrix counts, theme summaries, exemplar quotes and the analysts' cell summaries, all
 de-identified); it never shows the charted excerpts themselves. Deterministic: no
-timestamps, every order explicit.
+timestamps, every order explicit. The page is `templates/report.html.j2`; the functions
+here turn the tables into what it shows.
 """
 
 from collections.abc import Mapping
-from html import escape
+from typing import NamedTuple
 
 import pandas as pd
 
+from qualframe.pages import Markup, render
 from qualframe.report.summaries import charting_section
 from qualframe.report.svg import grouped_bars_svg, heatmap_svg
 from qualframe.schemas import Codebook, MatrixCell, ThemeSummary
 
 EXEMPLARS = "exemplars"  # optional code-profile column: quotes with their references
 QUOTE_SEPARATOR = "\n\n"  # between quotes in `exemplars` (themes.summary.PROFILE_SEPARATOR)
-HEAD_CLASS = {"top_cooccurring": " class='text'"}
+TEXT_EXTRAS = frozenset({"top_cooccurring"})  # extra columns aligned left
 EXTRAS = {"top_cooccurring": "Most often with", "krippendorff_alpha": "Agreement (α)"}
 ALL = "all"
 TITLE = "Framework analysis report"
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; color: #222;
-  padding: 0 1em; line-height: 1.45; }
-h1 { font-size: 1.6em; } h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ccc; }
-h3 { font-size: 1.1em; margin-top: 1.5em; }
-table { border-collapse: collapse; margin: .5em 0 1em; }
-th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: right; vertical-align: top; }
-th:first-child, td:first-child, td.text, th.text { text-align: left; }
-tr.theme td { font-weight: 600; background: #f5f7fa; }
-dl.config { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; }
-dl.config dt { font-weight: 600; } dl.config dd { margin: 0; font-family: monospace; }
-figure { margin: 1em 0; overflow-x: auto; } figcaption { color: #555; font-size: .9em; }
-blockquote { margin: .5em 0 .5em 1em; padding-left: .8em; border-left: 3px solid #6baed6;
-  white-space: pre-wrap; }
-.valence-facilitator { color: #1e6b30; } .valence-barrier { color: #b03a2e; }
-.valence-mixed { color: #7a5c00; }
-footer { margin-top: 3em; border-top: 1px solid #ccc; color: #555; font-size: .9em; }
-"""
+
+class Cell(NamedTuple):
+    """One table cell: its text and whether it is text (aligned left) or a number."""
+
+    value: str
+    text: bool
 
 
 def render_report(
@@ -62,21 +52,18 @@ def render_report(
     `exemplars` columns. Sections: methods, heatmap, themes by group, theme tables, the
     analysts' cell summaries (when the matrix has a `summary` column), footer.
     """
-    body = [
-        f"<h1>{escape(TITLE)}</h1>",
-        methods_section(methods),
-        heatmap_section(matrix, codebook, cases_attribute),
-        groups_section(summary, codebook, cases_attribute),
-        themes_section(summary, codebook, profiles),
-        charting_section(matrix, codebook),
-        FOOTER,
-    ]
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(TITLE)}</title><style>{STYLE}</style></head><body>"
-        + "\n".join(body)
-        + "</body></html>\n"
+    page = render(
+        "qualframe.report",
+        "report.html.j2",
+        title=TITLE,
+        attribute=label(cases_attribute),
+        methods=methods_view(methods),
+        matrix=heatmap_view(matrix, codebook, cases_attribute),
+        groups=groups_view(summary, codebook, cases_attribute),
+        themes=themes_view(summary, codebook, profiles),
+        charting=charting_section(matrix, codebook),
     )
+    return str(page)
 
 
 def label(key: str) -> str:
@@ -95,36 +82,29 @@ def format_value(value: object) -> str:
     return str(value)
 
 
-def definition_list(mapping: Mapping[str, object], prefix: str = "") -> list[str]:
-    """`<dt>`/`<dd>` pairs for a nested mapping, nested keys written as `a.b.c`."""
-    items: list[str] = []
+def flattened(mapping: Mapping[str, object], prefix: str = "") -> list[tuple[str, str]]:
+    """(key, value) pairs of a nested mapping, nested keys written as `a.b.c`."""
+    items: list[tuple[str, str]] = []
     for key, value in mapping.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
-            items.extend(definition_list(value, name + "."))
+            items.extend(flattened(value, name + "."))
         else:
-            items.append(f"<dt>{escape(name)}</dt><dd>{escape(format_value(value))}</dd>")
+            items.append((name, format_value(value)))
     return items
 
 
-def methods_section(methods: Mapping[str, object]) -> str:
-    """The methods: a table of the scalar entries, a definition list per mapping entry."""
-    scalars = [(k, v) for k, v in methods.items() if not isinstance(v, Mapping)]
-    mappings = [(k, v) for k, v in methods.items() if isinstance(v, Mapping)]
-    rows = "".join(
-        f"<tr><th scope='row'>{escape(label(k))}</th><td>{escape(format_value(v))}</td></tr>"
-        for k, v in scalars
-    )
-    parts = ["<section id='methods'><h2>Methods</h2>"]
-    if rows:
-        parts.append(f"<table class='counts'><tbody>{rows}</tbody></table>")
-    for key, mapping in mappings:
-        parts.append(
-            f"<details><summary>{escape(label(key))}</summary>"
-            f"<dl class='config'>{''.join(definition_list(mapping))}</dl></details>"
-        )
-    parts.append("</section>")
-    return "".join(parts)
+def methods_view(methods: Mapping[str, object]) -> dict:
+    """The methods: the scalar entries as (label, value) rows, and per mapping entry its
+    label and flattened (key, value) pairs."""
+    return {
+        "scalars": [
+            (label(k), format_value(v)) for k, v in methods.items() if not isinstance(v, Mapping)
+        ],
+        "mappings": [
+            (label(k), flattened(v)) for k, v in methods.items() if isinstance(v, Mapping)
+        ],
+    }
 
 
 def code_order(codebook: pd.DataFrame) -> pd.DataFrame:
@@ -153,9 +133,10 @@ def case_order(matrix: pd.DataFrame, attribute: str) -> list[str]:
     return list(cases[MatrixCell.case_id])
 
 
-def heatmap_section(matrix: pd.DataFrame, codebook: pd.DataFrame, attribute: str) -> str:
+def heatmap_view(matrix: pd.DataFrame, codebook: pd.DataFrame, attribute: str) -> dict:
     """The matrix as a heatmap: cases × codes grouped by theme, coloured by coverage when
-    the matrix has it, otherwise by segment count relative to the code's largest cell."""
+    the matrix has it, otherwise by segment count relative to the code's largest cell.
+    Returns the counts the section names, the figure and its caption."""
     cases = case_order(matrix, attribute)
     groups = theme_groups(codebook)
     codes = [code for _, _, group in groups for code in group]
@@ -166,7 +147,8 @@ def heatmap_section(matrix: pd.DataFrame, codebook: pd.DataFrame, attribute: str
         .astype("int64")
     )
     code_names = dict(zip(codebook[Codebook.code_id], codebook[Codebook.code], strict=True))
-    if MatrixCell.coverage in matrix:
+    # a matrix charted without the texts' lengths has a coverage column of NaN
+    if MatrixCell.coverage in matrix and matrix[MatrixCell.coverage].notna().any():
         coverage = (
             matrix.pivot(
                 index=MatrixCell.case_id, columns=MatrixCell.code_id, values=MatrixCell.coverage
@@ -222,26 +204,25 @@ def heatmap_section(matrix: pd.DataFrame, codebook: pd.DataFrame, attribute: str
         legend_labels=legend,
         label="Framework matrix heatmap: cases by codes",
     )
-    return (
-        "<section id='matrix'><h2>Framework matrix</h2>"
-        f"<p>{len(cases)} cases × {len(codes)} codes in {len(groups)} themes; cases sorted by "
-        f"{escape(label(attribute))}. Hover a cell for its case, code and value.</p>"
-        f"<figure>{svg}<figcaption>{escape(explained)}</figcaption></figure></section>"
-    )
+    return {
+        "cases": len(cases),
+        "codes": len(codes),
+        "themes": len(groups),
+        "svg": svg,
+        "caption": explained,
+    }
 
 
-def groups_section(summary: pd.DataFrame, codebook: pd.DataFrame, attribute: str) -> str:
-    """Themes by case group: share of each group's cases coded with each theme."""
-    heading = f"<section id='groups'><h2>Themes by {escape(label(attribute))}</h2>"
+def groups_view(summary: pd.DataFrame, codebook: pd.DataFrame, attribute: str) -> dict | None:
+    """Themes by case group: the share of each group's cases coded with each theme (bars)
+    and with each code (a heatmap, None without code rows); None when the summary has no
+    rows for `attribute`."""
     rows = summary[
         (summary[ThemeSummary.level] == "theme")
         & (summary[ThemeSummary.group_attribute] == attribute)
     ]
     if rows.empty:
-        return heading + (
-            f"<p>The theme summary has no rows for {escape(label(attribute))}; add it to the "
-            "attributes the themes are summarised by.</p></section>"
-        )
+        return None
     themes = [theme_id for theme_id, _, _ in theme_groups(codebook)]
     themes = [t for t in themes if t in set(rows[ThemeSummary.theme_id])]
     group_values = sorted(set(rows[ThemeSummary.group_value]), key=lambda g: (g.casefold(), g))
@@ -273,17 +254,15 @@ def groups_section(summary: pd.DataFrame, codebook: pd.DataFrame, attribute: str
         legend_title=label(attribute),
         label=f"Share of cases coded per theme by {label(attribute)}",
     )
-    return heading + (
-        f"<figure>{svg}<figcaption>For each theme, the share of cases of each "
-        f"{escape(label(attribute))} with at least one segment of the theme. Groups are small: "
-        "read shares with their counts (hover a bar).</figcaption></figure>"
-        f"{codes_by_group(summary, codebook, attribute, group_values)}</section>"
-    )
+    return {
+        "themes_svg": svg,
+        "codes_svg": codes_by_group(summary, codebook, attribute, group_values),
+    }
 
 
 def codes_by_group(
     summary: pd.DataFrame, codebook: pd.DataFrame, attribute: str, group_values: list[str]
-) -> str:
+) -> Markup | None:
     """A heatmap of groups × codes: the share of each group's cases coded with each code
     (themes are often coded in every case; their codes show where groups differ)."""
     rows = summary[
@@ -291,7 +270,7 @@ def codes_by_group(
         & (summary[ThemeSummary.group_attribute] == attribute)
     ]
     if rows.empty:
-        return ""
+        return None
     groups = theme_groups(codebook)
     codes = [code for _, _, group in groups for code in group]
     indexed = rows.set_index([ThemeSummary.group_value, ThemeSummary.code_id])
@@ -322,7 +301,7 @@ def codes_by_group(
         index=group_values,
         columns=codes,
     )
-    svg = heatmap_svg(
+    return heatmap_svg(
         shares,
         {g: g for g in group_values},
         [(name, group) for _, name, group in groups],
@@ -333,11 +312,6 @@ def codes_by_group(
         empty_label="no case",
         cell=30,
         label=f"Share of cases coded per code by {label(attribute)}",
-    )
-    return (
-        f"<figure>{svg}<figcaption>For each code, the share of cases of each "
-        f"{escape(label(attribute))} coded with it (cases coded / cases in the group)."
-        "</figcaption></figure>"
     )
 
 
@@ -352,10 +326,6 @@ def exemplars_by_code(profiles: pd.DataFrame | None) -> dict[str, str]:
     return dict(zip(rows[Codebook.code_id], rows[EXEMPLARS].astype(str), strict=False))
 
 
-def valence_cell(valence: str) -> str:
-    return f"<td class='text valence-{escape(valence)}'>{escape(valence)}</td>"
-
-
 def profile_extras(profiles: pd.DataFrame | None) -> pd.DataFrame:
     """Co-occurring codes and agreement from code profiles, indexed by (theme id, code id),
     with only the EXTRAS columns the profiles have (none without profiles)."""
@@ -365,62 +335,62 @@ def profile_extras(profiles: pd.DataFrame | None) -> pd.DataFrame:
     return profiles.set_index([Codebook.theme_id, Codebook.code_id])[columns]
 
 
-def extras_of(extras: pd.DataFrame, theme_id: str, code_id: str) -> list[object]:
-    """The profile extras of one theme (code id "") or code, blank when it has no profile."""
+def extras_of(extras: pd.DataFrame, theme_id: str, code_id: str) -> list[Cell]:
+    """The profile extras of one theme (code id "") or code as cells, blank when it has no
+    profile: numbers with two decimals (a dash for none), anything else as text."""
     if extras.empty:
         return []
     key = (theme_id, code_id)
     if key not in extras.index:
-        return [""] * len(extras.columns)
-    return list(extras.loc[key])
+        return [Cell("", True)] * len(extras.columns)
+    return [extra_cell(value) for value in extras.loc[key]]
 
 
-def extra_cell(value: object) -> str:
+def extra_cell(value: object) -> Cell:
     if isinstance(value, float):
-        return f"<td>{'—' if pd.isna(value) else f'{value:.2f}'}</td>"
-    return f"<td class='text'>{escape(format_value(value))}</td>"
+        return Cell("—" if pd.isna(value) else f"{value:.2f}", False)
+    return Cell(format_value(value), True)
 
 
-def summary_row(
-    row: pd.Series, css: str, name: str, extras: list[object], valence: bool = True
-) -> str:
-    """One row of a theme table; the valence cell only when the codebook has valences."""
-    valence_html = valence_cell(row[ThemeSummary.valence]) if valence else ""
-    return (
-        f"<tr class='{css}'><td>{escape(name)}</td>{valence_html}"
-        f"<td>{row[ThemeSummary.cases_coded]} of {row[ThemeSummary.cases_in_group]}</td>"
-        f"<td>{row[ThemeSummary.share_cases]:.0%}</td><td>{row[ThemeSummary.segments]}</td>"
-        + "".join(extra_cell(value) for value in extras)
-        + "</tr>"
-    )
+def summary_row(row: pd.Series, level: str, name: str, extras: list[Cell]) -> dict:
+    """One row of a theme table: what the template shows of a theme or code."""
+    return {
+        "level": level,
+        "name": name,
+        "valence": row[ThemeSummary.valence],
+        "reach": f"{row[ThemeSummary.cases_coded]} of {row[ThemeSummary.cases_in_group]}",
+        "share": f"{row[ThemeSummary.share_cases]:.0%}",
+        "segments": row[ThemeSummary.segments],
+        "extras": extras,
+    }
 
 
-def themes_section(
+def themes_view(
     summary: pd.DataFrame, codebook: pd.DataFrame, profiles: pd.DataFrame | None
-) -> str:
-    """One table per theme (the theme, then its codes, over all cases) and the codes'
-    exemplar quotes when the profiles carry them."""
+) -> list[dict]:
+    """Per theme in codebook order: its table (the theme, then its codes, over all cases;
+    `rows` is None when the theme is not in the summary) and the codes' exemplar quotes
+    when the profiles carry them."""
     overall = summary[summary[ThemeSummary.group_attribute] == ALL]
     themes = overall[overall[ThemeSummary.level] == "theme"].set_index(ThemeSummary.theme_id)
     codes = overall[overall[ThemeSummary.level] == "code"].set_index(ThemeSummary.code_id)
     exemplars = exemplars_by_code(profiles)
     extras = profile_extras(profiles)
+    heads = [{"name": EXTRAS[c], "text": c in TEXT_EXTRAS} for c in extras.columns]
     # valence is optional in a codebook: its column is shown when some code has one
     valence = bool((codebook[Codebook.valence] != "").any())
-    parts = ["<section id='themes'><h2>Themes</h2>"]
+    views = []
     for theme_id, theme, code_ids in theme_groups(codebook):
-        parts.append(f"<h3 id='theme-{escape(theme_id)}'>{escape(theme)}</h3>")
+        view = {"id": theme_id, "name": theme, "rows": None, "valence": valence}
+        views.append(view)
         if theme_id not in themes.index:
-            parts.append("<p>Not in the theme summary.</p>")
             continue
-
         rows = [
             summary_row(
                 themes.loc[theme_id],
                 "theme",
                 "All codes of the theme",
                 extras_of(extras, theme_id, ""),
-                valence,
             )
         ]
         rows += [
@@ -429,41 +399,15 @@ def themes_section(
                 "code",
                 codes.at[code_id, ThemeSummary.code],
                 extras_of(extras, theme_id, code_id),
-                valence,
             )
             for code_id in code_ids
             if code_id in codes.index
         ]
-        extra_heads = "".join(
-            f"<th{HEAD_CLASS.get(c, '')}>{escape(EXTRAS[c])}</th>"
-            for c in ([] if extras.empty else extras.columns)
-        )
-        parts.append(
-            "<table class='theme'><thead><tr><th>Code</th>"
-            + ("<th class='text'>Valence</th>" if valence else "")
-            + f"<th>Cases coded</th><th>Share of cases</th><th>Segments</th>{extra_heads}</tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody></table>"
-        )
+        quotes = []
         for code_id in code_ids:
             if code_id in exemplars:
                 name = codes.at[code_id, ThemeSummary.code] if code_id in codes.index else code_id
-                quotes = [q.strip() for q in exemplars[code_id].split(QUOTE_SEPARATOR)]
-                parts.append(
-                    f"<h4>Exemplars: {escape(name)}</h4>"
-                    + "".join(f"<blockquote>{escape(q)}</blockquote>" for q in quotes if q)
-                )
-    parts.append("</section>")
-    return "".join(parts)
-
-
-FOOTER = (
-    "<footer><h2>What this report does not show</h2><ul>"
-    "<li>No transcript text beyond the exemplar quotes, which come from the de-identified "
-    "transcripts; the charted cell text is in the framework matrix tables and workbook.</li>"
-    "<li>No raw (identifiable) text, no pseudonym key and no anonymisation log: those stay in "
-    "the restricted folder.</li>"
-    "<li>Counts are of coded segments, not of how often a topic was raised; a case with no "
-    "segment for a code may still have touched on it.</li>"
-    "<li>Shares within small groups of cases are unstable; read them with their counts.</li>"
-    "</ul></footer>"
-)
+                found = [q.strip() for q in exemplars[code_id].split(QUOTE_SEPARATOR)]
+                quotes.append((name, [q for q in found if q]))
+        view |= {"rows": rows, "extra_heads": heads, "exemplars": quotes}
+    return views

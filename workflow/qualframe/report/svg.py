@@ -7,12 +7,12 @@ enough to lay out labels without measuring fonts.
 """
 
 from collections.abc import Mapping, Sequence
-from html import escape
 
 import pandas as pd
+from markupsafe import Markup, escape
 
 FONT_SIZE = 11
-CHAR_WIDTH = 0.6 * FONT_SIZE
+CHAR_EM = 0.6  # width of a sans-serif character, in font sizes
 EMPTY_FILL = "#f2f2f2"
 # A sequential blue scale (ColorBrewer "Blues"), light to dark; readable when printed in grey.
 SCALE_STOPS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
@@ -56,12 +56,12 @@ def text_colour(value: float) -> str:
 
 def text_width(text: str, font_size: float = FONT_SIZE) -> float:
     """Estimated width in pixels of `text` set in a sans-serif font."""
-    return len(text) * 0.6 * font_size
+    return len(text) * CHAR_EM * font_size
 
 
 def wrap(text: str, width: float, font_size: float = FONT_SIZE) -> list[str]:
     """Split `text` at spaces into lines of at most `width` pixels (a long word stays whole)."""
-    per_line = max(1, int(width // (0.6 * font_size)))
+    per_line = max(1, int(width // (CHAR_EM * font_size)))
     lines: list[str] = []
     for word in text.split():
         if lines and len(lines[-1]) + 1 + len(word) <= per_line:
@@ -77,17 +77,23 @@ def number(x: float) -> str:
 
 
 def svg_text(x: float, y: float, text: str, **attributes: str) -> str:
-    """One escaped `<text>` element; attribute names use `_` for `-`."""
+    """One escaped `<text>` element. Attribute names use `_` for `-`; a trailing `_` (as in
+    `class_`, Python's keyword) is dropped."""
     extra = "".join(
-        f' {name.replace("_", "-")}="{escape(str(value))}"' for name, value in attributes.items()
+        f' {attribute_name(name)}="{escape(str(value))}"' for name, value in attributes.items()
     )
     return f'<text x="{number(x)}" y="{number(y)}"{extra}>{escape(text)}</text>'
 
 
-def svg_document(width: float, height: float, body: Sequence[str], label: str) -> str:
+def attribute_name(name: str) -> str:
+    """`text_anchor` → `text-anchor`, `class_` → `class`."""
+    return name.removesuffix("_").replace("_", "-")
+
+
+def svg_document(width: float, height: float, body: Sequence[str], label: str) -> Markup:
     """Wrap SVG elements in an `<svg>` of the given size with an accessible label (no
     `xmlns`: inline SVG in HTML needs none, and the report carries no URL at all)."""
-    return (
+    return Markup(
         f'<svg width="{number(width)}" '
         f'height="{number(height)}" viewBox="0 0 {number(width)} {number(height)}" '
         f'role="img" aria-label="{escape(label)}" font-family="system-ui, sans-serif" '
@@ -106,7 +112,7 @@ def heatmap_svg(
     empty_label: str = "not coded",
     cell: int = 28,
     label: str = "heatmap",
-) -> str:
+) -> Markup:
     """Return an SVG heatmap.
 
     `values` holds intensities in [0, 1] with one row per row key and one column per column
@@ -231,7 +237,7 @@ def grouped_bars_svg(
     tooltips: pd.DataFrame | None = None,
     legend_title: str = "",
     label: str = "grouped bar chart",
-) -> str:
+) -> Markup:
     """Return an SVG grouped bar chart of shares.
 
     `values` holds shares in [0, 1]: one row per category on the x axis (drawn in index

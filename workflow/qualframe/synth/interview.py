@@ -5,7 +5,9 @@ import random
 import re
 
 import pandas as pd
+import pandera.pandas as pa
 from faker import Faker
+from pandera.typing import DataFrame
 
 from qualframe.evaluate import GOLD_COLUMNS, GoldSpan
 from qualframe.synth.cast import Cast, make_area, make_cast, person_pieces
@@ -119,7 +121,8 @@ def transcript(cast: Cast, rng: random.Random, lower: bool) -> tuple[str, list[t
     return text, spans
 
 
-def synthesise(n: int, seed: int) -> tuple[dict[str, str], pd.DataFrame]:
+@pa.check_types
+def synthesise(n: int, seed: int) -> tuple[dict[str, str], DataFrame[GoldSpan]]:
     """Return n synthetic interview transcripts and their gold identifier spans.
 
     Takes the number of transcripts and a seed; the same (n, seed) gives the same texts
@@ -143,6 +146,4 @@ def synthesise(n: int, seed: int) -> tuple[dict[str, str], pd.DataFrame]:
         rows += [(transcript_id, *span) for span in spans]
     gold = pd.DataFrame(rows, columns=GOLD_COLUMNS)
     gold = gold.astype({c: str for c in GOLD_COLUMNS} | {"start": "int64", "end": "int64"})
-    return texts, GoldSpan.validate(
-        gold.sort_values(["transcript_id", "start"], kind="stable").reset_index(drop=True)
-    )
+    return texts, gold.sort_values(["transcript_id", "start"], kind="stable").reset_index(drop=True)

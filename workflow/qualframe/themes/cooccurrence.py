@@ -9,6 +9,8 @@ triangle of the full co-occurrence matrix.
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import DataFrame
 from scipy import sparse
 
 from qualframe.schemas import CodeCooccurrence, CodePresence, MatrixCell, Segment
@@ -19,7 +21,8 @@ def code_order(matrix: pd.DataFrame) -> list[str]:
     return list(pd.unique(matrix[MatrixCell.code_id]))
 
 
-def presence_table(matrix: pd.DataFrame) -> pd.DataFrame:
+@pa.check_types
+def presence_table(matrix: pd.DataFrame) -> DataFrame[CodePresence]:
     """Cases × codes presence from the long matrix (schemas.MatrixCell).
 
     Returns one row per case × code (long): case_id, code_id, present (at least one
@@ -35,10 +38,11 @@ def presence_table(matrix: pd.DataFrame) -> pd.DataFrame:
         _case=pd.factorize(table[MatrixCell.case_id])[0],
         _code=pd.factorize(table[MatrixCell.code_id])[0],
     ).sort_values(["_case", "_code"], kind="stable")
-    return CodePresence.validate(table.drop(columns=["_case", "_code"]).reset_index(drop=True))
+    return table.drop(columns=["_case", "_code"]).reset_index(drop=True)
 
 
-def code_cooccurrence(matrix: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+@pa.check_types
+def code_cooccurrence(matrix: pd.DataFrame, segments: pd.DataFrame) -> DataFrame[CodeCooccurrence]:
     """Co-occurrence of every pair of codes.
 
     `matrix` is the long framework matrix (schemas.MatrixCell); `segments` (schemas.Segment)
@@ -77,7 +81,7 @@ def code_cooccurrence(matrix: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFr
             CodeCooccurrence.jaccard_cases: np.round(jaccard.astype(float), 4),
         }
     )
-    return CodeCooccurrence.validate(table)
+    return table
 
 
 def overlapping_pairs(segments: pd.DataFrame, codes: list[str]) -> np.ndarray:

@@ -14,12 +14,14 @@ import re
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pandera
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandera.typing import DataFrame
 from scipy import sparse
 
 from qualframe.matrix.chart import references_of
-from qualframe.schemas import PLACEHOLDER, Codebook, ExemplarQuote, Segment
+from qualframe.schemas import PLACEHOLDER, Codebook, ExemplarQuote, Segment, columns_of
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 STOP_WORDS = frozenset(
@@ -154,7 +156,10 @@ def centralities(vectors: sparse.csr_matrix) -> np.ndarray:
     return np.clip((vectors @ total - itself) / (n - 1), 0, 1)
 
 
-def exemplar_quotes(segments: pd.DataFrame, codebook: pd.DataFrame, k: int = 3) -> pd.DataFrame:
+@pandera.check_types
+def exemplar_quotes(
+    segments: DataFrame[Segment], codebook: DataFrame[Codebook], k: int = 3
+) -> DataFrame[ExemplarQuote]:
     """Up to `k` exemplar quotes per code.
 
     `segments` validate as schemas.Segment (pass the charted segments: a double-coded
@@ -186,9 +191,9 @@ def exemplar_quotes(segments: pd.DataFrame, codebook: pd.DataFrame, k: int = 3) 
     ).sort_values(["_code", "centrality", "_segment"], ascending=[True, False, True], kind="stable")
     chosen = pick(ranked, segments[Segment.case_id].to_numpy(), k)
     rows = segments.iloc[chosen["_row"].to_numpy()]
-    columns = list(ExemplarQuote.to_schema().columns)
+    columns = columns_of(ExemplarQuote)
     if rows.empty:
-        return ExemplarQuote.validate(empty_frame(columns))
+        return empty_frame(columns)
     table = pd.DataFrame(
         {
             ExemplarQuote.code_id: codes[chosen["_code"].to_numpy()],
@@ -200,7 +205,7 @@ def exemplar_quotes(segments: pd.DataFrame, codebook: pd.DataFrame, k: int = 3) 
             ExemplarQuote.centrality: chosen["centrality"].to_numpy(dtype=float),
         }
     )
-    return ExemplarQuote.validate(table[columns])
+    return table[columns]
 
 
 def pick(ranked: pd.DataFrame, case_of_row: np.ndarray, k: int) -> pd.DataFrame:

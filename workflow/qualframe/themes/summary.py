@@ -3,15 +3,20 @@ group of cases (service type, region…), with segment counts and valence."""
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import DataFrame
 from scipy import sparse
 
-from qualframe.schemas import CodeProfile, MatrixCell, ThemeSummary
+from qualframe.schemas import CodeProfile, MatrixCell, MatrixRow, ThemeSummary, columns_of
 
 ALL = "all"
 
 
-def summarise_themes(matrix: pd.DataFrame, attributes: list[str]) -> pd.DataFrame:
-    """Summarise the long framework matrix (schemas.MatrixCell).
+@pa.check_types
+def summarise_themes(
+    matrix: DataFrame[MatrixRow], attributes: list[str]
+) -> DataFrame[ThemeSummary]:
+    """Summarise the long framework matrix (schemas.MatrixRow: its cell texts not needed).
 
     One row per theme and per code for the whole study (`group_attribute` = "all") and for
     each value of each attribute in `attributes`. Returns a frame validating as
@@ -37,8 +42,7 @@ def summarise_themes(matrix: pd.DataFrame, attributes: list[str]) -> pd.DataFram
     summary[ThemeSummary.share_cases] = (
         summary[ThemeSummary.cases_coded] / summary[ThemeSummary.cases_in_group]
     ).round(4)
-    columns = list(ThemeSummary.to_schema().columns)
-    return ThemeSummary.validate(summary[columns].reset_index(drop=True))
+    return summary[columns_of(ThemeSummary)].reset_index(drop=True)
 
 
 def code_rows(frame: pd.DataFrame, attribute: str) -> pd.DataFrame:
@@ -98,8 +102,9 @@ TOP_COOCCURRING = 3
 MAX_THEME_EXEMPLARS = 3
 
 
+@pa.check_types
 def code_profiles(
-    matrix: pd.DataFrame,
+    matrix: DataFrame[MatrixRow],
     cooccurrence: pd.DataFrame,
     exemplars: pd.DataFrame,
     agreement: pd.DataFrame | None = None,
@@ -170,8 +175,7 @@ def code_profiles(
         exemplars=cited.fillna("").astype(str),
     )
     profiles[CodeProfile.share_cases] = (profiles[CodeProfile.cases] / max(total_cases, 1)).round(4)
-    columns = list(CodeProfile.to_schema().columns)
-    return CodeProfile.validate(profiles[columns].reset_index(drop=True))
+    return profiles[columns_of(CodeProfile)].reset_index(drop=True)
 
 
 def symmetric_pairs(cooccurrence: pd.DataFrame) -> pd.DataFrame:
