@@ -23,7 +23,6 @@ NAMESPACE = "urn:QDA-XML:project:1.0"
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:qualframe:refi-qda")
 PROJECT_MEMBER = "project.qde"
 SOURCES_FOLDER = "sources"
-# Earliest date a zip can hold; any fixed value makes the archive reproducible.
 PROJECT_FILE_MODE = 0o644  # members of the .qdpx, as CAQDAS packages write them
 
 
