@@ -212,3 +212,23 @@ def test_a_template_with_more_coded_cells_than_the_limit_has_no_notes(monkeypatc
     )
     assert not any(cell.comment for sheet in book for row in sheet.iter_rows() for cell in row)
     assert book["Excerpts"].max_row == coded + 1
+
+
+def test_a_table_with_two_columns_of_one_name_is_written_column_by_column():
+    """Two codes may share a label (one name under two parents): each column keeps its
+    own cells."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    from qualframe.xlsx import StreamedWorkbook, Style, table_blocks
+
+    table = pd.DataFrame([["a", "b"], ["c", "d"]], columns=["Other", "Other"])
+    book = StreamedWorkbook()
+    sheet = book.create_sheet("Matrix")
+    book.add(sheet, *table_blocks(table, 1, Style(font=Font(bold=True)), Style()))
+    read = load_workbook(io.BytesIO(book.to_bytes()))["Matrix"]
+    assert [[cell.value for cell in row] for row in read.iter_rows()] == [
+        ["Other", "Other"],
+        ["a", "b"],
+        ["c", "d"],
+    ]

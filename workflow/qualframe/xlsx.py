@@ -101,7 +101,8 @@ def table_blocks(
     """`table` as a header row of its column names (styled `header`) at `first_row` and
     its rows below it (styled `body`)."""
     names = [Column(pd.Series([str(name)], dtype=object), header) for name in table.columns]
-    rows = [Column(table[name].reset_index(drop=True), body) for name in table.columns]
+    # by position: a wide table may hold two columns of one name (one label, two codes)
+    rows = [Column(table.iloc[:, i].reset_index(drop=True), body) for i in range(table.shape[1])]
     return [Block(first_row, first_column, names), Block(first_row + 1, first_column, rows)]
 
 

@@ -169,7 +169,7 @@ def theme_sheet(
         Block(
             FIRST_CASE_ROW,
             1,
-            [Column(rows[name], TEXT) for name in rows.columns]
+            [Column(rows.iloc[:, i], TEXT) for i in range(rows.shape[1])]
             + [Column(empty, SUMMARY) for _ in range(len(ids) - len(fixed))],
         ),
     )
