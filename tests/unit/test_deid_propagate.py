@@ -1,9 +1,6 @@
 """Propagation with evidence: a term found once is replaced everywhere only when the corpus
 supports it; single tags of fillers, function words and common words are dropped."""
 
-import re
-
-import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,19 +14,7 @@ from qualframe.deid.lexicon import (
 )
 from qualframe.deid.propagate import EVIDENCE_COLUMNS, verdict
 from qualframe.deid.words import FILLERS
-from qualframe.schemas import Detection
-
-COLUMNS = ["transcript_id", "start", "end", "entity_type", "text", "detector", "confidence"]
-
-
-def tag(tid: str, text: str, surface: str, entity_type: str, detector: str = "ner", nth=0):
-    start = [m.start() for m in re.finditer(re.escape(surface), text)][nth]
-    return (tid, start, start + len(surface), entity_type, surface, detector, 0.85)
-
-
-def frame(rows) -> pd.DataFrame:
-    types = {c: str for c in COLUMNS} | {"start": "int64", "end": "int64", "confidence": "float64"}
-    return Detection.validate(pd.DataFrame(rows, columns=COLUMNS).astype(types))
+from tests.unit.detections import frame, tag
 
 
 def run(texts, rows):

@@ -2,7 +2,6 @@
 propagation replaces it; the codebook's own words are kept; the team's text is no leak;
 the register always wins."""
 
-import re
 import zipfile
 from pathlib import Path
 
@@ -15,23 +14,12 @@ from qualframe.deid import DEFAULT_ALLOW_LIST, pseudonymise_corpus
 from qualframe.deid.leaks import Term, find_leaks, leak_terms, merge_terms, published_texts
 from qualframe.deid.propagate import KEPT_IN_CODEBOOK, left_in_clear, replaced_everywhere
 from qualframe.deid.team import in_vocabulary, pieces, team_matcher, vocabulary
-from qualframe.schemas import Detection
+from tests.unit.detections import frame, tag
 
-COLUMNS = ["transcript_id", "start", "end", "entity_type", "text", "detector", "confidence"]
 ENGLISH = (
     "So we started the pilot in the spring, and honestly it went better than anyone "
     "expected, because the team already knew the families."
 )
-
-
-def tag(tid: str, text: str, surface: str, entity_type: str, detector: str = "ner", nth=0):
-    start = [m.start() for m in re.finditer(re.escape(surface), text)][nth]
-    return (tid, start, start + len(surface), entity_type, surface, detector, 0.85)
-
-
-def frame(rows) -> pd.DataFrame:
-    types = {c: str for c in COLUMNS} | {"start": "int64", "end": "int64", "confidence": "float64"}
-    return Detection.validate(pd.DataFrame(rows, columns=COLUMNS).astype(types))
 
 
 def scan(texts, rows, published, register=None, codebook=(), team=()):
