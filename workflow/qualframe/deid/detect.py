@@ -2,6 +2,7 @@
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -43,6 +44,23 @@ def placeholder_spans(text: str) -> list[tuple[int, int]]:
 def inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     """Return whether [start, end) overlaps any of `spans`."""
     return any(start < span_end and span_start < end for span_start, span_end in spans)
+
+
+class SpanIndex:
+    """Spans (start, end), asked many times whether [start, end) overlaps one of them:
+    `inside_any`'s answer by binary search, for the hundreds of speaker labels of a
+    long transcript."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        # the largest end among the spans starting at or before each one
+        self.reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Return whether [start, end) overlaps any of the spans."""
+        before_end = bisect.bisect_left(self.starts, end)  # the spans starting before `end`
+        return before_end > 0 and self.reach[before_end - 1] > start
 
 
 # pandas' default string type (pandas 3: Arrow-backed, NaN for missing).
@@ -179,13 +197,13 @@ def detect_transcript(
     allow_list = list(allow_list)
     allowed = normalise_allow_list(allow_list)
     view, mapping = canonical_view(text)
-    skip = placeholder_spans(view) + role_label_spans(view)
+    skip = SpanIndex(placeholder_spans(view) + role_label_spans(view))
     inside_allowed = allowed_spans(view, allow_list)
     hits = [
         hit
         for hit in find_candidates(view, register, ner)
         if not is_allowed(hit.text, hit.entity_type, allowed)
-        and not inside_any(hit.start, hit.end, skip)
+        and not skip.overlaps(hit.start, hit.end)
         and not inside_some(hit, inside_allowed)
     ]
     hits = set(on_source(hits, text, mapping))

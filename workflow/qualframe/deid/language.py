@@ -49,8 +49,9 @@ def guess(text: str) -> tuple[str, float]:
 
 
 @lru_cache(maxsize=1024)
-def paragraph_languages(text: str) -> tuple[tuple[int, int, str | None], ...]:
-    """Return (start, end, language) per line; None for a line too short to judge.
+def judged_paragraphs(text: str) -> tuple[tuple[int, int, str | None, int], ...]:
+    """Return (start, end, language, words) per line; language None for a line too short
+    to judge.
 
     The model is asked only about lines that are not plainly in the language of the
     text's sample: a line whose words are at least FUNCTION_SHARE function words of
@@ -62,12 +63,16 @@ def paragraph_languages(text: str) -> tuple[tuple[int, int, str | None], ...]:
     common = stop_words(usual) if usual else frozenset()
     found = []
     for match in PARAGRAPH.finditer(text):
-        words = [word.casefold() for word in WORD.findall(match.group())]
+        line = match.group()
+        # an ASCII line's words fold as the line does (one call, not one per word)
+        ascii_line = line.isascii()
+        words = WORD.findall(line.lower() if ascii_line else line)
         language = None
         if len(words) >= MIN_PARAGRAPH_WORDS:
-            share = sum(word in common for word in words) / len(words)
-            language = usual if share >= FUNCTION_SHARE else guess(match.group())[0]
-        found.append((match.start(), match.end(), language))
+            folded = words if ascii_line else [word.casefold() for word in words]
+            share = sum(map(common.__contains__, folded)) / len(folded)
+            language = usual if share >= FUNCTION_SHARE else guess(line)[0]
+        found.append((match.start(), match.end(), language, len(words)))
     return tuple(found)
 
 
@@ -77,9 +82,9 @@ def text_language(text: str) -> str:
     paragraphs' words; of its first SAMPLE characters when no paragraph is long enough;
     "en" when it has too few words to judge."""
     votes: Counter[str] = Counter()
-    for start, end, language in paragraph_languages(text):
+    for _, _, language, words in judged_paragraphs(text):
         if language is not None:
-            votes[language] += len(WORD.findall(text, start, end))
+            votes[language] += words
     if votes:
         return votes.most_common(1)[0][0]
     sample = text[:SAMPLE]
@@ -97,7 +102,7 @@ def language_stretches(text: str) -> tuple[Stretch, ...]:
     """
     main = text_language(text)
     stretches: list[Stretch] = []
-    for _, end, guessed in paragraph_languages(text):
+    for _, end, guessed, _ in judged_paragraphs(text):
         language = guessed or (stretches[-1].language if stretches else main)
         if stretches and stretches[-1].language == language:
             stretches[-1] = stretches[-1]._replace(end=end)

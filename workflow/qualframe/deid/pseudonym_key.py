@@ -15,7 +15,12 @@ from pandera.typing import DataFrame
 
 from qualframe.deid.allow import normalise_entity
 from qualframe.deid.mentions import Mention
-from qualframe.schemas import NUMBERED_PLACEHOLDER, PseudonymKey, columns_of, dtypes_of
+from qualframe.schemas import (
+    NUMBERED_PLACEHOLDER,
+    PseudonymKey,
+    columns_of,
+    dtypes_of,
+)
 
 KEY_COLUMNS = columns_of(PseudonymKey)
 
@@ -130,8 +135,8 @@ def checked_key(key: pd.DataFrame | None) -> pd.DataFrame:
     missing column, or naming the 1-based row of a number that is not a whole number, an
     unknown entity type or style, an empty entity or replacement, or a repeated entity.
     """
-    if key is None:
-        key = pd.DataFrame(columns=KEY_COLUMNS)
+    if key is None:  # nothing to check: validating an empty frame costs a pass's worth of time
+        return pd.DataFrame(columns=KEY_COLUMNS).astype(dtypes_of(PseudonymKey))
     missing = [column for column in KEY_COLUMNS if column not in key.columns]
     if missing:
         raise ValueError(f"pseudonym key lacks column(s): {', '.join(missing)}")
