@@ -52,7 +52,11 @@ def pseudonymise(texts, detections, allow, style, key_path, codebook=None):
 
 def write_pseudonymised(result, texts: dict, folder, log_path, key_path) -> None:
     """Write de-identified texts (shareable) into `folder`, then the log and key
-    (restricted)."""
+    (restricted); the log and key are validated here, at the step's boundary."""
+    from qualframe.schemas import AnonymisationLog, PseudonymKey
+
+    AnonymisationLog.validate(result.log)
+    PseudonymKey.validate(result.key)
     qio.make_restricted_dir(Path(log_path).parent)
     qio.write_csv(result.log, log_path, restricted=True)
     qio.make_restricted_dir(Path(key_path).parent)

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import DataFrame
 
 from qualframe.deid.allow import normalise_entity
 from qualframe.deid.mentions import Mention
@@ -172,11 +171,12 @@ def by_entity_key(key: pd.DataFrame, column: str) -> dict:
     return dict(zip(pairs, key[column], strict=True))
 
 
-@pa.check_types
 def key_frame(
     numbers: Mapping[EntityKey, int], replacements: Mapping[EntityKey, str], style: str
-) -> DataFrame[PseudonymKey]:
-    """Return the pseudonym key: one row per entity key, sorted by type, number, entity."""
+) -> pd.DataFrame:
+    """Return the pseudonym key: one row per entity key, sorted by type, number, entity,
+    with PseudonymKey's columns and types (validated where a command writes it, as the
+    log is: see `pseudonymise.log_frame`)."""
     rows = [
         (entity_type, name, number, replacements[(entity_type, name)], style)
         for (entity_type, name), number in numbers.items()
