@@ -7,7 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qualframe import uk
-from qualframe.deid import dates, rules, spoken, structured
+from qualframe.deid import context, dates, rules, spoken, structured
 from qualframe.synth import synthesise
 
 # Fragments from which texts that exercise every anchor are drawn.
@@ -213,3 +213,23 @@ def test_structured_finders_on_a_synthetic_corpus_match_full_scans():
         assert structured.find_written_phones(text) == full_scan_written_phones(text)
         assert anchored_numbers(text) == full_scan_numbers(text)
         assert dates.find_ages(text) == full_scan_ages(text)
+
+
+PLACE_CUE_FRAGMENTS = [
+    " ", "\n", ",", "-", "a", "x", "İn", "ın", "ſettled", "Kelvin", "based", "BASED",
+    "Lives", "lived", "living", "moved", "move", "grew", "grew  up", "Brought up", "born",
+    "raised", "relocated", "settled", "stationed", "commutes", "commuting", "out of",
+    "over", "down", "back", " in ", " to", " at", "near", "outside", "around", "from",
+    "of", "Leeds", "sale",
+]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(PLACE_CUE_FRAGMENTS), max_size=40).map("".join))
+@example("I was ſettled in Leeds; we LIVE IN sale, based out of x")
+def test_word_start_alternatives_match_as_a_word_boundary_and_ignorecase(text):
+    plain = re.compile(
+        r"\b(?i:(?:" + "|".join(context.STRONG_PLACE_VERBS) + ")"
+        + context.STRONG_PLACE_TAIL + r")\s+"
+    )  # fmt: skip
+    assert spans(context.STRONG_PLACE_CUE.finditer(text)) == spans(plain.finditer(text))

@@ -136,3 +136,36 @@ def word_start_pattern(words: Iterable[str]) -> str:
         for letter, rests in sorted(by_letter.items())
     )
     return f"[{letters}](?<!\\w\\w)(?:{branches})"
+
+
+# Characters other than a letter and its upper case that Python's re matches for it
+# under IGNORECASE (the Turkish i's, the Kelvin sign, the long s).
+CASE_PARTNERS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def word_start_alternatives(alternatives: Iterable[str]) -> str:
+    """Return a regular expression matching what `(?:\\b(?i:A|B|…))` matches, quickly.
+
+    Each alternative is a regular expression opening with an ASCII letter, or with a
+    character that is no letter (such as ","), which is matched as it is and needs no
+    word start. As in `word_start_pattern`, the pattern opens with the set of those
+    first characters (letters in every case re folds them to), so re skips to them
+    quickly; a letter must start a word (look-behind); then the alternatives opening
+    with that character are tried in their given order.
+    """
+    by_first: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        by_first.setdefault(alternative[0].lower(), []).append(alternative[1:])
+
+    def opening(first: str) -> str:
+        if first.isalpha():
+            return first + first.upper() + CASE_PARTNERS.get(first, "")
+        return re.escape(first)
+
+    branches = "|".join(
+        f"(?<=[{opening(first)}])(?<!\\w\\w)(?i:{'|'.join(rests)})"
+        if first.isalpha()
+        else f"(?<=[{opening(first)}])(?:{'|'.join(rests)})"
+        for first, rests in by_first.items()
+    )
+    return f"[{''.join(opening(first) for first in by_first)}](?:{branches})"
