@@ -1,8 +1,10 @@
 """The rules' fast paths find exactly what a scan of the whole text finds."""
 
+import contextlib
 import re
 
 import phonenumbers
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -155,21 +157,41 @@ def full_scan_ages(text: str) -> list[rules.Hit]:
     return sorted(best.values())
 
 
+@contextlib.contextmanager
+def anchors_taken_as(density: int):
+    """Run the anchored finders with `rules.DENSE_ANCHORS` set: 0 never scans the whole
+    text (windows around anchors only), a huge value always does."""
+    kept = rules.DENSE_ANCHORS
+    rules.DENSE_ANCHORS = density
+    try:
+        yield
+    finally:
+        rules.DENSE_ANCHORS = kept
+
+
+BOTH_WAYS = (0, 10**9)  # windows around the anchors; one scan of the whole text
+
+
 @settings(max_examples=300)
 @given(texts)
 def test_number_finders_match_a_full_scan(text):
-    assert anchored_numbers(text) == full_scan_numbers(text)
+    for density in BOTH_WAYS:
+        with anchors_taken_as(density):
+            assert anchored_numbers(text) == full_scan_numbers(text)
 
 
 @settings(max_examples=300)
 @given(texts)
 def test_emails_month_words_and_ages_match_a_full_scan(text):
-    assert structured.find_emails(text) == [
-        rules.hit_from_match(m, "EMAIL", "email", 0.99) for m in structured.EMAIL.finditer(text)
-    ]
+    for density in BOTH_WAYS:
+        with anchors_taken_as(density):
+            assert structured.find_emails(text) == [
+                rules.hit_from_match(m, "EMAIL", "email", 0.99)
+                for m in structured.EMAIL.finditer(text)
+            ]
+            assert dates.find_ages(text) == full_scan_ages(text)
     month_word = re.compile(r"\b(?:" + dates.MONTH + r"|may)\b", re.IGNORECASE)
     assert spans(dates.MONTH_WORD.finditer(text)) == spans(month_word.finditer(text))
-    assert dates.find_ages(text) == full_scan_ages(text)
 
 
 def full_scan_spoken_phones(text: str) -> list[rules.Hit]:
@@ -206,9 +228,13 @@ def test_word_start_pattern_matches_words_at_word_starts_in_any_case():
     assert [m.group() for m in pattern.finditer(text)] == ["MARCH", "May", "mar"]
 
 
-def test_structured_finders_on_a_synthetic_corpus_match_full_scans():
+@pytest.mark.parametrize("density", BOTH_WAYS)
+def test_structured_finders_on_a_synthetic_corpus_match_full_scans(density):
     texts_by_id, _ = synthesise(30, 7)
     for text in texts_by_id.values():
+        with anchors_taken_as(density):
+            assert anchored_numbers(text) == full_scan_numbers(text)
+            assert dates.find_ages(text) == full_scan_ages(text)
         assert spoken.find_spoken_phones(text) == full_scan_spoken_phones(text)
         assert structured.find_written_phones(text) == full_scan_written_phones(text)
         assert anchored_numbers(text) == full_scan_numbers(text)
