@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qualframe import uk
-from qualframe.deid import context, dates, rules, spoken, structured
+from qualframe.deid import context, dates, rules, spoken, structured, words
 from qualframe.synth import synthesise
 
 # Fragments from which texts that exercise every anchor are drawn.
@@ -259,3 +259,10 @@ def test_word_start_alternatives_match_as_a_word_boundary_and_ignorecase(text):
         + context.STRONG_PLACE_TAIL + r")\s+"
     )  # fmt: skip
     assert spans(context.STRONG_PLACE_CUE.finditer(text)) == spans(plain.finditer(text))
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="IiaÀéß_1 -.\n'", max_size=40))
+def test_capital_and_pronoun_patterns_match_their_word_boundary_forms(text):
+    assert spans(words.CAPITAL_START.finditer(text)) == spans(re.finditer(r"\b[A-ZÀ-ÖØ-Þ]", text))
+    assert spans(words.PRONOUN_I.finditer(text)) == spans(re.finditer(r"\bI\b", text))

@@ -110,6 +110,12 @@ def phrase_matcher(allow_list: tuple[str, ...]):
     return build_matcher(phrases)
 
 
+@functools.lru_cache(maxsize=4)  # one allow-list per study, asked once per transcript
+def allowed_keys(allow_list: tuple[str, ...]) -> frozenset[str]:
+    """`normalise_allow_list` of a study's allow-list, worked out once."""
+    return normalise_allow_list(allow_list)
+
+
 def inside_some(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     """Return whether `hit` lies within one of `spans` (sorted, not overlapping)."""
     index = bisect.bisect_right(spans, (hit.start, float("inf"))) - 1
@@ -190,8 +196,8 @@ def detect_transcript(
     per-call cost would halve the speed of rules-only detection on interview-length
     texts; `pseudonymise_corpus` validates all transcripts' detections at once.
     """
-    allow_list = list(allow_list)
-    allowed = normalise_allow_list(allow_list)
+    allow_list = tuple(allow_list)
+    allowed = allowed_keys(allow_list)
     view, mapping = canonical_view(text)
     skip = SpanIndex(placeholder_spans(view) + role_label_spans(view))
     inside_allowed = allowed_spans(view, allow_list)

@@ -234,7 +234,8 @@ def log_frame(rows: list[dict]) -> pd.DataFrame:
     pass over a small corpus; a command validates the log once, where it writes it
     (`commands.pseudonymise.write_pseudonymised`).
     """
-    frame = pd.DataFrame(rows, columns=LOG_COLUMNS).astype(dtypes_of(AnonymisationLog))
+    columns = {column: [row[column] for row in rows] for column in LOG_COLUMNS}
+    frame = pd.DataFrame(columns, columns=LOG_COLUMNS).astype(dtypes_of(AnonymisationLog))
     return frame.sort_values(["transcript_id", "start"], kind="stable").reset_index(drop=True)
 
 
