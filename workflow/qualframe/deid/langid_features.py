@@ -80,7 +80,15 @@ FLOAT16_AS_FLOAT32 = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype
 class FastLanguageIdentifier(LanguageIdentifier):
     """py3langid's `LanguageIdentifier`, its features counted by `window_states`."""
 
-    __slots__ = ("_depth", "_next_state", "_outputs", "_row_start")
+    __slots__ = (
+        "_converted",
+        "_depth",
+        "_next_state",
+        "_outputs",
+        "_row_start",
+        "_rows32",
+        "_rows_of",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,16 +96,30 @@ class FastLanguageIdentifier(LanguageIdentifier):
         self._row_start = np.asarray(self._rowbase, dtype=np.int64)
         self._outputs = np.asarray(self.tk_output, dtype=np.int64)
         self._depth = automaton_depth(self._next_state, self._row_start)
+        self._rows_of = None  # the table whose float32 rows `_float32_rows` keeps
 
     def _sparse_score(self, visits, table):
-        """py3langid's `_sparse_score`: the model's float16 rows of the features seen,
-        converted to float32 by table lookup (as numpy's promotion would, exactly)."""
+        """py3langid's `_sparse_score`, with the model's float16 rows of the features
+        seen in float32 (as numpy's promotion would make them, exactly)."""
         idx = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
         counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
-        rows = table[idx]
-        if rows.dtype == np.float16:
-            rows = FLOAT16_AS_FLOAT32[rows.view(np.uint16)]
+        rows = self._float32_rows(table, idx) if table.dtype == np.float16 else table[idx]
         return np.log1p(counts) @ rows + self.nb_pc
+
+    def _float32_rows(self, table: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Return table[idx] in float32. Rows are converted (by FLOAT16_AS_FLOAT32) the
+        first time a feature is seen and kept: a transcript's features are mostly the
+        previous one's. The kept table is allocated zeroed, so only the rows written
+        take memory."""
+        if self._rows_of is not table:
+            self._rows_of = table
+            self._rows32 = np.zeros(table.shape, dtype=np.float32)
+            self._converted = np.zeros(len(table), dtype=bool)
+        new = idx[~self._converted[idx]]
+        if len(new):
+            self._rows32[new] = FLOAT16_AS_FLOAT32[table[new].view(np.uint16)]
+            self._converted[new] = True
+        return self._rows32[idx]
 
     def _raw_score(self, text):
         """Raw scores of encoded bytes, as py3langid's own `_raw_score`."""
