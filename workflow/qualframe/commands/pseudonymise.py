@@ -40,8 +40,11 @@ def pseudonymise(texts, detections, allow, style, key_path, codebook=None):
     """Run `pseudonymise_corpus` with the study's key and the vocabulary of its codebook
     (if any); a bad key is the user's error."""
     from qualframe.deid import pseudonymise_corpus
+    from qualframe.deid.mentions import with_confidence
+    from qualframe.schemas import Detection
 
     team = codebook_vocabulary(codebook)
+    detections = Detection.validate(with_confidence(detections))  # the step's input
     try:
         return pseudonymise_corpus(
             texts, detections, allow, style=style, key=read_key(key_path), team=team
