@@ -1,10 +1,11 @@
 """The word lists, place names and models the detectors load on first use, loaded at once.
 
 Each detector loads what it needs the first time it is asked (the English word list,
-Faker's names, GeoNames places, the well-known companies and products, the language identifier, wordfreq's lists, phone
-number metadata), so the first transcript of a run pays for all of it: several
-seconds. `load_resources` loads them up front, for a caller that wants loading apart
-from detection (the benchmark, which times detection only, like a model's loading).
+Faker's names, GeoNames places, the well-known companies and products, the language
+identifier, wordfreq's lists, phone number metadata), so the first transcript of a run
+pays for all of it: several seconds. `load_resources` loads them up front, for a caller
+that wants loading apart from detection (the benchmark, which times detection only, like
+a model's loading).
 """
 
 import time

@@ -111,10 +111,10 @@ def in_local_context(text: str, start: int) -> bool:
 def is_product_mention(text: str, hit: Hit) -> bool:
     """Return whether a detection is a well-known company or product named where nothing
     ties it to anyone: a listed company detected as an organisation, or an everyday
-    product detected as anything named (a tagger's guess: "in PowerPoint" is no place), by a detector
-    other than the register or a speaker label, and not after a `LOCAL_CUE`. Such a
-    mention is no identifier; the same name after a cue still is. A company detected as
-    a person stays: some company names are people's names too."""
+    product detected as any named type (a tagger's guess: "in PowerPoint" is no place),
+    by a detector other than the register or a speaker label, and not after a
+    `LOCAL_CUE`. Such a mention is no identifier; the same name after a cue still is.
+    A company detected as a person stays: some company names are people's names too."""
     if hit.detector in KEPT_DETECTORS or in_local_context(text, hit.start):
         return False
     if hit.entity_type == "ORG" and is_listed_company(hit.text):
