@@ -33,7 +33,7 @@ def test_company_names_that_are_peoples_names_are_not_well_known(name):
     assert not is_listed_company(name)
 
 
-def test_everyday_products_are_products_and_shops_in_small_indices_are_not():
+def test_everyday_products_are_products_and_a_local_shop_is_not():
     assert is_product("PowerPoint") and is_product("iPad")
     assert not is_product("Fakeley Bakery")
 
