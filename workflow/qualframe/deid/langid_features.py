@@ -60,15 +60,21 @@ def walked_states(next_state, row_start, data: bytes) -> list[int]:
     return states
 
 
+def feature_arrays(outputs: np.ndarray, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (features, counts) of the states' features in order of first occurrence,
+    as py3langid's `visit_counts` orders them (both empty when there is none)."""
+    features = outputs[states]
+    features = features[features >= 0]
+    found = pd.unique(features)  # hashed, in order of first occurrence
+    return found, np.bincount(features)[found] if len(found) else found
+
+
 def feature_counts(outputs: np.ndarray, states: np.ndarray) -> dict[int, int] | None:
     """Return {feature: count} of the states' features in order of first occurrence,
     as py3langid's `visit_counts` does; None when there is none."""
-    features = outputs[states]
-    features = features[features >= 0]
-    if not len(features):
+    found, counts = feature_arrays(outputs, states)
+    if not len(found):
         return None
-    found = pd.unique(features)  # hashed, in order of first occurrence
-    counts = np.bincount(features)[found]
     return dict(zip(found.tolist(), counts.tolist(), strict=True))
 
 
@@ -126,7 +132,10 @@ class FastLanguageIdentifier(LanguageIdentifier):
         if self._depth > MAX_DEPTH or len(text) < WALK_BELOW:
             return super()._raw_score(text)
         states = window_states(self._next_state, self._row_start, text, self._depth)
-        visits = feature_counts(self._outputs, states)
-        if visits:
-            return self._sparse_score(visits, self.nb_ptc)
-        return super()._raw_score(b"")  # no features: py3langid's fill value
+        found, counts = feature_arrays(self._outputs, states)
+        if not len(found):
+            return super()._raw_score(b"")  # no features: py3langid's fill value
+        # `_sparse_score` of {found: counts}, without the dictionary
+        table = self.nb_ptc
+        rows = self._float32_rows(table, found) if table.dtype == np.float16 else table[found]
+        return np.log1p(counts.astype(np.float32)) @ rows + self.nb_pc
