@@ -93,13 +93,15 @@ def find_full_names_uncased(text: str) -> list[Hit]:
     as PERSON ("rule:name_list"); function words never count ("will" alone is no name)."""
     given, surnames = name_lists()
     words = list(WORD.finditer(text))
+    folded = [word.group().casefold() for word in words]
     hits = []
-    for first, second in zip(words, words[1:], strict=False):
-        a, b = first.group().casefold(), second.group().casefold()
+    for i in range(len(words) - 1):
+        a, b = folded[i], folded[i + 1]
+        if a not in given or b not in surnames:  # most pairs: decided by two look-ups
+            continue
+        first, second = words[i], words[i + 1]
         if (
-            a in given
-            and b in surnames
-            and text[first.end() : second.start()] == " "
+            text[first.end() : second.start()] == " "
             and not is_function_word(a)
             and not is_function_word(b)
         ):
