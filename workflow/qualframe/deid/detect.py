@@ -196,7 +196,8 @@ def detect_transcript(
 
     The frame is built to the Detection model but not validated here: pandera's
     per-call cost would halve the speed of rules-only detection on interview-length
-    texts; `pseudonymise_corpus` validates all transcripts' detections at once.
+    texts; the commands validate all transcripts' detections at once, where they
+    write or read them (`commands.detect`, `commands.pseudonymise`).
     """
     allow_list = tuple(allow_list)
     allowed = allowed_keys(allow_list)

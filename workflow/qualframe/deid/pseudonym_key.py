@@ -134,7 +134,7 @@ def checked_key(key: pd.DataFrame | None) -> pd.DataFrame:
     missing column, or naming the 1-based row of a number that is not a whole number, an
     unknown entity type or style, an empty entity or replacement, or a repeated entity.
     """
-    if key is None:  # nothing to check: validating an empty frame costs a pass's worth of time
+    if key is None:  # nothing to check (pandera's fixed cost per call is not small)
         return pd.DataFrame(columns=KEY_COLUMNS).astype(dtypes_of(PseudonymKey))
     missing = [column for column in KEY_COLUMNS if column not in key.columns]
     if missing:
