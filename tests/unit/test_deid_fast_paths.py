@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qualframe import uk
-from qualframe.deid import context, dates, rules, spoken, structured, words
+from qualframe.deid import context, dates, names, rules, spoken, structured, words
 from qualframe.synth import synthesise
 
 # Fragments from which texts that exercise every anchor are drawn.
@@ -263,3 +263,35 @@ def test_any_case_words_find_what_the_case_insensitive_pattern_finds(text):
 def test_capital_and_pronoun_patterns_match_their_word_boundary_forms(text):
     assert spans(words.CAPITAL_START.finditer(text)) == spans(re.finditer(r"\b[A-ZÀ-ÖØ-Þ]", text))
     assert spans(words.PRONOUN_I.finditer(text)) == spans(re.finditer(r"\bI\b", text))
+
+
+NAME_FRAGMENTS = [
+    " ", "  ", "\n", ",", ", ", ".", "-", "'", "’", "&", "a", "x", "I", "J", "J.", "K.",
+    "St", "St.", "Street", "and", "of", "le", "Dr", "Quist", "O'Neill", "Smith-Jones",
+    "NHS", "HVNFT", "ABC", "Leeds", "thanks", "Thank you", "HELLO", "hi", "over to you",
+    "Rose", "Grace", "?", "to", "é", "1",
+]  # fmt: skip
+# The names patterns as first written, with their look-behind in front.
+NAME_PATTERNS_AS_WRITTEN = {
+    "CAPITALISED_RUN": r"(?<![\w'’&-])(?:St\b\.?|[A-Z][\w'’&-]*)"
+    r"(?:\s+(?:(?:and|&|of|upon|on|in|le|la|de)\s+)?(?:St\b\.?|[A-Z][\w'’&-]*))+",
+    "INITIALLED_NAME": r"(?<!\S)((?:[A-Z]\.\s?){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])",
+    "BARE_INITIAL_NAME": r"(?<!\S)([A-HJ-Z] [A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])",
+    "CAPITALISED_WORD": r"(?<![\w'’-])[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*(?![\w'’-])",
+    "ACRONYM_WORD": r"\b[A-Z]{3,}\b",
+}
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(NAME_FRAGMENTS), max_size=40).map("".join))
+@example("Met Dr J. K. Quist and J Leach at St Brannock's, HVNFT; thanks, Rose.")
+def test_name_patterns_match_as_first_written(text):
+    for name, written in NAME_PATTERNS_AS_WRITTEN.items():
+        fast = getattr(names, name)
+        found = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in re.finditer(written, text)], name
+    everywhere = [(m.span(), m.groups()) for m in context.VOCATIVE.finditer(text)]
+    starts = context.vocative_starts(text)
+    assert [(m.span(), m.groups()) for m in rules.matches_at(context.VOCATIVE, text, starts)] == (
+        everywhere
+    )

@@ -15,7 +15,7 @@ from faker import Faker
 
 from qualframe.deid.lexicon import NAME_LOCALES
 from qualframe.deid.places import uk_place_names
-from qualframe.deid.rules import AnyCaseWords, Hit
+from qualframe.deid.rules import AnyCaseWords, Hit, matches_at
 from qualframe.deid.words import is_english_word, is_function_word
 
 PLACE_WORD = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*"
@@ -162,6 +162,18 @@ VOCATIVE = re.compile(
     r"(?:\b(?i:thank\s+you|thanks|cheers|hi|hello|hey|morning|sorry|bye|over\s+to\s+you"
     r"|welcome|invite)[,\s]+|,\s+)(?P<name>[A-Z][a-z]+(?:['’-][A-Z][a-z]+)?)(?=\s*[,.?!]|\s+(?:and|to)\b)"
 )
+# Where VOCATIVE can begin: a comma, or the first word of a greeting.
+COMMA = re.compile(",")
+GREETING_WORD = AnyCaseWords(
+    r"(?:thank|thanks|cheers|hi|hello|hey|morning|sorry|bye|over|welcome|invite)\b"
+)
+
+
+def vocative_starts(text: str) -> list[int]:
+    """Return, sorted, every offset where a VOCATIVE match can begin."""
+    commas = [match.start() for match in COMMA.finditer(text)]
+    greetings = [match.start() for match in GREETING_WORD.finditer(text)]
+    return sorted(commas + greetings) if greetings else commas
 
 
 def find_addressed_names(text: str) -> list[Hit]:
@@ -171,7 +183,7 @@ def find_addressed_names(text: str) -> list[Hit]:
     given = name_lists()[0]
     return [
         Hit(m.start("name"), m.end("name"), "PERSON", m.group("name"), "rule:vocative", 0.7)
-        for m in VOCATIVE.finditer(text)
+        for m in matches_at(VOCATIVE, text, vocative_starts(text))
         if m.group("name").casefold() in given and not is_function_word(m.group("name"))
     ]
 

@@ -179,3 +179,16 @@ class AnyCaseWords:
         if len(lowered) == len(text) and not any(char in text for char in CASE_PARTNERS):
             return self.lower_case.finditer(lowered)
         return self.any_case.finditer(text)
+
+
+def matches_at(pattern: re.Pattern, text: str, starts: Iterable[int]) -> list[re.Match]:
+    """Return the matches `pattern.finditer(text)` finds, the pattern tried only at
+    `starts` (sorted), which must hold every position where a match can begin: a fast
+    path for a pattern that begins only at something rare or cheap to find."""
+    found: list[re.Match] = []
+    resume = 0
+    for start in starts:
+        if start >= resume and (match := pattern.match(text, start)) is not None:
+            found.append(match)
+            resume = match.end() if match.end() > start else start + 1
+    return found
