@@ -160,7 +160,10 @@ def find_candidates(text: str, register: Register, ner: NerModel | None) -> list
         for hit in unfamiliar
         if 1 not in covered[hit.start : hit.end] and is_unfamiliar_here(text, hit)
     ]
-    return [hit._replace(text=text[hit.start : hit.end]) for hit in hits]
+    # Hit(...) rather than _replace: several times quicker, for every hit of every finder
+    return [
+        Hit(start, end, kind, text[start:end], by, sure) for start, end, kind, _, by, sure in hits
+    ]
 
 
 def is_unfamiliar_here(text: str, hit: Hit) -> bool:

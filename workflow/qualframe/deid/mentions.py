@@ -110,7 +110,8 @@ def absorb(kept: list[Mention], dropped: list[Mention], starts: list[int]) -> li
     for mention, found_by, sure in zip(kept, detectors, confidence, strict=True):
         if len(found_by) > 1:
             found_by.discard(PROPAGATED)
-        merged.append(mention._replace(detectors=tuple(sorted(found_by)), confidence=sure))
+        start, end, kind, text = mention[:4]  # Mention(...): quicker than _replace
+        merged.append(Mention(start, end, kind, text, tuple(sorted(found_by)), sure))
     return merged
 
 
