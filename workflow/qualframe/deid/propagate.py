@@ -455,6 +455,9 @@ def find_mentions(
 
 def evidence_frame(evidence: Iterable[Evidence]) -> pd.DataFrame:
     """Return evidence rows as a frame with EVIDENCE_COLUMNS."""
-    frame = pd.DataFrame(list(evidence), columns=EVIDENCE_COLUMNS)
+    rows = list(evidence)
+    columns = list(zip(*rows, strict=True)) or [()] * len(EVIDENCE_COLUMNS)
+    # built from columns: several times quicker than from rows
+    frame = pd.DataFrame(dict(zip(EVIDENCE_COLUMNS, map(list, columns), strict=True)))
     integers = ("occurrences", "tagged", "mid_sentence", "capitalised")
     return frame.astype({column: "int64" for column in integers} | {"propagated": bool})

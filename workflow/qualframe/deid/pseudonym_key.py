@@ -177,10 +177,14 @@ def key_frame(
     """Return the pseudonym key: one row per entity key, sorted by type, number, entity,
     with PseudonymKey's columns and types (validated where a command writes it, as the
     log is: see `pseudonymise.log_frame`)."""
-    rows = [
-        (entity_type, name, number, replacements[(entity_type, name)], style)
-        for (entity_type, name), number in numbers.items()
-    ]
-    frame = pd.DataFrame(rows, columns=KEY_COLUMNS).astype(dtypes_of(PseudonymKey))
+    keys = list(numbers)
+    columns = {
+        "entity_type": [entity_type for entity_type, _ in keys],
+        "entity": [name for _, name in keys],
+        "number": list(numbers.values()),
+        "replacement": [replacements[key] for key in keys],
+        "style": [style] * len(keys),
+    }
+    frame = pd.DataFrame(columns, columns=KEY_COLUMNS).astype(dtypes_of(PseudonymKey))
     frame = frame.sort_values(["entity_type", "number", "entity"], kind="stable")
     return frame.reset_index(drop=True)
