@@ -133,7 +133,7 @@ def test_every_character_python_calls_whitespace_is_listed():
     assert listed == set(WHITESPACE)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000ab\u200bé"), max_size=6))
 def test_spaces_collapse_as_python_splits_and_joins(texts):
     collapsed = collapse_spaces(pd.Series(texts, dtype="str"))

@@ -118,14 +118,15 @@ def csv_blocks(
         text = text_of(df.iloc[:, i], formula_starts)
         if text is None:
             return None
-        columns.append(quoted(text, characters))
+        columns.append(text)
     names = pa.array([str(name) for name in df.columns], type=pa.large_string())
     header = quoted(neutralised(names, formula_starts), characters).to_pylist()
 
     def blocks() -> Iterator[bytes | memoryview]:
         yield (sep.join(header) + LINE_END).encode("utf-8")
         for start in range(0, len(df), ROWS_PER_BLOCK):
-            parts = [column.slice(start, ROWS_PER_BLOCK) for column in columns]
+            # quoted a block at a time: a quoted copy of every column is not held at once
+            parts = [quoted(column.slice(start, ROWS_PER_BLOCK), characters) for column in columns]
             lines = pc.binary_join_element_wise(parts[-1], large(LINE_END), large(""))
             rows = pc.binary_join_element_wise(*parts[:-1], lines, large(sep))
             yield data_of(rows)
