@@ -232,3 +232,11 @@ def test_a_table_with_two_columns_of_one_name_is_written_column_by_column():
         ["a", "b"],
         ["c", "d"],
     ]
+
+
+def test_negative_zero_is_written_as_openpyxl_writes_it():
+    matrix, codebook = benchmark_study(12, 20, 6)
+    table = pd.DataFrame({"a": [0.0, -0.0, 0.0, 1.5], "b": ["x"] * 4})
+    new = framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
+    reference = old.framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
+    assert new == reference, first_difference(new, reference)

@@ -55,9 +55,10 @@ def text_of(values: pd.Series, formula_starts: tuple[str, ...]) -> pa.Array | No
     if dtype.kind == "f" and isinstance(dtype, np.dtype) and dtype.itemsize == 8:
         numbers = values.to_numpy()
         missing = np.isnan(numbers)
-        distinct, inverse = np.unique(numbers[~missing], return_inverse=True)
+        # distinct by bits: 0.0 and -0.0 are equal numbers printed differently
+        bits, inverse = np.unique(numbers[~missing].view(np.int64), return_inverse=True)
         texts = np.full(len(numbers), "", dtype=object)
-        texts[~missing] = distinct.astype(str).astype(object)[inverse.reshape(-1)]
+        texts[~missing] = bits.view(np.float64).astype(str).astype(object)[inverse.reshape(-1)]
         return pa.array(texts, type=pa.large_string())
     if isinstance(dtype, pd.Int64Dtype | pd.Int32Dtype | pd.Int16Dtype | pd.Int8Dtype):
         array = pa.array(values.array, from_pandas=True)

@@ -135,7 +135,9 @@ def trim(text: str, limit: int) -> str:
 def number_texts(values: np.ndarray) -> np.ndarray:
     """Each number as openpyxl writes it ("%.16g"; "" for infinity), formatting each
     distinct value once."""
-    distinct, inverse = np.unique(values, return_inverse=True)
+    # distinct by bits: 0.0 and -0.0 are equal numbers printed differently
+    bits, inverse = np.unique(np.asarray(values, dtype=np.float64).view(np.int64), return_inverse=True)
+    distinct = bits.view(np.float64)
     texts = np.array(["" if np.isinf(v) else f"{v:.16g}" for v in distinct.tolist()], dtype=object)
     return texts[inverse.reshape(-1)]
 
