@@ -240,3 +240,23 @@ def test_negative_zero_is_written_as_openpyxl_writes_it():
     new = framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
     reference = old.framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
     assert new == reference, first_difference(new, reference)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=" \t\r\n\x85\xa0\u2028\u3000&<>ab\u200bé"), max_size=8))
+def test_padding_and_escapes_are_found_as_python_finds_them(texts):
+    import pyarrow as pa
+
+    from qualframe import xlsx
+
+    array = pa.array(texts, type=pa.large_string())
+    assert xlsx.padded(array).to_pylist() == [
+        text[:1].isspace() or text[-1:].isspace() for text in texts
+    ]
+    entities = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+    expected = []
+    for text in texts:
+        for character, entity in entities:
+            text = text.replace(character, entity)
+        expected.append(text)
+    assert xlsx.escaped(array).to_pylist() == expected
