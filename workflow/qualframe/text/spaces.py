@@ -27,8 +27,10 @@ def collapse_spaces(values: pd.Series) -> pd.Series:
 
 
 def collapse_arrow(array: pa.Array) -> pa.Array:
-    """`collapse_spaces` of a large_string array without nulls: only the texts that
-    collapsing changes go through the replacing kernels."""
+    """`collapse_spaces` of a large_string array (or chunked array) without nulls: only
+    the texts that collapsing changes go through the replacing kernels."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
     changed = pc.match_substring_regex(array, UNCOLLAPSED)
     count = pc.sum(changed).as_py() or 0
     if count == 0:
