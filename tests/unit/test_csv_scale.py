@@ -80,9 +80,7 @@ def frames(draw):
             draw(st.lists(st.none() | st.integers(-(2**40), 2**40), min_size=n, max_size=n)),
             dtype="Int64",
         ),
-        "float": lambda: pd.Series(
-            draw(st.lists(floats, min_size=n, max_size=n)), dtype="float64"
-        ),
+        "float": lambda: pd.Series(draw(st.lists(floats, min_size=n, max_size=n)), dtype="float64"),
         "bool": lambda: pd.Series(draw(st.lists(st.booleans(), min_size=n, max_size=n))),
         "mixed": lambda: pd.Series(
             draw(st.lists(st.none() | TEXT | st.integers(0, 9), min_size=n, max_size=n)),
@@ -91,9 +89,7 @@ def frames(draw):
     }
     chosen = draw(st.lists(st.sampled_from(sorted(kinds)), min_size=1, max_size=5))
     names = draw(st.lists(TEXT, min_size=len(chosen), max_size=len(chosen), unique=True))
-    return pd.DataFrame({i: kinds[kind]() for i, kind in enumerate(chosen)}).set_axis(
-        names, axis=1
-    )
+    return pd.DataFrame({i: kinds[kind]() for i, kind in enumerate(chosen)}).set_axis(names, axis=1)
 
 
 @settings(max_examples=300, deadline=None)

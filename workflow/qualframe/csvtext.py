@@ -63,7 +63,7 @@ def text_of(values: pd.Series, formula_starts: tuple[str, ...]) -> pa.Array | No
     if isinstance(dtype, pd.Int64Dtype | pd.Int32Dtype | pd.Int16Dtype | pd.Int8Dtype):
         array = pa.array(values.array, from_pandas=True)
         return pc.fill_null(array.cast(pa.large_string()), large(""))
-    if dtype == object or pd.api.types.is_string_dtype(dtype):
+    if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
         try:
             array = pa.array(values.array, from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):

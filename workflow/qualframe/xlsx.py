@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from qualframe.io import FORMULA_STARTS
-from qualframe.text.spaces import WHITESPACE, WHITESPACE_CLASS
+from qualframe.text.spaces import WHITESPACE
 from qualframe.zipbytes import write_deterministic_zip
 
 EXCEL_CELL_LIMIT = 32_767
@@ -136,7 +136,8 @@ def number_texts(values: np.ndarray) -> np.ndarray:
     """Each number as openpyxl writes it ("%.16g"; "" for infinity), formatting each
     distinct value once."""
     # distinct by bits: 0.0 and -0.0 are equal numbers printed differently
-    bits, inverse = np.unique(np.asarray(values, dtype=np.float64).view(np.int64), return_inverse=True)
+    bits = np.asarray(values, dtype=np.float64).view(np.int64)
+    bits, inverse = np.unique(bits, return_inverse=True)
     distinct = bits.view(np.float64)
     texts = np.array(["" if np.isinf(v) else f"{v:.16g}" for v in distinct.tolist()], dtype=object)
     return texts[inverse.reshape(-1)]

@@ -12,9 +12,7 @@ WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
 WHITESPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 # Text that collapsing would change: whitespace other than a space, two spaces in a row, or
 # a space at either end. Any other text is its own collapsed form.
-UNCOLLAPSED = (
-    "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != " ") + "]|  |^ | $"
-)
+UNCOLLAPSED = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != " ") + "]|  |^ | $"
 
 
 def collapse_spaces(values: pd.Series) -> pd.Series:
