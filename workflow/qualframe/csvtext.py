@@ -94,14 +94,34 @@ def neutralised(array: pa.Array, formula_starts: tuple[str, ...]) -> pa.Array:
 
 def quoted(array: pa.Array, characters: str) -> pa.Array:
     """`array` with every text holding one of `characters` in double quotes, its own
-    double quotes doubled."""
+    double quotes doubled; only those texts are copied through the kernels."""
     pattern = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in characters) + "]"
     needs = pc.match_substring_regex(array, pattern)
-    if not pc.any(needs).as_py():
+    count = pc.sum(needs).as_py() or 0
+    if count == 0:
         return array
-    doubled = pc.replace_substring(array, QUOTE, QUOTE + QUOTE)
-    wrapped = pc.binary_join_element_wise(large(QUOTE), doubled, large(QUOTE), large(""))
-    return pc.if_else(needs, wrapped, array)
+    some = pc.filter(array, needs) if count < len(array) else array
+    if pc.any(pc.match_substring_regex(some, QUOTE)).as_py():
+        some = pc.replace_substring(some, QUOTE, QUOTE + QUOTE)
+    wrapped = pc.binary_join_element_wise(large(QUOTE), some, large(QUOTE), large(""))
+    return wrapped if count == len(array) else pc.replace_with_mask(array, needs, wrapped)
+
+
+def same_as_earlier(columns: list[pa.Array]) -> list[int]:
+    """For each column, the index of the first column holding the very same memory (the
+    matrix's charted text and excerpts share theirs when no cell is summarised): its
+    quoted text is made once."""
+    first: dict[tuple, int] = {}
+    found = []
+    for index, column in enumerate(columns):
+        key = (
+            column.type,
+            column.offset,
+            len(column),
+            *(buffer.address if buffer is not None else 0 for buffer in column.buffers()),
+        )
+        found.append(first.setdefault(key, index))
+    return found
 
 
 def csv_blocks(
@@ -122,12 +142,16 @@ def csv_blocks(
         columns.append(text)
     names = pa.array([str(name) for name in df.columns], type=pa.large_string())
     header = quoted(neutralised(names, formula_starts), characters).to_pylist()
+    same = same_as_earlier(columns)
 
     def blocks() -> Iterator[bytes | memoryview]:
         yield (sep.join(header) + LINE_END).encode("utf-8")
         for start in range(0, len(df), ROWS_PER_BLOCK):
             # quoted a block at a time: a quoted copy of every column is not held at once
-            parts = [quoted(column.slice(start, ROWS_PER_BLOCK), characters) for column in columns]
+            parts: list[pa.Array] = []
+            for column, earlier in zip(columns, same, strict=True):
+                block = column.slice(start, ROWS_PER_BLOCK)
+                parts.append(parts[earlier] if earlier < len(parts) else quoted(block, characters))
             lines = pc.binary_join_element_wise(parts[-1], large(LINE_END), large(""))
             rows = pc.binary_join_element_wise(*parts[:-1], lines, large(sep))
             yield data_of(rows)
