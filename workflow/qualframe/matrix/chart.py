@@ -4,6 +4,7 @@ de-identified transcript, with the share of the case's transcript the code cover
 when the coded data carries them, rapid-analysis ratings (−2 … +2)."""
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -119,6 +120,20 @@ def case_lengths(
     return lengths.groupby(pairs[Segment.case_id].to_numpy(), sort=True).sum()
 
 
+def cell_coverage(
+    charted: pd.DataFrame,
+    segments: pd.DataFrame,
+    cases: pd.DataFrame,
+    text_lengths: Mapping[str, int],
+) -> pd.Series:
+    """Per (case_id, code_id) of the `charted` segments, the share of the case's
+    transcript characters they cover, rounded to 6 decimals."""
+    covered = covered_by_group(charted, [Segment.case_id, Segment.code_id])
+    lengths = case_lengths(segments, cases, text_lengths)
+    case_of_cell = covered.index.get_level_values(Segment.case_id)
+    return (covered / lengths.reindex(case_of_cell).to_numpy()).round(6)
+
+
 def covered_characters(spans: pd.DataFrame) -> int:
     """Characters covered by the union of `spans` (transcript_id, start, end); overlapping
     spans count once."""
@@ -213,6 +228,15 @@ def chart_matrix(
         .reset_index(drop=True)
     )
     positions = charted.pop("_position").to_numpy()
+    # Coverage (pandas) is counted in a second thread while the texts (Arrow kernels,
+    # which release the interpreter's lock) are joined.
+    pool = ThreadPoolExecutor(max_workers=1)
+    coverage = (
+        pool.submit(cell_coverage, charted, segments, cases, text_lengths)
+        if text_lengths is not None
+        else None
+    )
+    pool.shutdown(wait=False)
     refs = references_of(charted)
     refs_text = large_text(refs)
     text = large_text(segments[Segment.text])
@@ -241,11 +265,8 @@ def chart_matrix(
     del refs, refs_text
     means = cells[RATING].to_numpy(dtype="float64")
     cells[RATING] = np.sign(means) * np.floor(np.abs(means) + 0.5)  # as round_rating
-    if text_lengths is not None:
-        covered = covered_by_group(charted, [Segment.case_id, Segment.code_id])
-        lengths = case_lengths(segments, cases, text_lengths)
-        case_of_cell = covered.index.get_level_values(Segment.case_id)
-        cells[COVERAGE] = (covered / lengths.reindex(case_of_cell).to_numpy()).round(6)
+    if coverage is not None:
+        cells[COVERAGE] = coverage.result()
     del charted, groups
     coders = segments.groupby(Segment.case_id)[Segment.coder].nunique()
     grid = ordered_cases(cases, sort_by)[[Segment.case_id, *attributes]].merge(
