@@ -24,6 +24,7 @@ from qualframe.deid.register import Register, build_matcher, find_register_terms
 from qualframe.deid.rules import Hit
 from qualframe.deid.speakers import find_speaker_names, role_label_spans
 from qualframe.deid.structured import find_structured
+from qualframe.deid.wellknown import is_product_mention
 from qualframe.deid.words import is_mostly_lower_case, restore_case
 from qualframe.schemas import Detection
 from qualframe.text.canonical import canonical_view
@@ -166,7 +167,8 @@ def detect_transcript(
     characters, fullwidth letters and dash or space variants unified), and each mention
     is mapped back to the characters it covers in the text, disguises included.
     Runs the rules, the name patterns, the register and the model; drops mentions on or
-    inside an allow-list term and mentions inside an existing placeholder such as
+    inside an allow-list term, well-known companies and products named where nothing
+    ties them to anyone (`is_product_mention`), and mentions inside an existing placeholder such as
     "[PERSON_3]" or on a role speaker label ("Interviewer:", "INT:"); a speaker label
     that is a name is a PERSON ("rule:speaker"). Every row has a confidence in [0, 1]:
     validated rules 0.95-1, the register 1, the model by label, weak heuristics lower.
@@ -187,6 +189,7 @@ def detect_transcript(
         if not is_allowed(hit.text, hit.entity_type, allowed)
         and not inside_any(hit.start, hit.end, skip)
         and not inside_some(hit, inside_allowed)
+        and not is_product_mention(view, hit)
     ]
     hits = set(on_source(hits, text, mapping))
     return hits_to_frame(transcript_id, sorted(hits))  # sorted: set order varies by run

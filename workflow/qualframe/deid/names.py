@@ -6,7 +6,7 @@ import functools
 import re
 
 from qualframe.deid.lexicon import COMMON_ZIPF, is_known_name, zipf
-from qualframe.deid.places import uk_place_names
+from qualframe.deid.places import broad_place_keys, uk_place_names
 from qualframe.deid.rules import Hit, hit_from_match
 from qualframe.deid.words import (
     ACRONYMS,
@@ -400,7 +400,8 @@ def find_unfamiliar_words(text: str) -> list[Hit]:
 
     A weak signal for names a model missed ("Okonkwo", "Trewarthen"): low confidence,
     lower still at the start of a sentence, where capitals say less; LOCATION after
-    "in", "at", "from"…, else PERSON. A possessive stays outside the span.
+    "in", "at", "from"…, else PERSON. A possessive stays outside the span. A country or
+    US state right after "in" is that place, not a person of that name ("in Holland").
     """
     hits = []
     for match in CAPITALISED_WORD.finditer(text):
@@ -409,7 +410,10 @@ def find_unfamiliar_words(text: str) -> list[Hit]:
             continue
         possessive = POSSESSIVE_END.search(word)
         end = start + (possessive.start() if possessive else len(word))
-        place = previous_word(text, start) in PLACE_PREPOSITIONS
+        before = previous_word(text, start)
+        if before == "in" and not possessive and word.casefold() in broad_place_keys():
+            continue
+        place = before in PLACE_PREPOSITIONS
         entity_type = "LOCATION" if place else "PERSON"
         confidence = 0.3 if is_sentence_start(text, start) else 0.4
         hits.append(Hit(start, end, entity_type, text[start:end], "rule:unfamiliar", confidence))
