@@ -87,6 +87,13 @@ FRAGMENTS = [
     "nine",
     "Sixteen",
     "SEVEN",
+    # timestamps and labels of automatic transcripts, and letters re folds to others
+    "0:00:07",
+    ":",
+    "_",
+    "\u017f",
+    "\u212a",
+    "Okay.",
 ]
 texts = st.lists(st.sampled_from(FRAGMENTS), max_size=60).map("".join)
 
@@ -295,3 +302,20 @@ def test_name_patterns_match_as_first_written(text):
     assert [(m.span(), m.groups()) for m in rules.matches_at(context.VOCATIVE, text, starts)] == (
         everywhere
     )
+
+
+TIMESTAMPED = (
+    "0:00:07\tSPEAKER_00\n Okay, she's 16.\n\n0:00:15\tSPEAKER_01\n Dale is 75 now\n\n"
+    "0:01:02\tNone\n ref AB 12 34 56 C, SW1A 1AA, 943 476 5919 on 05/03/2021 or 2021-03-05\n"
+)
+
+
+@pytest.mark.parametrize("density", BOTH_WAYS)
+def test_finders_on_a_timestamped_transcript_match_full_scans(density):
+    # numbers are dense, so the finders' own anchors (digit runs followed by a letter,
+    # "3/0", numbers after a word) decide what is scanned
+    with anchors_taken_as(density):
+        assert anchored_numbers(TIMESTAMPED) == full_scan_numbers(TIMESTAMPED)
+        assert dates.find_ages(TIMESTAMPED) == full_scan_ages(TIMESTAMPED)
+    assert len(full_scan_numbers(TIMESTAMPED)) >= 5
+    assert len(full_scan_ages(TIMESTAMPED)) == 2

@@ -3,6 +3,7 @@
 import re
 
 from qualframe.deid.rules import (
+    SPACE,
     Hit,
     anchored_matches,
     digit_runs,
@@ -50,6 +51,11 @@ NUMERIC_DATE = re.compile(
     r"|(?<![\d/.-])\d{4}-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})(?![\d-])"
 )
 
+# Every NUMERIC_DATE holds one: the day's last digit, its separator, the month's first
+# digit (the year's last digit and "-" in ISO). Rarer than a digit run where a text
+# is full of timestamps ("0:00:07").
+NUMERIC_DATE_HINT = re.compile(r"\d[/.-]\d")
+
 
 def is_calendar_day(day: str | None, month: str | None) -> bool:
     """Return whether day and month strings are a possible day (1-31) and month (1-12)."""
@@ -59,7 +65,8 @@ def is_calendar_day(day: str | None, month: str | None) -> bool:
 def find_numeric_dates(text: str) -> list[Hit]:
     """Return dates written in digits, day first ("14/03/2019", "14-03-19") or ISO."""
     hits = []
-    for match in anchored_matches(NUMERIC_DATE, digit_runs(text), text, before=6, after=8):
+    hints = [hint.span() for hint in NUMERIC_DATE_HINT.finditer(text)]
+    for match in anchored_matches(NUMERIC_DATE, hints, text, before=6, after=8):
         day = match.group("day") or match.group("iso_day")
         month = match.group("month") or match.group("iso_month")
         if is_calendar_day(day, month):
@@ -148,6 +155,20 @@ def age_tails(text: str) -> list[tuple[int, int]]:
     return [match.span() for start in starts if (match := AGE_TAIL.match(text, start))]
 
 
+def after_a_word(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the spans preceded by white space that follows a letter: where the number
+    of AGE_PERSON_IS and AGE_NAMED_IS begins ("is 16", "turned nearly sixteen"), never
+    a timestamp's "0:" at the start of a line after "Okay."."""
+    kept = []
+    for start, end in spans:
+        edge = start
+        while edge > 0 and SPACE.match(text, edge - 1):
+            edge -= 1
+        if edge < start and edge > 0 and text[edge - 1].isalpha():
+            kept.append((start, end))
+    return kept
+
+
 def find_ages(text: str) -> list[Hit]:
     """Return ages of people as AGE hits covering the number ("16" in "she's 16").
 
@@ -157,7 +178,7 @@ def find_ages(text: str) -> list[Hit]:
     years_old = anchored_matches(AGE_YEARS_OLD, YEARS_OLD, text, before=20, after=0)
     hits = [hit_from_match(m, "AGE", "age", 0.95, group=1) for m in years_old]
     hits += [hit_from_match(m, "AGE", "age", 0.9, group=1) for m in AGE_AGED.finditer(text)]
-    tails = age_tails(text)
+    tails = after_a_word(text, age_tails(text))
     for pattern, confidence in ((AGE_PERSON_IS, 0.7), (AGE_NAMED_IS, 0.6)):
         matches = anchored_matches(pattern, tails, text, AGE_PREFIX_WIDTH, AGE_SUFFIX_WIDTH)
         hits += [hit_from_match(m, "AGE", "age", confidence, group=1) for m in matches]

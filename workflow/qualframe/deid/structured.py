@@ -143,7 +143,9 @@ def find_phones(text: str) -> list[Hit]:
 
 def find_postcodes(text: str) -> list[Hit]:
     """Return UK postcodes, with or without the space, any case (POSTCODE, "rule:postcode")."""
-    matches = anchored_matches(POSTCODE, digit_runs(text), text, before=4, after=4)
+    # a postcode's inward code opens with a digit run followed by a letter ("1AA")
+    runs = [(start, end) for start, end in digit_runs(text) if text[end : end + 1].isalpha()]
+    matches = anchored_matches(POSTCODE, runs, text, before=4, after=4)
     return [hit_from_match(m, "POSTCODE", "postcode", 0.95) for m in matches]
 
 
@@ -170,7 +172,8 @@ def find_nhs_numbers(text: str, phones: list[Hit]) -> list[Hit]:
     context, a number already read as a phone is left alone.
     """
     hits = []
-    for match in anchored_matches(NHS_NUMBER, digit_runs(text), text, before=0, after=13):
+    runs = [(start, end) for start, end in digit_runs(text) if end - start >= 3]  # "943"
+    for match in anchored_matches(NHS_NUMBER, runs, text, before=0, after=13):
         hit = hit_from_match(match, "NHS_NUMBER", "nhs_number", 1.0)
         in_context = has_nhs_context(text, hit.start, hit.end)
         checksum = nhs_checksum_ok(re.sub(r"\D", "", hit.text))
@@ -183,14 +186,22 @@ def find_nhs_numbers(text: str, phones: list[Hit]) -> list[Hit]:
 # --- National Insurance numbers ----------------------------------------------------------
 
 
+def follows_letter_or_space(text: str, start: int) -> bool:
+    """Return whether the character before `start` is a letter or a space (" ")."""
+    before = text[start - 1 : start] if start else ""
+    return before == " " or before.isalpha()
+
+
 def find_ni_numbers(text: str) -> list[Hit]:
     """Return National Insurance numbers ("AB 12 34 56 C", "ab123456c") as NI_NUMBER hits.
 
     Written in capitals the format alone is near-certain; in lower case less so.
     """
+    # its first pair of digits follows a letter of the prefix or a space
+    runs = [(start, end) for start, end in digit_runs(text) if follows_letter_or_space(text, start)]
     return [
         hit_from_match(m, "NI_NUMBER", "ni_number", 0.95 if m.group().isupper() else 0.85)
-        for m in anchored_matches(NI_NUMBER, digit_runs(text), text, before=3, after=10)
+        for m in anchored_matches(NI_NUMBER, runs, text, before=3, after=10)
     ]
 
 
