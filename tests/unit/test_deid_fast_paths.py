@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qualframe import uk
-from qualframe.deid import context, dates, names, rules, spoken, structured, words
+from qualframe.deid import context, dates, language, names, rules, spoken, structured, words
 from qualframe.synth import synthesise
 
 # Fragments from which texts that exercise every anchor are drawn.
@@ -319,3 +319,25 @@ def test_finders_on_a_timestamped_transcript_match_full_scans(density):
         assert dates.find_ages(TIMESTAMPED) == full_scan_ages(TIMESTAMPED)
     assert len(full_scan_numbers(TIMESTAMPED)) >= 5
     assert len(full_scan_ages(TIMESTAMPED)) == 2
+
+
+@given(st.text(st.sampled_from("ab Z9_-'\t\u00a0\u2003.,")), st.integers(0, 40))
+def test_follows_a_word_agrees_with_stripping_the_text_before(text, start):
+    start = min(start, len(text))
+    head = text[:start]
+    before = head.rstrip()
+    expected = before != head and before != "" and before[-1].isalpha()
+    assert dates.follows_a_word(text, start) == expected
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_words_are_the_words_of_a_lower_case_ascii_line(line):
+    lowered = line.lower()
+    assert language.ASCII_WORD.findall(lowered) == language.WORD.findall(lowered)
+
+
+@given(st.lists(st.sampled_from(["a", "to", "Été", "x1", " ", "\n", "42", "_ab"]), max_size=40))
+def test_enough_words_is_a_count_of_every_word(parts):
+    text = "".join(parts)
+    expected = len(language.WORD.findall(text)) >= language.MIN_PARAGRAPH_WORDS
+    assert language.has_enough_words(text) == expected

@@ -3,7 +3,6 @@
 import re
 
 from qualframe.deid.rules import (
-    SPACE,
     Hit,
     anchored_matches,
     digit_runs,
@@ -148,25 +147,26 @@ AGE_SUFFIX_WIDTH = 40  # " years old at the time" with room to spare
 
 
 def age_tails(text: str) -> list[tuple[int, int]]:
-    """Return (start, end) of every number, in digits or words, that ends a clause."""
+    """Return (start, end) of every number, in digits or words, that ends a clause and
+    follows white space after a letter: where the number of AGE_PERSON_IS and
+    AGE_NAMED_IS begins ("is 16", "turned nearly sixteen"), never a timestamp's "0:" at
+    the start of a line after "Okay."."""
     starts = sorted(
         {start for start, _ in digit_runs(text)} | {m.start() for m in NUMBER_WORD.finditer(text)}
     )
-    return [match.span() for start in starts if (match := AGE_TAIL.match(text, start))]
+    return [
+        match.span()
+        for start in starts
+        if follows_a_word(text, start) and (match := AGE_TAIL.match(text, start))
+    ]
 
 
-def after_a_word(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Return the spans preceded by white space that follows a letter: where the number
-    of AGE_PERSON_IS and AGE_NAMED_IS begins ("is 16", "turned nearly sixteen"), never
-    a timestamp's "0:" at the start of a line after "Okay."."""
-    kept = []
-    for start, end in spans:
-        edge = start
-        while edge > 0 and SPACE.match(text, edge - 1):
-            edge -= 1
-        if edge < start and edge > 0 and text[edge - 1].isalpha():
-            kept.append((start, end))
-    return kept
+def follows_a_word(text: str, start: int) -> bool:
+    """Return whether white space precedes `start`, and a letter precedes that."""
+    edge = start
+    while edge > 0 and text[edge - 1].isspace():
+        edge -= 1
+    return 0 < edge < start and text[edge - 1].isalpha()
 
 
 def find_ages(text: str) -> list[Hit]:
@@ -178,7 +178,7 @@ def find_ages(text: str) -> list[Hit]:
     years_old = anchored_matches(AGE_YEARS_OLD, YEARS_OLD, text, before=20, after=0)
     hits = [hit_from_match(m, "AGE", "age", 0.95, group=1) for m in years_old]
     hits += [hit_from_match(m, "AGE", "age", 0.9, group=1) for m in AGE_AGED.finditer(text)]
-    tails = after_a_word(text, age_tails(text))
+    tails = age_tails(text)
     for pattern, confidence in ((AGE_PERSON_IS, 0.7), (AGE_NAMED_IS, 0.6)):
         matches = anchored_matches(pattern, tails, text, AGE_PREFIX_WIDTH, AGE_SUFFIX_WIDTH)
         hits += [hit_from_match(m, "AGE", "age", confidence, group=1) for m in matches]

