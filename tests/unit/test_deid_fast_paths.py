@@ -276,7 +276,8 @@ NAME_FRAGMENTS = [
     " ", "  ", "\n", ",", ", ", ".", "-", "'", "’", "&", "a", "x", "I", "J", "J.", "K.",
     "St", "St.", "Street", "and", "of", "le", "Dr", "Quist", "O'Neill", "Smith-Jones",
     "NHS", "HVNFT", "ABC", "Leeds", "thanks", "Thank you", "HELLO", "hi", "over to you",
-    "Rose", "Grace", "?", "to", "é", "1",
+    "Rose", "Grace", "?", "to", "é", "1", "Mr", "mrs", "DR", "Sgt.", "PC", "DCI", "Cllr",
+    "Doctor", "Who", "B", "_",
 ]  # fmt: skip
 # The names patterns as first written, with their look-behind in front.
 NAME_PATTERNS_AS_WRITTEN = {
@@ -297,6 +298,10 @@ def test_name_patterns_match_as_first_written(text):
         fast = getattr(names, name)
         found = [(m.span(), m.groups()) for m in fast.finditer(text)]
         assert found == [(m.span(), m.groups()) for m in re.finditer(written, text)], name
+    titled = rules.matches_at(names.TITLED_NAME, text, names.word_capitals(text))
+    assert [(m.span(), m.groups()) for m in titled] == [
+        (m.span(), m.groups()) for m in names.TITLED_NAME.finditer(text)
+    ]
     everywhere = [(m.span(), m.groups()) for m in context.VOCATIVE.finditer(text)]
     starts = context.vocative_starts(text)
     assert [(m.span(), m.groups()) for m in rules.matches_at(context.VOCATIVE, text, starts)] == (

@@ -7,7 +7,7 @@ import re
 
 from qualframe.deid.lexicon import COMMON_ZIPF, is_known_name, zipf
 from qualframe.deid.places import broad_place_keys, uk_place_names
-from qualframe.deid.rules import Hit, hit_from_match
+from qualframe.deid.rules import Hit, hit_from_match, matches_at
 from qualframe.deid.words import (
     ACRONYMS,
     is_common_proper_noun,
@@ -29,6 +29,16 @@ INITIALS = r"(?:[A-Z](?:\.\s*|\s+))*"
 TITLED_NAME = re.compile(
     r"\b" + TITLE_BEFORE_NAME + r"\s+(" + INITIALS + NAME_WORD + r"(?:\s+" + NAME_WORD + r")?)"
 )
+# A capital that opens a word: where every TITLED_NAME begins (both kinds of title open
+# with one), so the pattern is tried there only (`matches_at`).
+WORD_CAPITAL = re.compile(r"[A-Z](?<!\w[A-Z])")
+
+
+def word_capitals(text: str) -> list[int]:
+    """Return the offset of every capital letter A-Z that opens a word."""
+    return [match.start() for match in WORD_CAPITAL.finditer(text)]
+
+
 POSSESSIVE_END = re.compile(r"(?:['’][sS]?)$")
 
 
@@ -54,7 +64,7 @@ def find_titled_names(text: str) -> list[Hit]:
     Who") is no name.
     """
     hits = []
-    for match in TITLED_NAME.finditer(text):
+    for match in matches_at(TITLED_NAME, text, word_capitals(text)):
         start, end = match.span(1)
         first_word = text[start:end].split()[0]
         if is_function_word(first_word):
