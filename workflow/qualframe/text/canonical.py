@@ -95,6 +95,9 @@ def recompose(text: str) -> tuple[str, OffsetMap]:
     return normalize(text, "NFKC")
 
 
+# Detection asks for the view of a transcript, then the allow-list and the register for
+# the view of that view: a few entries spare the work (the map is shared: read only).
+@functools.lru_cache(maxsize=8)
 def canonical_view(text: str) -> tuple[str, OffsetMap]:
     """Return the canonical view of `text` and the map from the view back to `text`.
 
