@@ -379,10 +379,11 @@ def placed(values: pd.Series, cell_of_row: np.ndarray) -> pd.api.extensions.Exte
     present = ~np.isnan(cell_of_row)
     source = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True)
     if len(source):
-        taken = source.take(pyarrow.array(np.where(present, cell_of_row, 0).astype(np.int64)))
-        text = pc.if_else(
-            pyarrow.array(present), taken, pyarrow.scalar("", type=pyarrow.large_string())
-        )
+        cells = pyarrow.array(np.where(present, cell_of_row, 0).astype(np.int64), mask=~present)
+        # Taken at a missing index, a text is null and empty: without the validity
+        # bitmap, "" (one copy of the texts, not a second through a kernel)
+        taken = source.take(cells)
+        text = pyarrow.Array.from_buffers(taken.type, len(taken), [None, *taken.buffers()[1:]])
     else:
         text = pyarrow.array([""] * len(cell_of_row), type=pyarrow.large_string())
     return text.to_pandas().astype("str").array
@@ -402,13 +403,16 @@ def wide_matrix(matrix: pd.DataFrame, attributes: list[str], max_cell_chars: int
     """Cases as rows (attributes first, in the long table's case order), codes as columns
     in codebook order, cells holding the charted text trimmed to `max_cell_chars` (the long
     table keeps it whole)."""
-    cases = list(dict.fromkeys(matrix[MatrixCell.case_id]))
-    codes = list(dict.fromkeys(matrix[MatrixCell.code_id]))
+    cases = list(pd.unique(matrix[MatrixCell.case_id]))  # in order of appearance
+    codes = list(pd.unique(matrix[MatrixCell.code_id]))
     text = matrix[MatrixCell.charted_text]
     long = (text.str.len() > max_cell_chars).to_numpy(dtype=bool)
     trimmed = text.copy()
     if long.any():  # only these need a Python call
         trimmed[long] = text[long].map(lambda value: trim(value, max_cell_chars))
+    in_rows = rows_of_grid(matrix, attributes, trimmed, len(cases), len(codes))
+    if in_rows is not None:
+        return in_rows
     wide = (
         matrix.assign(_cell=trimmed)
         .pivot(index=[MatrixCell.case_id, *attributes], columns=MatrixCell.code_id, values="_cell")
@@ -418,3 +422,39 @@ def wide_matrix(matrix: pd.DataFrame, attributes: list[str], max_cell_chars: int
     wide = wide.set_index(MatrixCell.case_id, drop=False).loc[cases].reset_index(drop=True)
     wide.columns.name = None
     return wide
+
+
+def rows_of_grid(
+    matrix: pd.DataFrame, attributes: list[str], cells: pd.Series, n_cases: int, n_codes: int
+) -> pd.DataFrame | None:
+    """The wide view `wide_matrix` makes, of a matrix laid out as chart_matrix lays it out
+    (each case's rows together, the codes in the same order in every case, text
+    attributes without missing values), taking each code's `cells` by stride: one copy of
+    the texts rather than a pivot's several. None for a matrix laid out otherwise."""
+    n = len(matrix)
+    columns = [MatrixCell.case_id, *attributes]
+    if n == 0 or n != n_cases * n_codes:
+        return None
+    if any(
+        matrix[column].dtype != "str" or matrix[column].isna().any()
+        for column in [*columns, MatrixCell.code_id]
+    ):
+        return None
+    case_of_row = pd.factorize(matrix[MatrixCell.case_id])[0]
+    code_of_row = pd.factorize(matrix[MatrixCell.code_id])[0]
+    rows = np.arange(n)
+    if not (
+        np.array_equal(case_of_row, rows // n_codes) and np.array_equal(code_of_row, rows % n_codes)
+    ):
+        return None
+    firsts = matrix.iloc[::n_codes]
+    if (
+        matrix[attributes].to_numpy() != firsts[attributes].to_numpy().repeat(n_codes, axis=0)
+    ).any():
+        return None  # a case with two sets of attributes: the pivot keeps both
+    texts = pyarrow.array(cells, type=pyarrow.large_string(), from_pandas=True)
+    wide = {column: firsts[column].reset_index(drop=True) for column in columns}
+    for code in range(n_codes):
+        column = texts.take(pyarrow.array(rows[code::n_codes]))
+        wide[matrix[MatrixCell.code_id].iat[code]] = column.to_pandas().astype("str")
+    return pd.DataFrame(wide)
