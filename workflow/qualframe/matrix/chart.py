@@ -410,7 +410,7 @@ def wide_matrix(matrix: pd.DataFrame, attributes: list[str], max_cell_chars: int
     trimmed = text.copy()
     if long.any():  # only these need a Python call
         trimmed[long] = text[long].map(lambda value: trim(value, max_cell_chars))
-    in_rows = rows_of_grid(matrix, attributes, trimmed, len(cases), len(codes))
+    in_rows = rows_of_grid(matrix, attributes, trimmed, cases)
     if in_rows is not None:
         return in_rows
     wide = (
@@ -424,37 +424,48 @@ def wide_matrix(matrix: pd.DataFrame, attributes: list[str], max_cell_chars: int
     return wide
 
 
+def grid_layout(matrix: pd.DataFrame, case_ids: list[str]) -> dict[str, int] | None:
+    """Where each code's cell lies among every case's rows, for a matrix laid out as
+    chart_matrix lays it out (the rows of each case together, cases in the order of
+    `case_ids`, the codes in the same order in every case); None for another layout."""
+    n, n_cases = len(matrix), len(case_ids)
+    if n == 0 or n_cases == 0 or n % n_cases:
+        return None
+    n_codes = n // n_cases
+    rows = np.arange(n)
+    case_of_row, cases = pd.factorize(matrix[MatrixCell.case_id])
+    code_of_row, codes = pd.factorize(matrix[MatrixCell.code_id])
+    if not (
+        np.array_equal(case_of_row, rows // n_codes)
+        and np.array_equal(code_of_row, rows % n_codes)
+        and list(cases) == list(case_ids)
+    ):
+        return None
+    return {code: position for position, code in enumerate(codes)}
+
+
 def rows_of_grid(
-    matrix: pd.DataFrame, attributes: list[str], cells: pd.Series, n_cases: int, n_codes: int
+    matrix: pd.DataFrame, attributes: list[str], cells: pd.Series, case_ids: list[str]
 ) -> pd.DataFrame | None:
     """The wide view `wide_matrix` makes, of a matrix laid out as chart_matrix lays it out
-    (each case's rows together, the codes in the same order in every case, text
-    attributes without missing values), taking each code's `cells` by stride: one copy of
-    the texts rather than a pivot's several. None for a matrix laid out otherwise."""
-    n = len(matrix)
+    (grid_layout; text attributes without missing values, the same for each of a case's
+    rows), taking each code's `cells` by stride: one copy of the texts rather than a
+    pivot's several. None for a matrix laid out otherwise."""
     columns = [MatrixCell.case_id, *attributes]
-    if n == 0 or n != n_cases * n_codes:
+    if any(matrix[column].dtype != "str" or matrix[column].isna().any() for column in columns):
         return None
-    if any(
-        matrix[column].dtype != "str" or matrix[column].isna().any()
-        for column in [*columns, MatrixCell.code_id]
-    ):
+    layout = grid_layout(matrix, case_ids)
+    if layout is None:
         return None
-    case_of_row = pd.factorize(matrix[MatrixCell.case_id])[0]
-    code_of_row = pd.factorize(matrix[MatrixCell.code_id])[0]
-    rows = np.arange(n)
-    if not (
-        np.array_equal(case_of_row, rows // n_codes) and np.array_equal(code_of_row, rows % n_codes)
-    ):
-        return None
+    n_codes = len(layout)
     firsts = matrix.iloc[::n_codes]
-    if (
-        matrix[attributes].to_numpy() != firsts[attributes].to_numpy().repeat(n_codes, axis=0)
-    ).any():
+    repeated = firsts[attributes].to_numpy().repeat(n_codes, axis=0)
+    if (matrix[attributes].to_numpy() != repeated).any():
         return None  # a case with two sets of attributes: the pivot keeps both
     texts = pyarrow.array(cells, type=pyarrow.large_string(), from_pandas=True)
+    rows = np.arange(len(matrix))
     wide = {column: firsts[column].reset_index(drop=True) for column in columns}
-    for code in range(n_codes):
-        column = texts.take(pyarrow.array(rows[code::n_codes]))
-        wide[matrix[MatrixCell.code_id].iat[code]] = column.to_pandas().astype("str")
+    for code, position in layout.items():
+        column = texts.take(pyarrow.array(rows[position::n_codes]))
+        wide[code] = column.to_pandas().astype("str")
     return pd.DataFrame(wide)
