@@ -34,7 +34,7 @@ def select_segments(segments: pd.DataFrame, primary_coder: str | None) -> pd.Dat
     if not primary_coder:
         return segments
     by_primary = segments[Segment.coder] == primary_coder
-    cases_with_primary = set(segments.loc[by_primary, Segment.case_id])
+    cases_with_primary = segments.loc[by_primary, Segment.case_id].unique()
     keep = by_primary | ~segments[Segment.case_id].isin(cases_with_primary)
     return segments[keep]
 
