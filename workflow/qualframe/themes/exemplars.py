@@ -40,7 +40,7 @@ PLACEHOLDER_RE2 = PLACEHOLDER.pattern.replace(r"\d", r"\p{Nd}")
 # holds an ASCII letter or digit (tests check the list): texts holding one are split
 # word by word in Python; in all others only ASCII letters change case.
 ASCII_BY_LOWER_CASE = "\u0130\u212a"
-CHUNK_ROWS = 100_000  # texts split at a time, to bound the memory words take
+CHUNK_ROWS = 50_000  # texts split at a time, to bound the memory words take
 SPLITTING_THREADS = 2  # chunks split at once
 
 
@@ -94,21 +94,23 @@ def runs_of_word_bytes(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     word |= data == ord("'")
     # a run begins at a word byte after a byte that is not one, or where a text begins
     # (and ends before a byte that is not one, or where a text ends)
-    begins = word.copy()
-    begins[1:] &= ~word[:-1]
-    ends = word.copy()
-    ends[:-1] &= ~word[1:]
     bounds = offsets[(offsets > 0) & (offsets < len(data))]
-    begins[bounds] = word[bounds]
-    ends[bounds - 1] = word[bounds - 1]
-    starts = np.flatnonzero(begins)
-    lengths = np.flatnonzero(ends) + 1 - starts
+    edge = word.copy()
+    edge[1:] &= ~word[:-1]
+    edge[bounds] = word[bounds]
+    starts = np.flatnonzero(edge)
+    edge[:] = word
+    edge[:-1] &= ~word[1:]
+    edge[bounds - 1] = word[bounds - 1]
+    lengths = np.flatnonzero(edge) + 1 - starts
+    del edge
     rows = np.searchsorted(offsets, starts, side="right") - 1
-    piece_offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    del starts
+    piece_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=piece_offsets[1:])
     pieces = pa.Array.from_buffers(
         pa.large_string(),
-        len(starts),
+        len(lengths),
         [None, pa.py_buffer(piece_offsets), pa.py_buffer(data[word])],
     )
     return rows, pieces
