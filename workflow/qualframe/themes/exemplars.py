@@ -151,16 +151,21 @@ def words_of(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     return rows[kept.to_numpy(zero_copy_only=False)], words.filter(kept)
 
 
-def word_counts(texts: pd.Series) -> tuple[sparse.csr_matrix, np.ndarray]:
+def word_counts(
+    texts: pd.Series, order: np.ndarray | None = None
+) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Texts × vocabulary counts of the words `tokenise` keeps, and the vocabulary in
-    sorted order (the matrix's columns)."""
+    sorted order (the matrix's columns); with `order` (positions in `texts`), a row per
+    position in that order."""
+    if order is None:
+        order = np.arange(len(texts))
 
     def chunk_counts(first: int) -> tuple[sparse.csr_matrix, pa.Array]:
-        part = pa.array(texts.iloc[first : first + CHUNK_ROWS], type=pa.large_string())
+        part = pa.array(texts.iloc[order[first : first + CHUNK_ROWS]], type=pa.large_string())
         rows, words = words_of(part)
         encoded = pc.dictionary_encode(words)
         counts = sparse.coo_matrix(
-            (np.ones(len(rows), dtype=np.int64), (rows, encoded.indices.to_numpy())),
+            (np.ones(len(rows), dtype=np.int32), (rows, encoded.indices.to_numpy())),
             shape=(len(part), len(encoded.dictionary)),
         ).tocsr()
         return counts, encoded.dictionary
@@ -168,7 +173,7 @@ def word_counts(texts: pd.Series) -> tuple[sparse.csr_matrix, np.ndarray]:
     # Chunks are split side by side (Arrow's kernels release the interpreter's lock), and
     # taken back in order.
     with ThreadPoolExecutor(max_workers=SPLITTING_THREADS) as pool:
-        counted = list(pool.map(chunk_counts, range(0, len(texts), CHUNK_ROWS)))
+        counted = list(pool.map(chunk_counts, range(0, len(order), CHUNK_ROWS)))
     chunks = [counts for counts, _ in counted]
     dictionaries = [dictionary for _, dictionary in counted]
     vocabulary = pc.unique(pa.concat_arrays(dictionaries)) if dictionaries else pa.array([])
@@ -234,8 +239,12 @@ def exemplar_quotes(
     codes = codebook.sort_values(Codebook.code_order)[Codebook.code_id].to_numpy()
     code_rank = pd.Index(codes).get_indexer(segments[Segment.code_id])
     by_code = np.argsort(code_rank, kind="stable")
-    by_code = by_code[code_rank[by_code] >= 0]  # codes outside the codebook count for idf
-    vectors = unit_vectors(word_counts(segments[Segment.text])[0])[by_code]
+    outside = by_code[code_rank[by_code] < 0]  # codes outside the codebook count for idf
+    by_code = by_code[code_rank[by_code] >= 0]
+    # counted in code order (the same vectors, row by row), not reordered afterwards
+    vectors = unit_vectors(word_counts(segments[Segment.text], np.append(by_code, outside))[0])
+    if len(outside):
+        vectors = vectors[: len(by_code)]
     bounds = np.searchsorted(code_rank[by_code], np.arange(len(codes) + 1))
     central = np.concatenate(
         [centralities(vectors[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
