@@ -174,15 +174,17 @@ def group_joiner(group_numbers: np.ndarray):
     bounds = np.flatnonzero(np.diff(group_numbers[order])) + 1
     offsets = pyarrow.array(np.concatenate(([0], bounds, [len(order)])) if len(order) else [0])
 
-    def join(values, separator: str) -> pd.api.extensions.ExtensionArray:
-        """`values`: a Series or an Arrow array of strings, one per row."""
+    def join(values, separator: str, in_order: bool = False) -> pd.api.extensions.ExtensionArray:
+        """`values`: a Series or an Arrow array of strings, one per row; `in_order`: one
+        per row already in `join.order` (the rows sorted by group)."""
         if not isinstance(values, pyarrow.Array):
             values = large_text(values)
-        ordered = values.take(order)
+        ordered = values if in_order else values.take(order)
         lists = pyarrow.LargeListArray.from_arrays(offsets.cast(pyarrow.int64()), ordered)
         joined = pc.binary_join(lists, pyarrow.scalar(separator, type=pyarrow.large_string()))
         return joined.to_pandas().astype("str").array
 
+    join.order = order
     return join
 
 
@@ -239,11 +241,6 @@ def chart_matrix(
     pool.shutdown(wait=False)
     refs = references_of(charted)
     refs_text = large_text(refs)
-    text = large_text(segments[Segment.text])
-    verbatim = pc.binary_join_element_wise(
-        collapse_arrow(text.take(pyarrow.array(positions))), refs_text, SPACE
-    )
-    del text
     summaries = analyst_summaries(charted)
     summarised = (summaries != "").to_numpy(dtype=bool)
     groups = charted.assign(_rating=segment_ratings(charted)).groupby(
@@ -251,11 +248,22 @@ def chart_matrix(
     )
     cells = groups.agg(n_segments=(Segment.segment_id, "size"), rating=("_rating", "mean"))
     join = group_joiner(groups.ngroup().to_numpy())
-    cells["excerpts"] = join(verbatim, EXCERPT_SEPARATOR)
+    # The segments' texts taken once, straight into their cells' order (join.order).
+    in_cells = pyarrow.array(join.order)
+    text = large_text(segments[Segment.text])
+    verbatim = pc.binary_join_element_wise(
+        collapse_arrow(text.take(pyarrow.array(positions[join.order]))),
+        refs_text.take(in_cells),
+        SPACE,
+    )
+    del text
+    cells["excerpts"] = join(verbatim, EXCERPT_SEPARATOR, in_order=True)
     if summarised.any():
         summarised_text = pc.binary_join_element_wise(large_text(summaries), refs_text, SPACE)
-        charted_text = pc.if_else(pyarrow.array(summarised), summarised_text, verbatim)
-        cells["charted_text"] = join(charted_text, EXCERPT_SEPARATOR)
+        charted_text = pc.if_else(
+            pyarrow.array(summarised[join.order]), summarised_text.take(in_cells), verbatim
+        )
+        cells["charted_text"] = join(charted_text, EXCERPT_SEPARATOR, in_order=True)
         del charted_text, summarised_text
     else:  # the same text: held once (the frames share it until one is changed)
         cells["charted_text"] = cells["excerpts"]
