@@ -33,6 +33,7 @@ rule pseudonymise:
     output:
         texts=directory("results/deid/transcripts"),
         log=f"{RESTRICTED}/anonymisation_log.csv",
+        evidence=f"{RESTRICTED}/review/propagation.csv",
         record="results/provenance/steps/pseudonymise.json",
     log:
         "logs/deidentify/pseudonymise.log",
@@ -53,6 +54,7 @@ rule pseudonymise:
         " --allow-list {input.allow_list:q}"
         " --output {output.texts:q}"
         " --output-log {output.log:q}"
+        " --output-evidence {output.evidence:q}"
         " --style {params.style:q}"
         " --key {params.key:q}"
         " {params.codebook:q}"
@@ -66,12 +68,12 @@ rule review:
         texts=rules.pseudonymise.input.texts,
         detections=rules.pseudonymise.input.detections,
         log=rules.pseudonymise.output.log,
+        evidence=rules.pseudonymise.output.evidence,
         allow_list=config["study"]["allow_list"],
         summary_log=get_charting_log,
     output:
         table=f"{RESTRICTED}/review/review.csv",
         pages=directory(f"{RESTRICTED}/review/pages"),
-        evidence=f"{RESTRICTED}/review/propagation.csv",
         record="results/provenance/steps/review.json",
     log:
         "logs/deidentify/review.log",
@@ -89,8 +91,8 @@ rule review:
         " --allow-list {input.allow_list:q}"
         " --low-confidence {params.confidence}"
         " --output {output.table:q}"
+        " --evidence {input.evidence:q}"
         " --output-pages {output.pages:q}"
-        " --output-evidence {output.evidence:q}"
         " --summary-log {input.summary_log:q}"
         " {params.codebook:q}"
         f"{RECORD}"

@@ -61,6 +61,16 @@ def read_key(path: str | Path) -> pd.DataFrame | None:
     return qio.read_csv(path) if Path(path).exists() else None
 
 
+def read_evidence(path: str | Path) -> pd.DataFrame:
+    """The propagation evidence `qualframe pseudonymise` wrote (restricted), its counts as
+    integers and its verdicts as booleans again."""
+    from qualframe.deid.propagate import evidence_frame
+
+    frame = qio.read_csv(path)
+    frame["propagated"] = frame["propagated"] == "True"
+    return evidence_frame(frame.itertuples(index=False))
+
+
 def count_by_type(frame: pd.DataFrame) -> str:
     counts = frame["entity_type"].value_counts().sort_index()
     return ", ".join(f"{n} {t}" for t, n in counts.items()) or "none"

@@ -33,6 +33,13 @@ def register_parser(subparsers):
     parser.add_argument("--codebook", help=CODEBOOK_HELP)
     options.add_output(parser, None, "folder for the de-identified <transcript id>.txt")
     options.add_output(parser, "log", "anonymisation log CSV (restricted)")
+    options.add_output(
+        parser,
+        "evidence",
+        "propagation evidence CSV: each term searched for corpus-wide, why (restricted); "
+        "the review reads it",
+        required=False,
+    )
     return parser
 
 
@@ -50,11 +57,16 @@ def pseudonymise(texts, detections, allow, style, key_path, codebook=None):
         raise QualframeError(str(exc), path=str(key_path)) from exc
 
 
-def write_pseudonymised(result, texts: dict, folder, log_path, key_path) -> None:
-    """Write de-identified texts (shareable) into `folder`, then the log and key
-    (restricted)."""
+def write_pseudonymised(
+    result, texts: dict, folder, log_path, key_path, evidence_path=None
+) -> None:
+    """Write de-identified texts (shareable) into `folder`, then the log, the key and,
+    when a path is given, the propagation evidence (restricted)."""
     qio.make_restricted_dir(Path(log_path).parent)
     qio.write_csv(result.log, log_path, restricted=True)
+    if evidence_path:
+        qio.make_restricted_dir(Path(evidence_path).parent)
+        qio.write_csv(result.evidence, evidence_path, restricted=True)
     qio.make_restricted_dir(Path(key_path).parent)
     qio.write_csv(result.key, key_path, restricted=True)
     for transcript_id, text in sorted(result.texts.items()):
@@ -71,4 +83,4 @@ def run(args) -> None:
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     allow = read_allow_list(args.allow_list)
     result = pseudonymise(texts, detections, allow, args.style, args.key, args.codebook)
-    write_pseudonymised(result, texts, args.output, args.output_log, args.key)
+    write_pseudonymised(result, texts, args.output, args.output_log, args.key, args.output_evidence)
