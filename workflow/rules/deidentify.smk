@@ -5,6 +5,7 @@ rule detect:
         allow_list=config["study"]["allow_list"],
     output:
         detections=f"{RESTRICTED}/detections/{{shard}}.parquet",
+        languages=f"{RESTRICTED}/detections/{{shard}}.languages.csv",
         record="results/provenance/steps/detect/{shard}.json",
     log:
         "logs/deidentify/detect/{shard}.log",
@@ -20,6 +21,7 @@ rule detect:
         " --allow-list {input.allow_list:q}"
         " {params.ner:q}"
         " --output {output.detections:q}"
+        " --output-languages {output.languages:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"
 
@@ -29,6 +31,7 @@ rule pseudonymise:
         unpack(get_team_codebook_input),
         texts=expand(rules.ingest.output.texts, shard=get_shards()),
         detections=expand(rules.detect.output.detections, shard=get_shards()),
+        languages=expand(rules.detect.output.languages, shard=get_shards()),
         allow_list=config["study"]["allow_list"],
     output:
         texts=directory("results/deid/transcripts"),
@@ -51,6 +54,7 @@ rule pseudonymise:
         "qualframe pseudonymise"
         " --texts {input.texts:q}"
         " --detections {input.detections:q}"
+        " --languages {input.languages:q}"
         " --allow-list {input.allow_list:q}"
         " --output {output.texts:q}"
         " --output-log {output.log:q}"

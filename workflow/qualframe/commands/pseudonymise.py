@@ -15,6 +15,7 @@ from qualframe.commands.deid_inputs import (
     count_by_type,
     read_allow_list,
     read_key,
+    read_languages,
 )
 from qualframe.commands.paths import read_texts
 from qualframe.errors import QualframeError
@@ -31,6 +32,12 @@ def register_parser(subparsers):
     options.add_style(parser)
     parser.add_argument("--key", required=True, help=options.KEY)
     parser.add_argument("--codebook", help=CODEBOOK_HELP)
+    options.add_list(
+        parser,
+        "--languages",
+        "the transcripts' languages `qualframe detect --output-languages` wrote "
+        "(restricted); a transcript they do not name has its languages identified here",
+    )
     options.add_output(parser, None, "folder for the de-identified <transcript id>.txt")
     options.add_output(parser, "log", "anonymisation log CSV (restricted)")
     options.add_output(
@@ -43,15 +50,16 @@ def register_parser(subparsers):
     return parser
 
 
-def pseudonymise(texts, detections, allow, style, key_path, codebook=None):
-    """Run `pseudonymise_corpus` with the study's key and the vocabulary of its codebook
-    (if any); a bad key is the user's error."""
+def pseudonymise(texts, detections, allow, style, key_path, codebook=None, languages=None):
+    """Run `pseudonymise_corpus` with the study's key, the vocabulary of its codebook (if
+    any) and the transcripts' languages where known; a bad key is the user's error."""
     from qualframe.deid import pseudonymise_corpus
 
     team = codebook_vocabulary(codebook)
+    key = read_key(key_path)
     try:
         return pseudonymise_corpus(
-            texts, detections, allow, style=style, key=read_key(key_path), team=team
+            texts, detections, allow, style=style, key=key, team=team, languages=languages
         )
     except ValueError as exc:
         raise QualframeError(str(exc), path=str(key_path)) from exc
@@ -82,5 +90,6 @@ def run(args) -> None:
     texts = read_texts(args.texts)
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     allow = read_allow_list(args.allow_list)
-    result = pseudonymise(texts, detections, allow, args.style, args.key, args.codebook)
+    languages = read_languages(args.languages)
+    result = pseudonymise(texts, detections, allow, args.style, args.key, args.codebook, languages)
     write_pseudonymised(result, texts, args.output, args.output_log, args.key, args.output_evidence)
