@@ -1,13 +1,15 @@
 """The rules' fast paths find exactly what a scan of the whole text finds."""
 
+import contextlib
 import re
 
 import phonenumbers
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qualframe import uk
-from qualframe.deid import dates, rules, spoken, structured
+from qualframe.deid import context, dates, names, rules, spoken, structured, words
 from qualframe.synth import synthesise
 
 # Fragments from which texts that exercise every anchor are drawn.
@@ -155,21 +157,41 @@ def full_scan_ages(text: str) -> list[rules.Hit]:
     return sorted(best.values())
 
 
+@contextlib.contextmanager
+def anchors_taken_as(density: int):
+    """Run the anchored finders with `rules.DENSE_ANCHORS` set: 0 never scans the whole
+    text (windows around anchors only), a huge value always does."""
+    kept = rules.DENSE_ANCHORS
+    rules.DENSE_ANCHORS = density
+    try:
+        yield
+    finally:
+        rules.DENSE_ANCHORS = kept
+
+
+BOTH_WAYS = (0, 10**9)  # windows around the anchors; one scan of the whole text
+
+
 @settings(max_examples=300)
 @given(texts)
 def test_number_finders_match_a_full_scan(text):
-    assert anchored_numbers(text) == full_scan_numbers(text)
+    for density in BOTH_WAYS:
+        with anchors_taken_as(density):
+            assert anchored_numbers(text) == full_scan_numbers(text)
 
 
 @settings(max_examples=300)
 @given(texts)
 def test_emails_month_words_and_ages_match_a_full_scan(text):
-    assert structured.find_emails(text) == [
-        rules.hit_from_match(m, "EMAIL", "email", 0.99) for m in structured.EMAIL.finditer(text)
-    ]
+    for density in BOTH_WAYS:
+        with anchors_taken_as(density):
+            assert structured.find_emails(text) == [
+                rules.hit_from_match(m, "EMAIL", "email", 0.99)
+                for m in structured.EMAIL.finditer(text)
+            ]
+            assert dates.find_ages(text) == full_scan_ages(text)
     month_word = re.compile(r"\b(?:" + dates.MONTH + r"|may)\b", re.IGNORECASE)
     assert spans(dates.MONTH_WORD.finditer(text)) == spans(month_word.finditer(text))
-    assert dates.find_ages(text) == full_scan_ages(text)
 
 
 def full_scan_spoken_phones(text: str) -> list[rules.Hit]:
@@ -206,10 +228,70 @@ def test_word_start_pattern_matches_words_at_word_starts_in_any_case():
     assert [m.group() for m in pattern.finditer(text)] == ["MARCH", "May", "mar"]
 
 
-def test_structured_finders_on_a_synthetic_corpus_match_full_scans():
+@pytest.mark.parametrize("density", BOTH_WAYS)
+def test_structured_finders_on_a_synthetic_corpus_match_full_scans(density):
     texts_by_id, _ = synthesise(30, 7)
     for text in texts_by_id.values():
+        with anchors_taken_as(density):
+            assert anchored_numbers(text) == full_scan_numbers(text)
+            assert dates.find_ages(text) == full_scan_ages(text)
         assert spoken.find_spoken_phones(text) == full_scan_spoken_phones(text)
         assert structured.find_written_phones(text) == full_scan_written_phones(text)
         assert anchored_numbers(text) == full_scan_numbers(text)
         assert dates.find_ages(text) == full_scan_ages(text)
+
+
+CUE_FRAGMENTS = [
+    " ", "\n", ",", ", ", "-", "a", "x", "İn", "ın", "ſettled", "\u212anown as", "é", "É",
+    "based", "BASED", "Lives", "living", "moved", "grew  up", "Brought up", "settled",
+    "commuting", "out of", "back", " in ", " to", " at", "near", "around", "from", "of",
+    "Leeds", "sale", "the", "An", "café", "CAFÉ", "called", "Named", "known as", "local",
+    "paper", "radio station", "Pub", "shop", "The Anchor",
+]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(CUE_FRAGMENTS), max_size=40).map("".join))
+@example("I was ſettled in Leeds; we LIVE IN sale, a CAFÉ called The Anchor")
+def test_any_case_words_find_what_the_case_insensitive_pattern_finds(text):
+    for cue in (context.STRONG_PLACE_CUE, context.WEAK_PLACE_CUE, context.ORG_CUE):
+        assert spans(cue.finditer(text)) == spans(cue.any_case.finditer(text))
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="IiaÀéß_1 -.\n'", max_size=40))
+def test_capital_and_pronoun_patterns_match_their_word_boundary_forms(text):
+    assert spans(words.CAPITAL_START.finditer(text)) == spans(re.finditer(r"\b[A-ZÀ-ÖØ-Þ]", text))
+    assert spans(words.PRONOUN_I.finditer(text)) == spans(re.finditer(r"\bI\b", text))
+
+
+NAME_FRAGMENTS = [
+    " ", "  ", "\n", ",", ", ", ".", "-", "'", "’", "&", "a", "x", "I", "J", "J.", "K.",
+    "St", "St.", "Street", "and", "of", "le", "Dr", "Quist", "O'Neill", "Smith-Jones",
+    "NHS", "HVNFT", "ABC", "Leeds", "thanks", "Thank you", "HELLO", "hi", "over to you",
+    "Rose", "Grace", "?", "to", "é", "1",
+]  # fmt: skip
+# The names patterns as first written, with their look-behind in front.
+NAME_PATTERNS_AS_WRITTEN = {
+    "CAPITALISED_RUN": r"(?<![\w'’&-])(?:St\b\.?|[A-Z][\w'’&-]*)"
+    r"(?:\s+(?:(?:and|&|of|upon|on|in|le|la|de)\s+)?(?:St\b\.?|[A-Z][\w'’&-]*))+",
+    "INITIALLED_NAME": r"(?<!\S)((?:[A-Z]\.\s?){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])",
+    "BARE_INITIAL_NAME": r"(?<!\S)([A-HJ-Z] [A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])",
+    "CAPITALISED_WORD": r"(?<![\w'’-])[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*(?![\w'’-])",
+    "ACRONYM_WORD": r"\b[A-Z]{3,}\b",
+}
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(NAME_FRAGMENTS), max_size=40).map("".join))
+@example("Met Dr J. K. Quist and J Leach at St Brannock's, HVNFT; thanks, Rose.")
+def test_name_patterns_match_as_first_written(text):
+    for name, written in NAME_PATTERNS_AS_WRITTEN.items():
+        fast = getattr(names, name)
+        found = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in re.finditer(written, text)], name
+    everywhere = [(m.span(), m.groups()) for m in context.VOCATIVE.finditer(text)]
+    starts = context.vocative_starts(text)
+    assert [(m.span(), m.groups()) for m in rules.matches_at(context.VOCATIVE, text, starts)] == (
+        everywhere
+    )

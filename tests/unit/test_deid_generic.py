@@ -39,6 +39,8 @@ def test_not_acronyms_in_general_use(span):
         "State of Oregon",
         "Oregon",
         "Georgia",  # a US state and a given name: tagged as a place, it is the place
+        "Holland",  # the Netherlands' everyday name (COUNTRY_ALIASES), a surname too
+        "the States",
         "Faculty of Medicine",
         "School of Computer Science",
         "the Ministry of Justice",

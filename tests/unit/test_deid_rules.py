@@ -645,3 +645,11 @@ def test_restore_case_keeps_length_and_capitalises_likely_names():
 )
 def test_initial_without_full_stop(text, expected):
     assert [h.text for h in find_initialled_names(text)] == expected
+
+
+def test_a_country_after_in_is_the_country_but_a_surname_elsewhere_stays():
+    # "Holland" is a surname and the everyday name of the Netherlands
+    assert find_unfamiliar_words("prices are lower in Holland, so they say") == []
+    hits = find_unfamiliar_words("we spoke to Holland about the rota")
+    assert texts_of(hits) == ["Holland"]
+    assert texts_of(find_unfamiliar_words("it was in Holland's office")) == ["Holland"]

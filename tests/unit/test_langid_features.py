@@ -99,8 +99,10 @@ def test_the_shipped_model_is_a_short_ngram_automaton():
         "Oui, bien sûr.",
         "Well, I think the council should fund it. " * 40,  # the numpy path
         "Oui, bien sûr, on en a parlé avec l'équipe hier soir. " * 30,
+        "Well, I think so. Oui, bien sûr. Straße 日本語 Ωμέγα 😀\n" * 400,  # a whole sample
     ],
 )
 def test_everyday_sentences(text):
     reference, fast = identifiers()
     assert fast.classify(text) == reference.classify(text)
+    assert fast.rank(text) == reference.rank(text)  # the float32 rows kept from before

@@ -174,3 +174,18 @@ def test_themes_whose_codes_state_no_valence_match_the_per_row_summary(benchmark
     pd.testing.assert_frame_equal(
         summarise_themes(matrix, ATTRIBUTES), old_summary.summarise_themes(matrix, ATTRIBUTES)
     )
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(AWKWARD, min_size=1, max_size=12))
+def test_words_counted_in_chunks_side_by_side_equal_one_chunk(texts):
+    series = pd.Series(texts, dtype="str")
+    whole, vocabulary = fast_exemplars.word_counts(series)
+    original = fast_exemplars.CHUNK_ROWS
+    try:
+        fast_exemplars.CHUNK_ROWS = 3  # several chunks, split by the threads at once
+        chunked, chunked_vocabulary = fast_exemplars.word_counts(series)
+    finally:
+        fast_exemplars.CHUNK_ROWS = original
+    assert chunked_vocabulary.tolist() == vocabulary.tolist()
+    assert (chunked != whole).nnz == 0 and chunked.shape == whole.shape

@@ -133,7 +133,7 @@ def test_every_character_python_calls_whitespace_is_listed():
     assert listed == set(WHITESPACE)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000ab\u200bé"), max_size=6))
 def test_spaces_collapse_as_python_splits_and_joins(texts):
     collapsed = collapse_spaces(pd.Series(texts, dtype="str"))
@@ -232,3 +232,31 @@ def test_a_table_with_two_columns_of_one_name_is_written_column_by_column():
         ["a", "b"],
         ["c", "d"],
     ]
+
+
+def test_negative_zero_is_written_as_openpyxl_writes_it():
+    matrix, codebook = benchmark_study(12, 20, 6)
+    table = pd.DataFrame({"a": [0.0, -0.0, 0.0, 1.5], "b": ["x"] * 4})
+    new = framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
+    reference = old.framework_workbook(matrix, codebook, ATTRIBUTES, summary_counts=table)
+    assert new == reference, first_difference(new, reference)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=" \t\r\n\x85\xa0\u2028\u3000&<>ab\u200bé"), max_size=8))
+def test_padding_and_escapes_are_found_as_python_finds_them(texts):
+    import pyarrow as pa
+
+    from qualframe import xlsx
+
+    array = pa.array(texts, type=pa.large_string())
+    assert xlsx.padded(array).to_pylist() == [
+        text[:1].isspace() or text[-1:].isspace() for text in texts
+    ]
+    entities = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+    expected = []
+    for text in texts:
+        for character, entity in entities:
+            text = text.replace(character, entity)
+        expected.append(text)
+    assert xlsx.escaped(array).to_pylist() == expected

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
+from qualframe import csvtext
 from qualframe.errors import QualframeError
 
 # A text starting with one of these could be read by a spreadsheet as a formula (OWASP
@@ -112,16 +113,30 @@ def write_table(
     with atomic_path(parquet, mode) as tmp:
         df.to_parquet(tmp, index=False)
     if csv is not None:
-        write_csv(neutralise_formulas(df), csv, restricted)
+        write_csv(df, csv, restricted, formula_safe=True)
 
 
 def write_csv(
-    df: pd.DataFrame, path: str | os.PathLike, restricted: bool = False, sep: str = ","
+    df: pd.DataFrame,
+    path: str | os.PathLike,
+    restricted: bool = False,
+    sep: str = ",",
+    formula_safe: bool = False,
 ) -> None:
-    """Write a DataFrame as UTF-8 CSV (or TSV, sep="\\t") with LF line endings, atomically."""
+    """Write a DataFrame as UTF-8 CSV (or TSV, sep="\\t") with LF line endings, atomically;
+    with `formula_safe`, text that could be read as a formula gets a leading apostrophe
+    (`neutralise_formulas`). The bytes are pandas' `to_csv`, built by Arrow where
+    `qualframe.csvtext` can."""
     mode = RESTRICTED_FILE_MODE if restricted else None
+    blocks = csvtext.csv_blocks(df, sep, FORMULA_STARTS if formula_safe else ())
     with atomic_path(path, mode) as tmp:
-        df.to_csv(tmp, index=False, lineterminator="\n", sep=sep)
+        if blocks is None:
+            safe = neutralise_formulas(df) if formula_safe else df
+            safe.to_csv(tmp, index=False, lineterminator="\n", sep=sep)
+            return
+        with open(tmp, "wb") as handle:
+            for block in blocks:
+                handle.write(block)
 
 
 def read_parquet(path: str | os.PathLike, without: Iterable[str] = ()) -> pd.DataFrame:

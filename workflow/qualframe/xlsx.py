@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from qualframe.io import FORMULA_STARTS
-from qualframe.text.spaces import WHITESPACE_CLASS
+from qualframe.text.spaces import WHITESPACE
 from qualframe.zipbytes import write_deterministic_zip
 
 EXCEL_CELL_LIMIT = 32_767
@@ -37,7 +37,7 @@ FIXED_TIME = datetime.datetime(2000, 1, 1)
 # What openpyxl refuses in a cell (XML 1.0 cannot hold these control characters).
 ILLEGAL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 # Text with leading or trailing whitespace (Python's str.isspace) keeps it: xml:space.
-PADDED = f"^{WHITESPACE_CLASS}|{WHITESPACE_CLASS}$"
+SPACES = pa.array(list(WHITESPACE), type=pa.large_string())
 # The kinds of cell, and the type attribute and opening each is written with (a value then
 # follows, and </v>). EMPTY_TEXT is "", NONE a missing value (written only when styled).
 NONE, EMPTY_TEXT, TEXT, NUMBER, BOOL, ERROR = range(6)
@@ -135,7 +135,10 @@ def trim(text: str, limit: int) -> str:
 def number_texts(values: np.ndarray) -> np.ndarray:
     """Each number as openpyxl writes it ("%.16g"; "" for infinity), formatting each
     distinct value once."""
-    distinct, inverse = np.unique(values, return_inverse=True)
+    # distinct by bits: 0.0 and -0.0 are equal numbers printed differently
+    bits = np.asarray(values, dtype=np.float64).view(np.int64)
+    bits, inverse = np.unique(bits, return_inverse=True)
+    distinct = bits.view(np.float64)
     texts = np.array(["" if np.isinf(v) else f"{v:.16g}" for v in distinct.tolist()], dtype=object)
     return texts[inverse.reshape(-1)]
 
@@ -217,10 +220,22 @@ def prepare_objects(values: pd.Series) -> Prepared:
 
 def escaped(text: pa.Array) -> pa.Array:
     """Text as lxml writes it into an element (non-ASCII is escaped later, sheet-wide)."""
+    holding = pc.match_substring_regex(text, "[&<>\r]")
+    count = pc.sum(holding).as_py() or 0
+    if count == 0:
+        return text
+    some = pc.filter(text, holding) if count < len(text) else text
     for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
-        if pc.any(pc.match_substring(text, character)).as_py():
-            text = pc.replace_substring(text, character, entity)
-    return text
+        some = pc.replace_substring(some, character, entity)
+    return some if count == len(text) else pc.replace_with_mask(text, holding, some)
+
+
+def padded(text: pa.Array) -> pa.Array:
+    """Whether each text (large_string, no nulls) starts or ends with whitespace (`SPACES`):
+    its first and last characters looked at, not the whole text searched."""
+    first = pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), value_set=SPACES)
+    last = pc.is_in(pc.utf8_slice_codeunits(text, -1), value_set=SPACES)
+    return pc.or_(first, last)
 
 
 class StreamedWorkbook:
@@ -371,10 +386,10 @@ def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) 
             ["" if style == PLAIN else f' s="{ids.get(style)}"' for style in options], dtype=object
         )
         plain = np.array([style == PLAIN for style in options])[choice]
-        padded = pc.fill_null(pc.match_substring_regex(prepared.text, PADDED), False)
+        is_padded = padded(prepared.text)
         opening = strings(KIND_OPEN[prepared.kind])
         as_text = pc.binary_join_element_wise(
-            pc.if_else(padded, large(TEXT_OPEN_PADDED), large(TEXT_OPEN)),
+            pc.if_else(is_padded, large(TEXT_OPEN_PADDED), large(TEXT_OPEN)),
             escaped(prepared.text),
             large("</t></is>"),
             large(""),

@@ -7,7 +7,8 @@ as written on Unix with the given permission bits, whatever machine writes it.
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 UNIX = 3  # zip's "made by" system number for Unix
@@ -29,9 +30,22 @@ def write_deterministic_zip(target, members: Iterable[tuple[str, bytes]], mode: 
     """Write the zip `deterministic_zip` returns to `target` (a path or a binary file).
     `members` may be a generator, so that one member is in memory at a time."""
     with zipfile.ZipFile(target, "w") as archive:
-        for name, data in members:
+        for name, data in made_ahead(members):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = UNIX
             info.external_attr = mode << 16
             archive.writestr(info, data, compresslevel=1 if len(data) > FAST_ABOVE else None)
+
+
+def made_ahead(members: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+    """The members in order, each next one made by a second thread while the current one
+    is deflated (zlib releases the interpreter's lock): a generator of worksheets builds
+    the next sheet as the last is compressed. At most two members are in memory."""
+    iterator = iter(members)
+    done = object()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(next, iterator, done)
+        while (member := pending.result()) is not done:
+            pending = pool.submit(next, iterator, done)
+            yield member

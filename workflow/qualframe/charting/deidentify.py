@@ -21,7 +21,7 @@ from qualframe.deid.pseudonym_key import by_entity_key, checked_key, entity_key
 from qualframe.deid.pseudonymise import log_frame, replace_spans
 from qualframe.deid.register import Register, build_matcher, find_terms
 from qualframe.deid.surrogate_values import match_case
-from qualframe.schemas import CellSummary, columns_of, placeholder
+from qualframe.schemas import AnonymisationLog, CellSummary, columns_of, placeholder
 
 KEY_DETECTOR = "pseudonym key"
 PLACE_COLUMNS = ["workbook", "sheet", "cell"]
@@ -104,7 +104,7 @@ def deidentify_summaries(
         text, replaced = replace_spans(tid, texts[tid], mentions[tid], values)
         new_texts.append(text)
         rows += replaced
-    log = log_frame(rows)
+    log = AnonymisationLog.validate(log_frame(rows))
     places = summaries[PLACE_COLUMNS].set_axis(ids)
     log = log.join(places, on="transcript_id")
     counts = log["transcript_id"].value_counts()

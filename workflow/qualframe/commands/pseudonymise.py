@@ -54,9 +54,12 @@ def pseudonymise(texts, detections, allow, style, key_path, codebook=None, langu
     """Run `pseudonymise_corpus` with the study's key, the vocabulary of its codebook (if
     any) and the transcripts' languages where known; a bad key is the user's error."""
     from qualframe.deid import pseudonymise_corpus
+    from qualframe.deid.mentions import with_confidence
+    from qualframe.schemas import Detection
 
     team = codebook_vocabulary(codebook)
     key = read_key(key_path)
+    detections = Detection.validate(with_confidence(detections))  # the step's input
     try:
         return pseudonymise_corpus(
             texts, detections, allow, style=style, key=key, team=team, languages=languages
@@ -69,7 +72,12 @@ def write_pseudonymised(
     result, texts: dict, folder, log_path, key_path, evidence_path=None
 ) -> None:
     """Write de-identified texts (shareable) into `folder`, then the log, the key and,
-    when a path is given, the propagation evidence (restricted)."""
+    when a path is given, the propagation evidence (restricted); the log and key are
+    validated here, at the step's boundary."""
+    from qualframe.schemas import AnonymisationLog, PseudonymKey
+
+    AnonymisationLog.validate(result.log)
+    PseudonymKey.validate(result.key)
     qio.make_restricted_dir(Path(log_path).parent)
     qio.write_csv(result.log, log_path, restricted=True)
     if evidence_path:

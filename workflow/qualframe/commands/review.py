@@ -69,13 +69,15 @@ def review_findings(
     from qualframe.deid.allow import normalise_allow_list
     from qualframe.deid.mentions import with_confidence
     from qualframe.deid.propagate import find_mentions
+    from qualframe.schemas import Detection
 
     candidates = review_candidates(
         raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow
     )
     if evidence is None:
         allowed = normalise_allow_list(allow)
-        evidence = find_mentions(raw_texts, with_confidence(detections), allowed, team)[1]
+        detections = Detection.validate(with_confidence(detections))
+        evidence = find_mentions(raw_texts, detections, allowed, team)[1]
     return candidates, evidence
 
 

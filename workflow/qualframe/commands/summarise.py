@@ -4,6 +4,8 @@ From the framework matrix and the coded segments: the theme summary by case grou
 profiles, code co-occurrence, presence of each code per case, and exemplar quotes.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 from qualframe import io as qio
 from qualframe.commands import options
 from qualframe.schemas import MatrixCell
@@ -54,15 +56,23 @@ def run(args) -> None:
     matrix = qio.read_parquet(args.matrix, without=CELL_TEXTS)
     charted = select_segments(qio.read_parquet(args.segments), args.primary_coder or None)
     agreement = qio.read_parquet(args.agreement) if args.agreement else None
-    summary = summarise_themes(matrix, args.attributes)
-    cooccurrence = code_cooccurrence(matrix, charted)
-    exemplars = exemplar_quotes(charted, qio.read_parquet(args.codebook), k=args.exemplars_per_code)
+    codebook = qio.read_parquet(args.codebook)
+    # Exemplar scoring (mostly Arrow and sparse matrices) runs in a second thread while
+    # the summary, co-occurrence and presence are counted: two cores, the same tables.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scoring = pool.submit(exemplar_quotes, charted, codebook, k=args.exemplars_per_code)
+        try:
+            summary = summarise_themes(matrix, args.attributes)
+            cooccurrence = code_cooccurrence(matrix, charted)
+            presence = presence_table(matrix)
+        finally:
+            exemplars = scoring.result()
     profiles = code_profiles(matrix, cooccurrence, exemplars, agreement, summary)
     for table, parquet, csv in (
         (summary, args.output, args.csv),
         (profiles, args.output_profiles, args.profiles_csv),
         (cooccurrence, args.output_cooccurrence, args.cooccurrence_csv),
-        (presence_table(matrix), args.output_presence, args.presence_csv),
+        (presence, args.output_presence, args.presence_csv),
         (exemplars, args.output_exemplars, args.exemplars_csv),
     ):
         qio.write_table(table, parquet, csv)

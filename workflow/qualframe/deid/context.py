@@ -15,23 +15,23 @@ from faker import Faker
 
 from qualframe.deid.lexicon import NAME_LOCALES
 from qualframe.deid.places import uk_place_names
-from qualframe.deid.rules import Hit
+from qualframe.deid.rules import AnyCaseWords, Hit, matches_at
 from qualframe.deid.words import is_english_word, is_function_word
 
 PLACE_WORD = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*"
 # "live in", "moved to", "grew up near", "based out of": the next words are a place.
-STRONG_PLACE_CUE = re.compile(
-    r"\b(?i:(?:based|live[sd]?|living|moved?|moving|grew\s+up|brought\s+up|born|raised"
+STRONG_PLACE_CUE = AnyCaseWords(
+    r"(?:based|live[sd]?|living|moved?|moving|grew\s+up|brought\s+up|born|raised"
     r"|relocated|settled|stationed|commute[sd]?|commuting)"
-    r"(?:\s+(?:out\s+of|over|down|up|back))?\s+(?:in|to|at|near|outside|around|from|of))\s+"
+    r"(?:\s+(?:out\s+of|over|down|up|back))?\s+(?:in|to|at|near|outside|around|from|of)\s+"
 )
-WEAK_PLACE_CUE = re.compile(r"\b(?i:in|at|from|to|near|outside|around)\s+")
+WEAK_PLACE_CUE = AnyCaseWords(r"(?:in|at|from|to|near|outside|around)\s+")
 MAX_PLACE_WORDS = 3
 # "a café called The Anchor", "the local paper, the Echo", "a group named Open Door".
-ORG_CUE = re.compile(
-    r"\b(?i:(?:a|an|the|our|their|this|that)\s+(?:[\w-]+\s+){1,2}(?:called|named|known\s+as)\s+"
+ORG_CUE = AnyCaseWords(
+    r"(?:a|an|the|our|their|this|that)\s+(?:[\w-]+\s+){1,2}(?:called|named|known\s+as)\s+"
     r"|(?:local\s+)?(?:paper|newspaper|radio\s+station"
-    r"|pub|café|cafe|charity|club|church|shop)\s*,\s+)"
+    r"|pub|café|cafe|charity|club|church|shop)\s*,\s+"
 )
 NAME_RUN = re.compile(r"(?:(?i:the)\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -93,13 +93,15 @@ def find_full_names_uncased(text: str) -> list[Hit]:
     as PERSON ("rule:name_list"); function words never count ("will" alone is no name)."""
     given, surnames = name_lists()
     words = list(WORD.finditer(text))
+    folded = [word.group().casefold() for word in words]
     hits = []
-    for first, second in zip(words, words[1:], strict=False):
-        a, b = first.group().casefold(), second.group().casefold()
+    for i in range(len(words) - 1):
+        a, b = folded[i], folded[i + 1]
+        if a not in given or b not in surnames:  # most pairs: decided by two look-ups
+            continue
+        first, second = words[i], words[i + 1]
         if (
-            a in given
-            and b in surnames
-            and text[first.end() : second.start()] == " "
+            text[first.end() : second.start()] == " "
             and not is_function_word(a)
             and not is_function_word(b)
         ):
@@ -160,6 +162,18 @@ VOCATIVE = re.compile(
     r"(?:\b(?i:thank\s+you|thanks|cheers|hi|hello|hey|morning|sorry|bye|over\s+to\s+you"
     r"|welcome|invite)[,\s]+|,\s+)(?P<name>[A-Z][a-z]+(?:['’-][A-Z][a-z]+)?)(?=\s*[,.?!]|\s+(?:and|to)\b)"
 )
+# Where VOCATIVE can begin: a comma, or the first word of a greeting.
+COMMA = re.compile(",")
+GREETING_WORD = AnyCaseWords(
+    r"(?:thank|thanks|cheers|hi|hello|hey|morning|sorry|bye|over|welcome|invite)\b"
+)
+
+
+def vocative_starts(text: str) -> list[int]:
+    """Return, sorted, every offset where a VOCATIVE match can begin."""
+    commas = [match.start() for match in COMMA.finditer(text)]
+    greetings = [match.start() for match in GREETING_WORD.finditer(text)]
+    return sorted(commas + greetings) if greetings else commas
 
 
 def find_addressed_names(text: str) -> list[Hit]:
@@ -169,7 +183,7 @@ def find_addressed_names(text: str) -> list[Hit]:
     given = name_lists()[0]
     return [
         Hit(m.start("name"), m.end("name"), "PERSON", m.group("name"), "rule:vocative", 0.7)
-        for m in VOCATIVE.finditer(text)
+        for m in matches_at(VOCATIVE, text, vocative_starts(text))
         if m.group("name").casefold() in given and not is_function_word(m.group("name"))
     ]
 

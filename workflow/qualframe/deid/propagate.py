@@ -22,7 +22,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from qualframe.deid.allow import is_allowed, is_title
-from qualframe.deid.detect import inside_any, placeholder_spans
+from qualframe.deid.detect import SpanIndex, placeholder_spans
 from qualframe.deid.language import text_languages
 from qualframe.deid.lexicon import (
     is_common_word,
@@ -267,14 +267,14 @@ def occurrences_in(
     """Return every whole-word, case-insensitive occurrence of the matcher's terms in `text`,
     outside existing placeholders and role speaker labels, each marked when a detection
     overlaps it."""
-    placeholders = placeholder_spans(text) + role_label_spans(text)
+    placeholders = SpanIndex(placeholder_spans(text) + role_label_spans(text))
     covered = bytearray(len(text))
     for mention in detected:
         covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     return [
         Occurrence(transcript_id, start, end, entity_type, 1 in covered[start:end])
         for start, end, entity_type in find_terms(matcher, text)
-        if not inside_any(start, end, placeholders)
+        if not placeholders.overlaps(start, end)
     ]
 
 
@@ -403,6 +403,20 @@ def propagation(
     return propagated, sorted(evidence.values(), key=lambda e: (e.entity_type, e.term.casefold()))
 
 
+def kept_detections(
+    text: str, mentions: list[Mention], languages: tuple[str, ...]
+) -> list[Mention]:
+    """Return one transcript's detections trimmed to names, without overlaps, without
+    weak single tags (`keeps_single_tag`) and without those on a role speaker label."""
+    roles = SpanIndex(role_label_spans(text))
+    return [
+        mention
+        for mention in resolve_overlaps(map(trim_to_name, mentions))
+        if keeps_single_tag(mention, text, languages)
+        and not roles.overlaps(mention.start, mention.end)
+    ]
+
+
 def corpus_languages(
     texts: Mapping[str, str], known: Mapping[str, tuple[str, ...]] | None = None
 ) -> dict[str, tuple[str, ...]]:
@@ -440,15 +454,7 @@ def find_mentions(
     order = sorted(texts)
     languages = corpus_languages(texts, languages)
     raw = detections_by_transcript(texts, detections)
-    detected = {
-        tid: [
-            mention
-            for mention in resolve_overlaps(map(trim_to_name, raw[tid]))
-            if keeps_single_tag(mention, texts[tid], languages[tid])
-            and not inside_any(mention.start, mention.end, role_label_spans(texts[tid]))
-        ]
-        for tid in order
-    }
+    detected = {tid: kept_detections(texts[tid], raw[tid], languages[tid]) for tid in order}
     propagated, evidence = propagation(texts, detected, allowed, languages, team)
     kept = {(e.entity_type, term_key(e.term)) for e in evidence if e.reason == KEPT_IN_CODEBOOK}
     if kept:
@@ -462,6 +468,9 @@ def find_mentions(
 
 def evidence_frame(evidence: Iterable[Evidence]) -> pd.DataFrame:
     """Return evidence rows as a frame with EVIDENCE_COLUMNS."""
-    frame = pd.DataFrame(list(evidence), columns=EVIDENCE_COLUMNS)
+    rows = list(evidence)
+    columns = list(zip(*rows, strict=True)) or [()] * len(EVIDENCE_COLUMNS)
+    # built from columns: several times quicker than from rows
+    frame = pd.DataFrame(dict(zip(EVIDENCE_COLUMNS, map(list, columns), strict=True)))
     integers = ("occurrences", "tagged", "mid_sentence", "capitalised")
     return frame.astype({column: "int64" for column in integers} | {"propagated": bool})

@@ -11,11 +11,15 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import DataFrame
 
 from qualframe.deid.allow import normalise_entity
 from qualframe.deid.mentions import Mention
-from qualframe.schemas import NUMBERED_PLACEHOLDER, PseudonymKey, columns_of, dtypes_of
+from qualframe.schemas import (
+    NUMBERED_PLACEHOLDER,
+    PseudonymKey,
+    columns_of,
+    dtypes_of,
+)
 
 KEY_COLUMNS = columns_of(PseudonymKey)
 
@@ -130,8 +134,8 @@ def checked_key(key: pd.DataFrame | None) -> pd.DataFrame:
     missing column, or naming the 1-based row of a number that is not a whole number, an
     unknown entity type or style, an empty entity or replacement, or a repeated entity.
     """
-    if key is None:
-        key = pd.DataFrame(columns=KEY_COLUMNS)
+    if key is None:  # nothing to check (pandera's fixed cost per call is not small)
+        return pd.DataFrame(columns=KEY_COLUMNS).astype(dtypes_of(PseudonymKey))
     missing = [column for column in KEY_COLUMNS if column not in key.columns]
     if missing:
         raise ValueError(f"pseudonym key lacks column(s): {', '.join(missing)}")
@@ -167,15 +171,20 @@ def by_entity_key(key: pd.DataFrame, column: str) -> dict:
     return dict(zip(pairs, key[column], strict=True))
 
 
-@pa.check_types
 def key_frame(
     numbers: Mapping[EntityKey, int], replacements: Mapping[EntityKey, str], style: str
-) -> DataFrame[PseudonymKey]:
-    """Return the pseudonym key: one row per entity key, sorted by type, number, entity."""
-    rows = [
-        (entity_type, name, number, replacements[(entity_type, name)], style)
-        for (entity_type, name), number in numbers.items()
-    ]
-    frame = pd.DataFrame(rows, columns=KEY_COLUMNS).astype(dtypes_of(PseudonymKey))
+) -> pd.DataFrame:
+    """Return the pseudonym key: one row per entity key, sorted by type, number, entity,
+    with PseudonymKey's columns and types (validated where a command writes it, as the
+    log is: see `pseudonymise.log_frame`)."""
+    keys = list(numbers)
+    columns = {
+        "entity_type": [entity_type for entity_type, _ in keys],
+        "entity": [name for _, name in keys],
+        "number": list(numbers.values()),
+        "replacement": [replacements[key] for key in keys],
+        "style": [style] * len(keys),
+    }
+    frame = pd.DataFrame(columns, columns=KEY_COLUMNS).astype(dtypes_of(PseudonymKey))
     frame = frame.sort_values(["entity_type", "number", "entity"], kind="stable")
     return frame.reset_index(drop=True)

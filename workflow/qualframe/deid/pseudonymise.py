@@ -16,8 +16,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import DataFrame
 
 from qualframe.deid.allow import normalise_allow_list
 from qualframe.deid.mentions import NAMED_TYPES, PROPAGATED, Mention, with_confidence
@@ -228,10 +226,16 @@ def replace_spans(
     return "".join(pieces), rows
 
 
-@pa.check_types
-def log_frame(rows: list[dict]) -> DataFrame[AnonymisationLog]:
-    """Return log rows as an AnonymisationLog frame sorted by transcript_id and start."""
-    frame = pd.DataFrame(rows, columns=LOG_COLUMNS).astype(dtypes_of(AnonymisationLog))
+def log_frame(rows: list[dict]) -> pd.DataFrame:
+    """Return log rows as a frame of AnonymisationLog's columns and types, sorted by
+    transcript_id and start.
+
+    Not validated here: pandera's fixed cost per call would be a fifth of a rules-only
+    pass over a small corpus; a command validates the log once, where it writes it
+    (`commands.pseudonymise.write_pseudonymised`).
+    """
+    columns = {column: [row[column] for row in rows] for column in LOG_COLUMNS}
+    frame = pd.DataFrame(columns, columns=LOG_COLUMNS).astype(dtypes_of(AnonymisationLog))
     return frame.sort_values(["transcript_id", "start"], kind="stable").reset_index(drop=True)
 
 

@@ -59,6 +59,11 @@ def word_edge(text: str, index: int, step: int, floor: int = 0) -> int:
     return edge
 
 
+# One anchor every DENSE_ANCHORS characters or more (the timestamps of an automatic
+# transcript are digits): scanning the whole text once is quicker than the windows.
+DENSE_ANCHORS = 100
+
+
 def anchored_matches(
     pattern: re.Pattern,
     anchors: re.Pattern | list[tuple[int, int]],
@@ -71,12 +76,16 @@ def anchored_matches(
     A fast path for patterns that always contain something rare (a digit, a month name,
     "years old"): `pattern` is tried only in a window of `before`/`after` characters
     around each anchor, widened to whole words. `anchors` is a pattern or a list of
-    (start, end) spans already found.
+    (start, end) spans already found. Where anchors are dense, the whole text is
+    scanned once instead (the same matches: tests/unit/test_deid_fast_paths.py).
     """
     if isinstance(anchors, re.Pattern):
         anchors = [hint.span() for hint in anchors.finditer(text)]
+    anchors = sorted(anchors)
+    if len(anchors) * DENSE_ANCHORS > len(text):
+        return [match for match in pattern.finditer(text) if holds_anchor(match, anchors)]
     found: dict[tuple[int, int], re.Match] = {}
-    for low, high, group in anchor_windows(sorted(anchors), text, before, after):
+    for low, high, group in anchor_windows(anchors, text, before, after):
         starts = [start for start, _ in group]
         for match in pattern.finditer(text, low, high):
             # the anchors starting inside the match: one must also end inside it
@@ -85,6 +94,13 @@ def anchored_matches(
             if any(end <= match.end() for _, end in group[first:last]):
                 found.setdefault(match.span(), match)
     return sorted(found.values(), key=lambda match: match.start())
+
+
+def holds_anchor(match: re.Match, anchors: list[tuple[int, int]]) -> bool:
+    """Return whether one of `anchors` (sorted) lies within the match."""
+    first = bisect.bisect_left(anchors, (match.start(), -1))
+    last = bisect.bisect_right(anchors, (match.end(), match.end()))
+    return any(end <= match.end() for _, end in anchors[first:last])
 
 
 def anchor_windows(
@@ -136,3 +152,43 @@ def word_start_pattern(words: Iterable[str]) -> str:
         for letter, rests in sorted(by_letter.items())
     )
     return f"[{letters}](?<!\\w\\w)(?:{branches})"
+
+
+# Characters other than a letter and its upper case that Python's re matches for it
+# under IGNORECASE (the Turkish i's, the Kelvin sign, the long s).
+CASE_PARTNERS = "\u0130\u0131\u212a\u017f"
+
+
+class AnyCaseWords:
+    """A pattern of lower-case words, `\\b(?i:BODY)`, searched quickly.
+
+    Python's re tries a case-insensitive alternation at every word start, slowly. In a
+    text whose lower case has the same length and no character re folds to a letter
+    other than its own cases (CASE_PARTNERS), the case-sensitive pattern finds the
+    same spans in the lower-cased text, twice as fast. Only the spans can be read from
+    a match (its text is lower case).
+    """
+
+    def __init__(self, body: str):
+        self.any_case = re.compile(r"\b(?i:" + body + ")")
+        self.lower_case = re.compile(r"\b(?:" + body + ")")
+
+    def finditer(self, text: str) -> Iterable[re.Match]:
+        """Return the matches of `\\b(?i:BODY)` in `text`, by span."""
+        lowered = text.lower()
+        if len(lowered) == len(text) and not any(char in text for char in CASE_PARTNERS):
+            return self.lower_case.finditer(lowered)
+        return self.any_case.finditer(text)
+
+
+def matches_at(pattern: re.Pattern, text: str, starts: Iterable[int]) -> list[re.Match]:
+    """Return the matches `pattern.finditer(text)` finds, the pattern tried only at
+    `starts` (sorted), which must hold every position where a match can begin: a fast
+    path for a pattern that begins only at something rare or cheap to find."""
+    found: list[re.Match] = []
+    resume = 0
+    for start in starts:
+        if start >= resume and (match := pattern.match(text, start)) is not None:
+            found.append(match)
+            resume = match.end() if match.end() > start else start + 1
+    return found

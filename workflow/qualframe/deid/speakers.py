@@ -99,20 +99,20 @@ def speaker_labels(text: str) -> tuple[Label, ...]:
         for m in pattern.finditer(text)
     ]
     counts = Counter(label.casefold() for _, _, label in candidates)
+    # a transcript repeats a few labels hundreds of times: each is judged once
+    is_code = {label: ROLE_CODE.fullmatch(label) is not None for _, _, label in candidates}
     # numbered labels are one scheme: "Speaker 14:" twice makes a lone "Com 7:" a label too
-    codes = sum(ROLE_CODE.fullmatch(label) is not None for _, _, label in candidates)
+    codes = sum(is_code[label] for _, _, label in candidates)
     found = {
         (start, start + len(label), label)
         for start, _, label in candidates
-        if counts[label.casefold()] >= MIN_REPEATS
-        or (codes >= MIN_REPEATS and ROLE_CODE.fullmatch(label))
+        if counts[label.casefold()] >= MIN_REPEATS or (codes >= MIN_REPEATS and is_code[label])
     }
     found |= {
         (m.start("label"), m.end("label"), m.group("label")) for m in VOICE_TAG.finditer(text)
     }
-    return tuple(
-        Label(start, end, label, is_role_label(label)) for start, end, label in sorted(found)
-    )
+    is_role = {label: is_role_label(label) for _, _, label in found}
+    return tuple(Label(start, end, label, is_role[label]) for start, end, label in sorted(found))
 
 
 def role_label_spans(text: str) -> list[tuple[int, int]]:

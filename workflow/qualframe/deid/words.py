@@ -176,8 +176,10 @@ def is_common_proper_noun(word: str) -> bool:
 
 LOWER_CASE_SAMPLE = 6000
 WORD_START = re.compile(r"\b[^\W\d_]")
-CAPITAL_START = re.compile(r"\b[A-ZÀ-ÖØ-Þ]")
-PRONOUN_I = re.compile(r"\bI\b")
+# `\b[A-ZÀ-ÖØ-Þ]` and `\bI\b` written to open with what they match, so re skips to it
+# quickly: the look-behind after the capital is the word boundary before it.
+CAPITAL_START = re.compile(r"[A-ZÀ-ÖØ-Þ](?<!\w\w)")
+PRONOUN_I = re.compile(r"I(?<!\wI)(?!\w)")
 
 
 @lru_cache(maxsize=1024)  # asked by detectors, then again by propagation, for every transcript

@@ -4,6 +4,7 @@ de-identified transcript, with the share of the case's transcript the code cover
 when the coded data carries them, rapid-analysis ratings (−2 … +2)."""
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from pandera.typing import DataFrame
 
 from qualframe.charting.layout import source_label
 from qualframe.schemas import Cases, CellSummary, Codebook, MatrixCell, Segment
-from qualframe.text.spaces import collapse_spaces
+from qualframe.text.spaces import collapse_arrow, collapse_spaces
 from qualframe.xlsx import trim
 
 EXCERPT_SEPARATOR = "\n\n"
@@ -119,6 +120,20 @@ def case_lengths(
     return lengths.groupby(pairs[Segment.case_id].to_numpy(), sort=True).sum()
 
 
+def cell_coverage(
+    charted: pd.DataFrame,
+    segments: pd.DataFrame,
+    cases: pd.DataFrame,
+    text_lengths: Mapping[str, int],
+) -> pd.Series:
+    """Per (case_id, code_id) of the `charted` segments, the share of the case's
+    transcript characters they cover, rounded to 6 decimals."""
+    covered = covered_by_group(charted, [Segment.case_id, Segment.code_id])
+    lengths = case_lengths(segments, cases, text_lengths)
+    case_of_cell = covered.index.get_level_values(Segment.case_id)
+    return (covered / lengths.reindex(case_of_cell).to_numpy()).round(6)
+
+
 def covered_characters(spans: pd.DataFrame) -> int:
     """Characters covered by the union of `spans` (transcript_id, start, end); overlapping
     spans count once."""
@@ -139,6 +154,15 @@ def covered_by_group(spans: pd.DataFrame, keys: list[str]) -> pd.Series:
     return added.groupby([ordered[key] for key in keys], sort=True).sum()
 
 
+SPACE = pyarrow.scalar(" ", type=pyarrow.large_string())
+
+
+def large_text(values: pd.Series) -> pyarrow.Array:
+    """A Series of strings as one Arrow large_string array."""
+    array = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pyarrow.ChunkedArray) else array
+
+
 def group_joiner(group_numbers: np.ndarray):
     """Return join(values, separator) -> one string per group, in group-number order,
     joining each group's values in their row order.
@@ -150,8 +174,11 @@ def group_joiner(group_numbers: np.ndarray):
     bounds = np.flatnonzero(np.diff(group_numbers[order])) + 1
     offsets = pyarrow.array(np.concatenate(([0], bounds, [len(order)])) if len(order) else [0])
 
-    def join(values: pd.Series, separator: str) -> pd.api.extensions.ExtensionArray:
-        ordered = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True).take(order)
+    def join(values, separator: str) -> pd.api.extensions.ExtensionArray:
+        """`values`: a Series or an Arrow array of strings, one per row."""
+        if not isinstance(values, pyarrow.Array):
+            values = large_text(values)
+        ordered = values.take(order)
         lists = pyarrow.LargeListArray.from_arrays(offsets.cast(pyarrow.int64()), ordered)
         joined = pc.binary_join(lists, pyarrow.scalar(separator, type=pyarrow.large_string()))
         return joined.to_pandas().astype("str").array
@@ -191,11 +218,32 @@ def chart_matrix(
     Returns a frame validating as schemas.MatrixCell, sorted by case (see `sort_by`) and
     codebook order.
     """
-    charted = select_segments(segments, primary_coder).sort_values(
-        [Segment.case_id, Segment.start, Segment.end, Segment.segment_id], kind="stable"
+    # The segments' texts are not copied with the other columns: taken once, in order.
+    others = [column for column in segments.columns if column != Segment.text]
+    charted = (
+        select_segments(segments[others].assign(_position=np.arange(len(segments))), primary_coder)
+        .sort_values(
+            [Segment.case_id, Segment.start, Segment.end, Segment.segment_id], kind="stable"
+        )
+        .reset_index(drop=True)
     )
+    positions = charted.pop("_position").to_numpy()
+    # Coverage (pandas) is counted in a second thread while the texts (Arrow kernels,
+    # which release the interpreter's lock) are joined.
+    pool = ThreadPoolExecutor(max_workers=1)
+    coverage = (
+        pool.submit(cell_coverage, charted, segments, cases, text_lengths)
+        if text_lengths is not None
+        else None
+    )
+    pool.shutdown(wait=False)
     refs = references_of(charted)
-    verbatim = collapse_spaces(charted[Segment.text]) + " " + refs
+    refs_text = large_text(refs)
+    text = large_text(segments[Segment.text])
+    verbatim = pc.binary_join_element_wise(
+        collapse_arrow(text.take(pyarrow.array(positions))), refs_text, SPACE
+    )
+    del text
     summaries = analyst_summaries(charted)
     summarised = (summaries != "").to_numpy(dtype=bool)
     groups = charted.assign(_rating=segment_ratings(charted)).groupby(
@@ -205,22 +253,21 @@ def chart_matrix(
     join = group_joiner(groups.ngroup().to_numpy())
     cells["excerpts"] = join(verbatim, EXCERPT_SEPARATOR)
     if summarised.any():
-        charted_text = verbatim.where(~summarised, summaries + " " + refs)
+        summarised_text = pc.binary_join_element_wise(large_text(summaries), refs_text, SPACE)
+        charted_text = pc.if_else(pyarrow.array(summarised), summarised_text, verbatim)
         cells["charted_text"] = join(charted_text, EXCERPT_SEPARATOR)
-        del charted_text
+        del charted_text, summarised_text
     else:  # the same text: held once (the frames share it until one is changed)
         cells["charted_text"] = cells["excerpts"]
     del verbatim, summaries
     cells[MatrixCell.segment_ids] = join(charted[Segment.segment_id], ";")
-    cells[MatrixCell.references] = join(refs, "; ")
-    del refs
+    cells[MatrixCell.references] = join(refs_text, "; ")
+    del refs, refs_text
     means = cells[RATING].to_numpy(dtype="float64")
     cells[RATING] = np.sign(means) * np.floor(np.abs(means) + 0.5)  # as round_rating
-    if text_lengths is not None:
-        covered = covered_by_group(charted, [Segment.case_id, Segment.code_id])
-        lengths = case_lengths(segments, cases, text_lengths)
-        case_of_cell = covered.index.get_level_values(Segment.case_id)
-        cells[COVERAGE] = (covered / lengths.reindex(case_of_cell).to_numpy()).round(6)
+    if coverage is not None:
+        cells[COVERAGE] = coverage.result()
+    del charted, groups
     coders = segments.groupby(Segment.case_id)[Segment.coder].nunique()
     grid = ordered_cases(cases, sort_by)[[Segment.case_id, *attributes]].merge(
         codebook[

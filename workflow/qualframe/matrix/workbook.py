@@ -144,7 +144,9 @@ def code_grid(
     """Cases (with their attributes) as rows, the `codes` as columns headed by code name,
     cells holding the matrix column `value`."""
     code_ids = list(codes[Codebook.code_id])
-    wide = matrix[matrix[MatrixCell.code_id].isin(code_ids)].pivot(
+    # the three columns taken first: the matrix's other columns are not copied
+    cells = matrix[[MatrixCell.case_id, MatrixCell.code_id, value]]
+    wide = cells[cells[MatrixCell.code_id].isin(code_ids)].pivot(
         index=MatrixCell.case_id, columns=MatrixCell.code_id, values=value
     )
     wide = wide.reindex(index=cases[MatrixCell.case_id], columns=code_ids)

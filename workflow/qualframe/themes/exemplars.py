@@ -11,6 +11,7 @@ by Arrow compute kernels: a million segments are scored without a Python call pe
 """
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -39,7 +40,8 @@ PLACEHOLDER_RE2 = PLACEHOLDER.pattern.replace(r"\d", r"\p{Nd}")
 # holds an ASCII letter or digit (tests check the list): texts holding one are split
 # word by word in Python; in all others only ASCII letters change case.
 ASCII_BY_LOWER_CASE = "\u0130\u212a"
-CHUNK_ROWS = 200_000  # texts split at a time, to bound the memory words take
+CHUNK_ROWS = 100_000  # texts split at a time, to bound the memory words take
+SPLITTING_THREADS = 2  # chunks split at once
 
 
 def tokenise(text: str) -> list[str]:
@@ -48,13 +50,26 @@ def tokenise(text: str) -> list[str]:
     return [w for w in words if len(w) > 1 and w not in STOP_WORDS]
 
 
+def only_where(texts: pa.Array, part: str, change) -> pa.Array:
+    """`texts` with `change` (a kernel over an array of texts) applied to those holding
+    `part`: the others, which it would leave as they are, are not copied through it."""
+    holding = pc.match_substring(texts, part)
+    count = pc.sum(holding).as_py() or 0
+    if count == 0:
+        return texts
+    if count == len(texts):
+        return change(texts)
+    return pc.replace_with_mask(texts, holding, change(pc.filter(texts, holding)))
+
+
 def pieces_of(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """(row, piece) of the maximal runs of ASCII letters, digits and apostrophes in `texts`
     once placeholders are removed, ASCII letters lower-cased and right single quotes read
     as apostrophes; every other character separates."""
-    cleaned = pc.replace_substring(
-        pc.ascii_lower(pc.replace_substring_regex(texts, PLACEHOLDER_RE2, " ")), "\u2019", "'"
+    cleaned = pc.ascii_lower(
+        only_where(texts, "[", lambda some: pc.replace_substring_regex(some, PLACEHOLDER_RE2, " "))
     )
+    cleaned = only_where(cleaned, "\u2019", lambda some: pc.replace_substring(some, "\u2019", "'"))
     pieces = pc.split_pattern_regex(cleaned, r"[^a-z0-9']+")
     rows = pc.list_parent_indices(pieces).to_numpy()
     words = pc.list_flatten(pieces)
@@ -100,17 +115,23 @@ def words_of(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
 def word_counts(texts: pd.Series) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Texts × vocabulary counts of the words `tokenise` keeps, and the vocabulary in
     sorted order (the matrix's columns)."""
-    chunks, dictionaries = [], []
-    for first in range(0, len(texts), CHUNK_ROWS):
+
+    def chunk_counts(first: int) -> tuple[sparse.csr_matrix, pa.Array]:
         part = pa.array(texts.iloc[first : first + CHUNK_ROWS], type=pa.large_string())
         rows, words = words_of(part)
         encoded = pc.dictionary_encode(words)
-        dictionaries.append(encoded.dictionary)
         counts = sparse.coo_matrix(
             (np.ones(len(rows), dtype=np.int64), (rows, encoded.indices.to_numpy())),
             shape=(len(part), len(encoded.dictionary)),
         ).tocsr()
-        chunks.append(counts)
+        return counts, encoded.dictionary
+
+    # Chunks are split side by side (Arrow's kernels release the interpreter's lock), and
+    # taken back in order.
+    with ThreadPoolExecutor(max_workers=SPLITTING_THREADS) as pool:
+        counted = list(pool.map(chunk_counts, range(0, len(texts), CHUNK_ROWS)))
+    chunks = [counts for counts, _ in counted]
+    dictionaries = [dictionary for _, dictionary in counted]
     vocabulary = pc.unique(pa.concat_arrays(dictionaries)) if dictionaries else pa.array([])
     vocabulary = vocabulary.take(pc.sort_indices(vocabulary))
     blocks = []
