@@ -7,7 +7,8 @@ mean cosine similarity to the code's other segments; the most central segments a
 exemplars, preferring distinct cases so one talkative participant does not supply them all.
 
 The vectors are the rows of one sparse matrix (scipy.sparse), built from words split out
-by Arrow compute kernels: a million segments are scored without a Python call per segment.
+by Arrow compute kernels and NumPy over the texts' bytes: a million segments are scored
+without a Python call per segment.
 """
 
 import re
