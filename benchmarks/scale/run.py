@@ -17,7 +17,11 @@ repository's Snakefile and the default profile:
 - no-op re-run: wall time of a second `snakemake` with nothing to do;
 - one transcript edited: wall time and jobs of the re-run after changing one raw file;
 - peak memory: the Snakemake process (sampled every 0.1 s) and the largest step process
-  (RUSAGE_CHILDREN, the largest descendant).
+  (RUSAGE_CHILDREN, the largest descendant);
+- CPU seconds of the full run and of the edit (Snakemake and every step process, from
+  RUSAGE_CHILDREN), and for each step the edit re-ran its wall seconds (process start to
+  provenance record) and CPU seconds (from the record): on a shared machine wall time
+  also counts waiting for a core, CPU time does not; the load average is printed too.
 
 Nothing is asserted; the table goes into benchmarks/README.md.
 """
@@ -66,7 +70,7 @@ def quotes(text: str, rng: random.Random, n: int) -> list[str]:
     return [q for q in found if q and text.count(q) == 1]  # a quote must locate one place
 
 
-def write_study(folder: Path, n: int, seed: int, ner: bool) -> None:
+def write_study(folder: Path, n: int, seed: int, ner: bool, shard_size: int) -> None:
     """A study folder with n transcripts, coded segments and a config for it."""
     texts, _ = synthesise(n, seed)
     rng = random.Random(seed)
@@ -95,7 +99,7 @@ def write_study(folder: Path, n: int, seed: int, ner: bool) -> None:
         "allow_list": str(DEMO / "allow_list.txt"),
         "case_attributes": {"service_type": {"values": SERVICE_TYPES}},
     }
-    config["shards"] = {"transcripts_per_shard": 100}
+    config["shards"] = {"transcripts_per_shard": shard_size}
     config["deid"]["ner"]["enabled"] = ner
     config["coding"].update(
         {
@@ -128,7 +132,7 @@ def snakemake(folder: Path, *extra: str) -> dict:
         "--keep-going",
         *extra,
     ]  # fmt: skip
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), children_cpu()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     watched, peak = psutil.Process(process.pid), 0
     output = []
@@ -153,11 +157,18 @@ def snakemake(folder: Path, *extra: str) -> dict:
     jobs = text.count("\nrule ") + text.count("\nlocalrule ")
     return {
         "wall": wall,
+        "cpu": children_cpu() - cpu_before,
         "jobs": jobs,
         "snakemake_peak_mb": peak / 1e6,
         "output": text,
         "failed": sorted(failed),
     }
+
+
+def children_cpu() -> float:
+    """CPU seconds (user and system) of every finished descendant so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def step_intervals(folder: Path, first: str, last: str) -> list[tuple[float, float]]:
@@ -176,8 +187,9 @@ def step_intervals(folder: Path, first: str, last: str) -> list[tuple[float, flo
     return sorted(intervals)
 
 
-def step_seconds(folder: Path, since: float) -> dict[str, float]:
-    """Seconds from process start to record of every step recorded after `since`."""
+def step_seconds(folder: Path, since: float) -> dict[str, list[float]]:
+    """[wall seconds from process start to record, CPU seconds] of every step recorded
+    after `since`, longest first."""
     from datetime import datetime
 
     seconds = {}
@@ -187,8 +199,8 @@ def step_seconds(folder: Path, since: float) -> dict[str, float]:
         if started >= since:
             name = record["step"] + ("" if path.parent.name == "steps" else f"/{path.stem}")
             ended = datetime.fromisoformat(record["recorded"]).timestamp()
-            seconds[name] = round(ended - started, 1)
-    return dict(sorted(seconds.items(), key=lambda item: -item[1]))
+            seconds[name] = [round(ended - started, 1), record.get("cpu_seconds")]
+    return dict(sorted(seconds.items(), key=lambda item: -item[1][0]))
 
 
 def union_length(intervals: list[tuple[float, float]]) -> float:
@@ -205,10 +217,11 @@ def union_length(intervals: list[tuple[float, float]]) -> float:
     return total
 
 
-def measure(n: int, seed: int, ner: bool, work: Path) -> dict:
+def measure(n: int, seed: int, ner: bool, work: Path, shard_size: int) -> dict:
     folder = work / f"n{n}"
     shutil.rmtree(folder, ignore_errors=True)
-    write_study(folder, n, seed, ner)
+    write_study(folder, n, seed, ner, shard_size)
+    load_before = os.getloadavg()[0]
     dry = snakemake(folder, "--dry-run")
     full = snakemake(folder)
     alive = union_length(step_intervals(folder, "process_started", "recorded"))
@@ -227,37 +240,55 @@ def measure(n: int, seed: int, ner: bool, work: Path) -> dict:
         "characters": characters,
         "segments": segments,
         "dry_run_s": dry["wall"],
+        "shard_size": shard_size,
         "full_run_s": full["wall"],
+        "full_run_cpu_s": full["cpu"],
         "jobs": full["jobs"],
         "snakemake_overhead_share": 1 - alive / full["wall"],
         "startup_and_records_share": (alive - working) / full["wall"],
         "noop_s": noop["wall"],
         "edit_one_s": after_edit["wall"],
+        "edit_one_cpu_s": after_edit["cpu"],
         "edit_one_jobs": after_edit["jobs"],
         "snakemake_peak_mb": max(r["snakemake_peak_mb"] for r in (dry, full, noop, after_edit)),
         "largest_step_peak_mb": largest_step,
         "failed_steps": sorted(set(full["failed"]) | set(after_edit["failed"])),
         "edit_steps": step_seconds(folder, since=edit_started),
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| transcripts | NER | characters | coded segments | jobs | dry run | full run "
-        "| Snakemake overhead | steps' start-up and records | no-op re-run "
-        "| one transcript edited (jobs) "
-        "| Snakemake peak | largest step peak |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| transcripts | NER | shard | characters | coded segments | jobs | dry run "
+        "| full run (CPU) | Snakemake overhead | steps' start-up and records | no-op re-run "
+        "| one transcript edited (jobs; CPU) "
+        "| Snakemake peak | largest step peak | load average |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['n']:,} | {'on' if r['ner'] else 'off'} | {r['characters']:,} "
-            f"| {r['segments']:,} | {r['jobs']} | {r['dry_run_s']:.1f} s | {r['full_run_s']:.1f} s "
+            f"| {r['n']:,} | {'on' if r['ner'] else 'off'} | {r['shard_size']} "
+            f"| {r['characters']:,} | {r['segments']:,} | {r['jobs']} | {r['dry_run_s']:.1f} s "
+            f"| {r['full_run_s']:.1f} s ({r['full_run_cpu_s']:.0f} s) "
             f"| {r['snakemake_overhead_share']:.1%} | {r['startup_and_records_share']:.1%} "
             f"| {r['noop_s']:.1f} s "
-            f"| {r['edit_one_s']:.1f} s ({r['edit_one_jobs']}) | {r['snakemake_peak_mb']:.0f} MB "
-            f"| {r['largest_step_peak_mb']:.0f} MB |"
+            f"| {r['edit_one_s']:.1f} s ({r['edit_one_jobs']}; {r['edit_one_cpu_s']:.0f} s) "
+            f"| {r['snakemake_peak_mb']:.0f} MB | {r['largest_step_peak_mb']:.0f} MB "
+            f"| {r['load_average'][0]:.1f} → {r['load_average'][1]:.1f} |"
         )
+    return "\n".join(lines)
+
+
+def edit_table(rows: list[dict]) -> str:
+    """The steps each one-transcript edit re-ran: wall seconds (CPU seconds)."""
+    lines = []
+    for r in rows:
+        steps = ", ".join(
+            f"`{name}` {wall:.1f} s ({cpu:.1f} s)" if cpu is not None else f"`{name}` {wall:.1f} s"
+            for name, (wall, cpu) in r["edit_steps"].items()
+        )
+        lines.append(f"- {r['n']:,} transcripts: {steps}")
     return "\n".join(lines)
 
 
@@ -266,12 +297,16 @@ def main() -> None:
     parser.add_argument("--n", type=int, nargs="+", default=[200, 2000, 10000])
     parser.add_argument("--ner-off-above", type=int, default=2000, help="NER off for larger N")
     parser.add_argument("--seed", type=int, default=20261127)
+    parser.add_argument(
+        "--shard-size", type=int, default=100, help="transcripts per ingest and detect job"
+    )
     parser.add_argument("--work", default="/tmp/qualframe-scale", help="folder for the studies")
     parser.add_argument("--out", default="benchmarks/scale/results.md")
     args = parser.parse_args()
     rows = []
     for n in args.n:
-        rows.append(measure(n, args.seed, n <= args.ner_off_above, Path(args.work)))
+        ner = n <= args.ner_off_above
+        rows.append(measure(n, args.seed, ner, Path(args.work), args.shard_size))
         print(json.dumps(rows[-1]), flush=True)
     machine = (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -279,12 +314,16 @@ def main() -> None:
         f"{os.getloadavg()[0]:.2f} at the end"
     )
     Path(args.out).write_text(
-        f"# Scale benchmark results\n\nRun with `python benchmarks/scale/run.py --n "
-        f"{' '.join(map(str, args.n))}` (seed {args.seed}), machine: {machine}.\n\n"
-        f"{table(rows)}\n",
+        f"# Scale benchmark results\n\nRun {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
+        f"with `python benchmarks/scale/run.py --n {' '.join(map(str, args.n))} "
+        f"--ner-off-above {args.ner_off_above} --shard-size {args.shard_size}` "
+        f"(seed {args.seed}), machine: {machine}.\n\n"
+        f"{table(rows)}\n\nSteps the one-transcript edit re-ran, wall seconds from process "
+        f"start to provenance record (CPU seconds):\n\n{edit_table(rows)}\n",
         encoding="utf-8",
     )
     print(table(rows))
+    print(edit_table(rows))
 
 
 if __name__ == "__main__":

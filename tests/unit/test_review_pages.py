@@ -92,3 +92,28 @@ def test_the_review_command_writes_one_page_per_texts_input(tmp_path, monkeypatc
     assert stat.S_IMODE(pages.stat().st_mode) == 0o700
     assert stat.S_IMODE((pages / INDEX).stat().st_mode) == 0o600
     assert len(pd.read_csv(tmp_path / "r/review/review.csv")) >= 1
+
+
+def test_the_review_reads_the_evidence_pseudonymise_wrote(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for tid, text in TEXTS.items():
+        (tmp_path / f"{tid}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "allow.txt").write_text("", encoding="utf-8")
+    (tmp_path / "register.tsv").write_text("term\tentity_type\nDave\tPERSON\n", encoding="utf-8")
+    texts = [f"{tid}.txt" for tid in TEXTS]
+    detect = ["detect", "--input", *texts, "--register", "register.tsv"]
+    assert main([*detect, "--allow-list", "allow.txt", "--no-ner", "--output", "d.parquet"]) == 0
+    common = ["--texts", *texts, "--detections", "d.parquet", "--allow-list", "allow.txt"]
+    pseudonymise = ["pseudonymise", *common, "--output", "deid", "--output-log", "r/log.csv"]
+    pseudonymise += ["--key", "r/key.csv", "--output-evidence", "r/propagation.csv"]
+    assert main(pseudonymise) == 0
+    review_args = ["review", *common, "--log", "r/log.csv", "--output", "r/review.csv"]
+    given = main([*review_args, "--output-pages", "given", "--evidence", "r/propagation.csv"])
+    again = main([*review_args, "--output-pages", "again", "--output-evidence", "r/again.csv"])
+    assert given == again == 0
+    written = pd.read_csv(tmp_path / "r/propagation.csv")
+    assert len(written) >= 1
+    pd.testing.assert_frame_equal(written, pd.read_csv(tmp_path / "r/again.csv"))
+    # the page lists the evidence it was given as it lists the evidence it finds
+    index = (tmp_path / "given" / INDEX).read_text(encoding="utf-8")
+    assert index == (tmp_path / "again" / INDEX).read_text(encoding="utf-8")

@@ -189,3 +189,19 @@ def test_words_counted_in_chunks_side_by_side_equal_one_chunk(texts):
         fast_exemplars.CHUNK_ROWS = original
     assert chunked_vocabulary.tolist() == vocabulary.tolist()
     assert (chunked != whole).nnz == 0 and chunked.shape == whole.shape
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(AWKWARD.map(str.lower), max_size=8), st.integers(0, 3))
+def test_runs_of_word_bytes_are_the_regex_split(texts, skip):
+    """The byte runs are the pieces of splitting on `[^a-z0-9']+`, in order, also for an
+    array that is a slice of a larger one."""
+    array = pa.array(["x'1 é"] * skip + texts, type=pa.large_string()).slice(skip)
+    rows, pieces = fast_exemplars.runs_of_word_bytes(array)
+    expected = [
+        (row, piece)
+        for row, text in enumerate(texts)
+        for piece in re.split(r"[^a-z0-9']+", text)
+        if piece
+    ]
+    assert list(zip(rows.tolist(), pieces.to_pylist(), strict=True)) == expected

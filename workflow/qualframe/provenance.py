@@ -179,6 +179,12 @@ def process_started() -> str:
     return started.isoformat(timespec="milliseconds")
 
 
+def cpu_seconds() -> float:
+    """CPU time (user and system) this process has used so far, in seconds."""
+    times = psutil.Process().cpu_times()
+    return round(times.user + times.system, 2)
+
+
 def step_record(
     step: str,
     command: list[str],
@@ -212,5 +218,7 @@ def step_record(
         "started": started,
         "ended": ended,
         "recorded": now(),
+        # with the times: on a shared machine, wall time also counts waiting for a core
+        "cpu_seconds": cpu_seconds(),
         **runtime_environment(),
     }

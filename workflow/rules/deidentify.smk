@@ -5,6 +5,7 @@ rule detect:
         allow_list=config["study"]["allow_list"],
     output:
         detections=f"{RESTRICTED}/detections/{{shard}}.parquet",
+        languages=f"{RESTRICTED}/detections/{{shard}}.languages.csv",
         record="results/provenance/steps/detect/{shard}.json",
     log:
         "logs/deidentify/detect/{shard}.log",
@@ -20,6 +21,7 @@ rule detect:
         " --allow-list {input.allow_list:q}"
         " {params.ner:q}"
         " --output {output.detections:q}"
+        " --output-languages {output.languages:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"
 
@@ -29,10 +31,12 @@ rule pseudonymise:
         unpack(get_team_codebook_input),
         texts=expand(rules.ingest.output.texts, shard=get_shards()),
         detections=expand(rules.detect.output.detections, shard=get_shards()),
+        languages=expand(rules.detect.output.languages, shard=get_shards()),
         allow_list=config["study"]["allow_list"],
     output:
         texts=directory("results/deid/transcripts"),
         log=f"{RESTRICTED}/anonymisation_log.csv",
+        evidence=f"{RESTRICTED}/review/propagation.csv",
         record="results/provenance/steps/pseudonymise.json",
     log:
         "logs/deidentify/pseudonymise.log",
@@ -50,9 +54,11 @@ rule pseudonymise:
         "qualframe pseudonymise"
         " --texts {input.texts:q}"
         " --detections {input.detections:q}"
+        " --languages {input.languages:q}"
         " --allow-list {input.allow_list:q}"
         " --output {output.texts:q}"
         " --output-log {output.log:q}"
+        " --output-evidence {output.evidence:q}"
         " --style {params.style:q}"
         " --key {params.key:q}"
         " {params.codebook:q}"
@@ -66,12 +72,12 @@ rule review:
         texts=rules.pseudonymise.input.texts,
         detections=rules.pseudonymise.input.detections,
         log=rules.pseudonymise.output.log,
+        evidence=rules.pseudonymise.output.evidence,
         allow_list=config["study"]["allow_list"],
         summary_log=get_charting_log,
     output:
         table=f"{RESTRICTED}/review/review.csv",
         pages=directory(f"{RESTRICTED}/review/pages"),
-        evidence=f"{RESTRICTED}/review/propagation.csv",
         record="results/provenance/steps/review.json",
     log:
         "logs/deidentify/review.log",
@@ -89,8 +95,8 @@ rule review:
         " --allow-list {input.allow_list:q}"
         " --low-confidence {params.confidence}"
         " --output {output.table:q}"
+        " --evidence {input.evidence:q}"
         " --output-pages {output.pages:q}"
-        " --output-evidence {output.evidence:q}"
         " --summary-log {input.summary_log:q}"
         " {params.codebook:q}"
         f"{RECORD}"

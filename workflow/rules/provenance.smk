@@ -8,7 +8,7 @@ rule leak_scan:
         register=config["study"]["identifiers"],
         summary_log=get_charting_log,
         allow_list=config["study"]["allow_list"],
-        evidence=rules.review.output.evidence,
+        evidence=rules.pseudonymise.output.evidence,
         cases=config["study"]["cases"],
     output:
         summary="results/provenance/leak_scan.json",

@@ -61,6 +61,45 @@ def read_key(path: str | Path) -> pd.DataFrame | None:
     return qio.read_csv(path) if Path(path).exists() else None
 
 
+def read_evidence(path: str | Path) -> pd.DataFrame:
+    """The propagation evidence `qualframe pseudonymise` wrote (restricted), its counts as
+    integers and its verdicts as booleans again."""
+    from qualframe.deid.propagate import evidence_frame
+
+    frame = qio.read_csv(path)
+    frame["propagated"] = frame["propagated"] == "True"
+    return evidence_frame(frame.itertuples(index=False))
+
+
+LANGUAGE_COLUMNS = ["transcript_id", "languages"]
+
+
+def write_languages(texts: dict, path: str | Path) -> None:
+    """Write each transcript's languages, main first (`language.text_languages`), as CSV
+    (restricted): transcript_id, languages separated by spaces."""
+    from qualframe.deid.language import text_languages
+
+    rows = [(tid, " ".join(text_languages(text))) for tid, text in sorted(texts.items())]
+    qio.make_restricted_dir(Path(path).parent)
+    qio.write_csv(pd.DataFrame(rows, columns=LANGUAGE_COLUMNS), path, restricted=True)
+
+
+def read_languages(paths: list[str]) -> dict[str, tuple[str, ...]]:
+    """{transcript id: its languages, main first} from the files `write_languages` wrote."""
+    found: dict[str, tuple[str, ...]] = {}
+    for path in paths:
+        frame = qio.read_csv(path)
+        if list(frame.columns) != LANGUAGE_COLUMNS:
+            raise QualframeError(
+                f"expected the columns {', '.join(LANGUAGE_COLUMNS)}", path=str(path)
+            )
+        found |= {
+            tid: tuple(languages.split())
+            for tid, languages in zip(frame["transcript_id"], frame["languages"], strict=True)
+        }
+    return found
+
+
 def count_by_type(frame: pd.DataFrame) -> str:
     counts = frame["entity_type"].value_counts().sort_index()
     return ", ".join(f"{n} {t}" for t, n in counts.items()) or "none"

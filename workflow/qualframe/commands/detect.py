@@ -17,6 +17,7 @@ from qualframe.commands.deid_inputs import (
     print_notes,
     read_allow_list,
     read_register,
+    write_languages,
 )
 from qualframe.commands.paths import read_texts
 
@@ -27,6 +28,13 @@ def register_parser(subparsers):
     options.add_deid_lists(parser)
     options.add_ner(parser)
     options.add_output(parser, None, "detections (Parquet, restricted)")
+    options.add_output(
+        parser,
+        "languages",
+        "each transcript's languages, main first (CSV, restricted): pseudonymise reads "
+        "them instead of identifying them again",
+        required=False,
+    )
     return parser
 
 
@@ -48,3 +56,5 @@ def run(args) -> None:
     detections = Detection.validate(pd.concat(found, ignore_index=True))
     qio.make_restricted_dir(Path(args.output).parent)
     qio.write_table(detections, args.output, restricted=True)
+    if args.output_languages:
+        write_languages(texts, args.output_languages)

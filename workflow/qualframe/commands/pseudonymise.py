@@ -15,6 +15,7 @@ from qualframe.commands.deid_inputs import (
     count_by_type,
     read_allow_list,
     read_key,
+    read_languages,
 )
 from qualframe.commands.paths import read_texts
 from qualframe.errors import QualframeError
@@ -31,37 +32,57 @@ def register_parser(subparsers):
     options.add_style(parser)
     parser.add_argument("--key", required=True, help=options.KEY)
     parser.add_argument("--codebook", help=CODEBOOK_HELP)
+    options.add_list(
+        parser,
+        "--languages",
+        "the transcripts' languages `qualframe detect --output-languages` wrote "
+        "(restricted); a transcript they do not name has its languages identified here",
+    )
     options.add_output(parser, None, "folder for the de-identified <transcript id>.txt")
     options.add_output(parser, "log", "anonymisation log CSV (restricted)")
+    options.add_output(
+        parser,
+        "evidence",
+        "propagation evidence CSV: each term searched for corpus-wide, why (restricted); "
+        "the review reads it",
+        required=False,
+    )
     return parser
 
 
-def pseudonymise(texts, detections, allow, style, key_path, codebook=None):
-    """Run `pseudonymise_corpus` with the study's key and the vocabulary of its codebook
-    (if any); a bad key is the user's error."""
+def pseudonymise(texts, detections, allow, style, key_path, codebook=None, languages=None):
+    """Run `pseudonymise_corpus` with the study's key, the vocabulary of its codebook (if
+    any) and the transcripts' languages where known; a bad key is the user's error."""
     from qualframe.deid import pseudonymise_corpus
     from qualframe.deid.mentions import with_confidence
     from qualframe.schemas import Detection
 
     team = codebook_vocabulary(codebook)
+    key = read_key(key_path)
     detections = Detection.validate(with_confidence(detections))  # the step's input
     try:
         return pseudonymise_corpus(
-            texts, detections, allow, style=style, key=read_key(key_path), team=team
+            texts, detections, allow, style=style, key=key, team=team, languages=languages
         )
     except ValueError as exc:
         raise QualframeError(str(exc), path=str(key_path)) from exc
 
 
-def write_pseudonymised(result, texts: dict, folder, log_path, key_path) -> None:
-    """Write de-identified texts (shareable) into `folder`, then the log and key
-    (restricted); the log and key are validated here, at the step's boundary."""
+def write_pseudonymised(
+    result, texts: dict, folder, log_path, key_path, evidence_path=None
+) -> None:
+    """Write de-identified texts (shareable) into `folder`, then the log, the key and,
+    when a path is given, the propagation evidence (restricted); the log and key are
+    validated here, at the step's boundary."""
     from qualframe.schemas import AnonymisationLog, PseudonymKey
 
     AnonymisationLog.validate(result.log)
     PseudonymKey.validate(result.key)
     qio.make_restricted_dir(Path(log_path).parent)
     qio.write_csv(result.log, log_path, restricted=True)
+    if evidence_path:
+        qio.make_restricted_dir(Path(evidence_path).parent)
+        qio.write_csv(result.evidence, evidence_path, restricted=True)
     qio.make_restricted_dir(Path(key_path).parent)
     qio.write_csv(result.key, key_path, restricted=True)
     for transcript_id, text in sorted(result.texts.items()):
@@ -77,5 +98,6 @@ def run(args) -> None:
     texts = read_texts(args.texts)
     detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
     allow = read_allow_list(args.allow_list)
-    result = pseudonymise(texts, detections, allow, args.style, args.key, args.codebook)
-    write_pseudonymised(result, texts, args.output, args.output_log, args.key)
+    languages = read_languages(args.languages)
+    result = pseudonymise(texts, detections, allow, args.style, args.key, args.codebook, languages)
+    write_pseudonymised(result, texts, args.output, args.output_log, args.key, args.output_evidence)

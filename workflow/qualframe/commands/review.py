@@ -10,7 +10,12 @@ import pandas as pd
 
 from qualframe import io as qio
 from qualframe.commands import options
-from qualframe.commands.deid_inputs import codebook_vocabulary, language_notes, read_allow_list
+from qualframe.commands.deid_inputs import (
+    codebook_vocabulary,
+    language_notes,
+    read_allow_list,
+    read_evidence,
+)
 from qualframe.commands.paths import read_texts
 from qualframe.commands.pseudonymise import CODEBOOK_HELP
 from qualframe.study.schema import config_default
@@ -42,10 +47,16 @@ def register_parser(subparsers):
         "folder for the review pages (restricted): index.html and one page per --texts "
         "input (a shard)",
     )
+    parser.add_argument(
+        "--evidence",
+        help="the propagation evidence `qualframe pseudonymise --output-evidence` wrote "
+        "(restricted): the page lists it; without it, propagation is run again to find it",
+    )
     options.add_output(
         parser,
         "evidence",
-        "propagation evidence CSV: each term searched for corpus-wide, why (restricted)",
+        "propagation evidence CSV, when it is found again here (restricted)",
+        required=False,
     )
     return parser
 
@@ -70,12 +81,14 @@ def review_findings(
     return candidates, evidence
 
 
-def write_review_tables(candidates, evidence, table, evidence_path) -> None:
-    """Write the review list and the propagation evidence (CSV, restricted)."""
+def write_review_tables(candidates, evidence, table, evidence_path=None) -> None:
+    """Write the review list and, when a path is given, the propagation evidence (CSV,
+    restricted)."""
     qio.make_restricted_dir(Path(table).parent)
     qio.write_csv(candidates, table, restricted=True)
-    qio.make_restricted_dir(Path(evidence_path).parent)
-    qio.write_csv(evidence, evidence_path, restricted=True)
+    if evidence_path:
+        qio.make_restricted_dir(Path(evidence_path).parent)
+        qio.write_csv(evidence, evidence_path, restricted=True)
 
 
 def write_review(
@@ -128,8 +141,9 @@ def run(args) -> None:
     log = qio.read_anonymisation_log(args.log)
     allow = read_allow_list(args.allow_list)
     team = codebook_vocabulary(args.codebook)
+    given = read_evidence(args.evidence) if args.evidence else None
     candidates, evidence = review_findings(
-        texts, log, detections, allow, args.low_confidence, team=team
+        texts, log, detections, allow, args.low_confidence, given, team=team
     )
     write_review_tables(candidates, evidence, args.output, args.output_evidence)
     appendix = ""

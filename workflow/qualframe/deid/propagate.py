@@ -417,9 +417,17 @@ def kept_detections(
     ]
 
 
-def corpus_languages(texts: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
-    """Return {transcript id: its languages, main first} (`language.text_languages`)."""
-    return {tid: text_languages(text) for tid, text in texts.items()}
+def corpus_languages(
+    texts: Mapping[str, str], known: Mapping[str, tuple[str, ...]] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Return {transcript id: its languages, main first} (`language.text_languages`),
+    taken from `known` where it names the transcript (found by an earlier step on the
+    same text), found here otherwise."""
+    known = known or {}
+    return {
+        tid: tuple(known[tid]) if tid in known else text_languages(text)
+        for tid, text in texts.items()
+    }
 
 
 def find_mentions(
@@ -427,9 +435,14 @@ def find_mentions(
     detections: pd.DataFrame,
     allowed: frozenset[str],
     team: frozenset[str] = frozenset(),
+    languages: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[dict[str, list[Mention]], pd.DataFrame]:
     """Return {transcript id: the non-overlapping mentions to replace, sorted by start}, and
     the propagation evidence (one row per term, EVIDENCE_COLUMNS).
+
+    `languages`: {transcript id: its languages, main first} as `language.text_languages`
+    found them for these texts (by detect, per shard); a transcript it does not name has
+    its languages found here.
 
     Detections are trimmed to names and resolved per transcript, weak single tags of
     fillers, function words and common words are dropped (`keeps_single_tag`), every
@@ -439,7 +452,7 @@ def find_mentions(
     the study's codebook) are dropped.
     """
     order = sorted(texts)
-    languages = corpus_languages(texts)
+    languages = corpus_languages(texts, languages)
     raw = detections_by_transcript(texts, detections)
     detected = {tid: kept_detections(texts[tid], raw[tid], languages[tid]) for tid in order}
     propagated, evidence = propagation(texts, detected, allowed, languages, team)

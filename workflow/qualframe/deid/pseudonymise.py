@@ -261,6 +261,7 @@ def pseudonymise_corpus(
     style: str = "numbered",
     key: pd.DataFrame | None = None,
     team: frozenset[str] = frozenset(),
+    languages: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Pseudonymised:
     """Return the de-identified corpus, the log of replacements and the updated key.
 
@@ -269,9 +270,10 @@ def pseudonymise_corpus(
     (which stop name parts and detected surfaces from being searched for elsewhere);
     the replacement style ("numbered", "category" or "surrogate"); and the pseudonym key
     of an earlier run (None for the first); and the vocabulary of the study's codebook
-    (`team.vocabulary`: a term in it that only the model found is kept). Every entity
-    found anywhere is replaced at every whole-word occurrence in the corpus by the same
-    replacement; a surface tagged as a person in one place and an organisation or place
+    (`team.vocabulary`: a term in it that only the model found is kept); and the
+    transcripts' languages where an earlier step found them (`propagate.find_mentions`).
+    Every entity found anywhere is replaced at every whole-word occurrence in the corpus
+    by the same replacement; a surface tagged as a person in one place and an organisation or place
     in another takes one type (`surface_types`), so it gets one replacement. Entities in the
     key keep their number and, in the same style, their replacement; new entities get
     the next free number of their type in corpus order (transcripts by id, then by
@@ -283,7 +285,8 @@ def pseudonymise_corpus(
         raise ValueError(f"style must be one of {', '.join(REPLACEMENT_STYLES)}, not {style!r}")
     detections = with_confidence(detections)
     previous = checked_key(key)
-    final, evidence = find_mentions(texts, detections, normalise_allow_list(allow_list), team)
+    allowed = normalise_allow_list(allow_list)
+    final, evidence = find_mentions(texts, detections, allowed, team, languages)
     known = by_entity_key(previous, "number")
     final = with_one_type_per_surface(final, known)
     order = sorted(texts)

@@ -34,7 +34,7 @@ def select_segments(segments: pd.DataFrame, primary_coder: str | None) -> pd.Dat
     if not primary_coder:
         return segments
     by_primary = segments[Segment.coder] == primary_coder
-    cases_with_primary = set(segments.loc[by_primary, Segment.case_id])
+    cases_with_primary = segments.loc[by_primary, Segment.case_id].unique()
     keep = by_primary | ~segments[Segment.case_id].isin(cases_with_primary)
     return segments[keep]
 
@@ -174,15 +174,17 @@ def group_joiner(group_numbers: np.ndarray):
     bounds = np.flatnonzero(np.diff(group_numbers[order])) + 1
     offsets = pyarrow.array(np.concatenate(([0], bounds, [len(order)])) if len(order) else [0])
 
-    def join(values, separator: str) -> pd.api.extensions.ExtensionArray:
-        """`values`: a Series or an Arrow array of strings, one per row."""
+    def join(values, separator: str, in_order: bool = False) -> pd.api.extensions.ExtensionArray:
+        """`values`: a Series or an Arrow array of strings, one per row; `in_order`: one
+        per row already in `join.order` (the rows sorted by group)."""
         if not isinstance(values, pyarrow.Array):
             values = large_text(values)
-        ordered = values.take(order)
+        ordered = values if in_order else values.take(order)
         lists = pyarrow.LargeListArray.from_arrays(offsets.cast(pyarrow.int64()), ordered)
         joined = pc.binary_join(lists, pyarrow.scalar(separator, type=pyarrow.large_string()))
         return joined.to_pandas().astype("str").array
 
+    join.order = order
     return join
 
 
@@ -239,11 +241,6 @@ def chart_matrix(
     pool.shutdown(wait=False)
     refs = references_of(charted)
     refs_text = large_text(refs)
-    text = large_text(segments[Segment.text])
-    verbatim = pc.binary_join_element_wise(
-        collapse_arrow(text.take(pyarrow.array(positions))), refs_text, SPACE
-    )
-    del text
     summaries = analyst_summaries(charted)
     summarised = (summaries != "").to_numpy(dtype=bool)
     groups = charted.assign(_rating=segment_ratings(charted)).groupby(
@@ -251,11 +248,22 @@ def chart_matrix(
     )
     cells = groups.agg(n_segments=(Segment.segment_id, "size"), rating=("_rating", "mean"))
     join = group_joiner(groups.ngroup().to_numpy())
-    cells["excerpts"] = join(verbatim, EXCERPT_SEPARATOR)
+    # The segments' texts taken once, straight into their cells' order (join.order).
+    in_cells = pyarrow.array(join.order)
+    text = large_text(segments[Segment.text])
+    verbatim = pc.binary_join_element_wise(
+        collapse_arrow(text.take(pyarrow.array(positions[join.order]))),
+        refs_text.take(in_cells),
+        SPACE,
+    )
+    del text
+    cells["excerpts"] = join(verbatim, EXCERPT_SEPARATOR, in_order=True)
     if summarised.any():
         summarised_text = pc.binary_join_element_wise(large_text(summaries), refs_text, SPACE)
-        charted_text = pc.if_else(pyarrow.array(summarised), summarised_text, verbatim)
-        cells["charted_text"] = join(charted_text, EXCERPT_SEPARATOR)
+        charted_text = pc.if_else(
+            pyarrow.array(summarised[join.order]), summarised_text.take(in_cells), verbatim
+        )
+        cells["charted_text"] = join(charted_text, EXCERPT_SEPARATOR, in_order=True)
         del charted_text, summarised_text
     else:  # the same text: held once (the frames share it until one is changed)
         cells["charted_text"] = cells["excerpts"]
@@ -379,10 +387,11 @@ def placed(values: pd.Series, cell_of_row: np.ndarray) -> pd.api.extensions.Exte
     present = ~np.isnan(cell_of_row)
     source = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True)
     if len(source):
-        taken = source.take(pyarrow.array(np.where(present, cell_of_row, 0).astype(np.int64)))
-        text = pc.if_else(
-            pyarrow.array(present), taken, pyarrow.scalar("", type=pyarrow.large_string())
-        )
+        cells = pyarrow.array(np.where(present, cell_of_row, 0).astype(np.int64), mask=~present)
+        # Taken at a missing index, a text is null and empty: without the validity
+        # bitmap, "" (one copy of the texts, not a second through a kernel)
+        taken = source.take(cells)
+        text = pyarrow.Array.from_buffers(taken.type, len(taken), [None, *taken.buffers()[1:]])
     else:
         text = pyarrow.array([""] * len(cell_of_row), type=pyarrow.large_string())
     return text.to_pandas().astype("str").array
@@ -402,13 +411,16 @@ def wide_matrix(matrix: pd.DataFrame, attributes: list[str], max_cell_chars: int
     """Cases as rows (attributes first, in the long table's case order), codes as columns
     in codebook order, cells holding the charted text trimmed to `max_cell_chars` (the long
     table keeps it whole)."""
-    cases = list(dict.fromkeys(matrix[MatrixCell.case_id]))
-    codes = list(dict.fromkeys(matrix[MatrixCell.code_id]))
+    cases = list(pd.unique(matrix[MatrixCell.case_id]))  # in order of appearance
+    codes = list(pd.unique(matrix[MatrixCell.code_id]))
     text = matrix[MatrixCell.charted_text]
     long = (text.str.len() > max_cell_chars).to_numpy(dtype=bool)
     trimmed = text.copy()
     if long.any():  # only these need a Python call
         trimmed[long] = text[long].map(lambda value: trim(value, max_cell_chars))
+    in_rows = rows_of_grid(matrix, attributes, trimmed, cases)
+    if in_rows is not None:
+        return in_rows
     wide = (
         matrix.assign(_cell=trimmed)
         .pivot(index=[MatrixCell.case_id, *attributes], columns=MatrixCell.code_id, values="_cell")
@@ -418,3 +430,50 @@ def wide_matrix(matrix: pd.DataFrame, attributes: list[str], max_cell_chars: int
     wide = wide.set_index(MatrixCell.case_id, drop=False).loc[cases].reset_index(drop=True)
     wide.columns.name = None
     return wide
+
+
+def grid_layout(matrix: pd.DataFrame, case_ids: list[str]) -> dict[str, int] | None:
+    """Where each code's cell lies among every case's rows, for a matrix laid out as
+    chart_matrix lays it out (the rows of each case together, cases in the order of
+    `case_ids`, the codes in the same order in every case); None for another layout."""
+    n, n_cases = len(matrix), len(case_ids)
+    if n == 0 or n_cases == 0 or n % n_cases:
+        return None
+    n_codes = n // n_cases
+    rows = np.arange(n)
+    case_of_row, cases = pd.factorize(matrix[MatrixCell.case_id])
+    code_of_row, codes = pd.factorize(matrix[MatrixCell.code_id])
+    if not (
+        np.array_equal(case_of_row, rows // n_codes)
+        and np.array_equal(code_of_row, rows % n_codes)
+        and list(cases) == list(case_ids)
+    ):
+        return None
+    return {code: position for position, code in enumerate(codes)}
+
+
+def rows_of_grid(
+    matrix: pd.DataFrame, attributes: list[str], cells: pd.Series, case_ids: list[str]
+) -> pd.DataFrame | None:
+    """The wide view `wide_matrix` makes, of a matrix laid out as chart_matrix lays it out
+    (grid_layout; text attributes without missing values, the same for each of a case's
+    rows), taking each code's `cells` by stride: one copy of the texts rather than a
+    pivot's several. None for a matrix laid out otherwise."""
+    columns = [MatrixCell.case_id, *attributes]
+    if any(matrix[column].dtype != "str" or matrix[column].isna().any() for column in columns):
+        return None
+    layout = grid_layout(matrix, case_ids)
+    if layout is None:
+        return None
+    n_codes = len(layout)
+    firsts = matrix.iloc[::n_codes]
+    repeated = firsts[attributes].to_numpy().repeat(n_codes, axis=0)
+    if (matrix[attributes].to_numpy() != repeated).any():
+        return None  # a case with two sets of attributes: the pivot keeps both
+    texts = pyarrow.array(cells, type=pyarrow.large_string(), from_pandas=True)
+    rows = np.arange(len(matrix))
+    wide = {column: firsts[column].reset_index(drop=True) for column in columns}
+    for code, position in layout.items():
+        column = texts.take(pyarrow.array(rows[position::n_codes]))
+        wide[code] = column.to_pandas().astype("str")
+    return pd.DataFrame(wide)

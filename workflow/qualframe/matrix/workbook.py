@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qualframe.charting.counts import summary_counts
 from qualframe.io import atomic_path
-from qualframe.matrix.chart import COVERAGE, RATING
+from qualframe.matrix.chart import COVERAGE, RATING, grid_layout
 from qualframe.schemas import Codebook, MatrixCell
 from qualframe.xlsx import (
     EXCEL_CELL_LIMIT,  # noqa: F401 (the workbook's cell limit, read by its tests)
@@ -105,12 +105,13 @@ def framework_book(
     reserved = [COUNTS_SHEET, CHARTING_SHEET, CODEBOOK_SHEET, SUMMARY_SHEET]
     summarised = has_summaries(matrix)
     names = sheet_names([theme_names[theme] for theme in themes], reserved)
+    layout = grid_layout(matrix, list(cases[MatrixCell.case_id]))
     for theme, name in zip(themes, names, strict=True):
         codes = ordered[ordered[Codebook.theme_id] == theme]
-        grid = code_grid(matrix, cases, codes, MatrixCell.charted_text)
-        marks = code_grid(matrix, cases, codes, MatrixCell.summary) if summarised else None
+        grid = code_grid(matrix, cases, codes, MatrixCell.charted_text, layout)
+        marks = code_grid(matrix, cases, codes, MatrixCell.summary, layout) if summarised else None
         theme_sheet(book, book.create_sheet(name), grid, attributes, marks)
-    counts_sheet(book, book.create_sheet(COUNTS_SHEET), matrix, cases, ordered, attributes)
+    counts_sheet(book, book.create_sheet(COUNTS_SHEET), matrix, cases, ordered, attributes, layout)
     if summarised:
         charting_sheet(book, book.create_sheet(CHARTING_SHEET), matrix, ordered)
     codebook_sheet(book, book.create_sheet(CODEBOOK_SHEET), ordered)
@@ -139,11 +140,25 @@ def sheet_names(themes: list[str], reserved: list[str]) -> list[str]:
 
 
 def code_grid(
-    matrix: pd.DataFrame, cases: pd.DataFrame, codes: pd.DataFrame, value: str
+    matrix: pd.DataFrame,
+    cases: pd.DataFrame,
+    codes: pd.DataFrame,
+    value: str,
+    layout: dict[str, int] | None = None,
 ) -> pd.DataFrame:
     """Cases (with their attributes) as rows, the `codes` as columns headed by code name,
-    cells holding the matrix column `value`."""
+    cells holding the matrix column `value`. With the matrix's `layout` (grid_layout),
+    each code's cells are taken by stride rather than pivoted: the same grid."""
     code_ids = list(codes[Codebook.code_id])
+    if layout is not None and all(code in layout for code in code_ids):
+        values, n_codes = matrix[value], len(layout)
+        wide = pd.concat(
+            [values.iloc[layout[code] :: n_codes].reset_index(drop=True) for code in code_ids],
+            axis=1,
+            ignore_index=True,
+        )
+        wide.columns = list(codes[Codebook.code])
+        return pd.concat([cases.reset_index(drop=True), wide], axis=1)
     # the three columns taken first: the matrix's other columns are not copied
     cells = matrix[[MatrixCell.case_id, MatrixCell.code_id, value]]
     wide = cells[cells[MatrixCell.code_id].isin(code_ids)].pivot(
@@ -209,6 +224,7 @@ def counts_sheet(
     cases: pd.DataFrame,
     codes: pd.DataFrame,
     attributes: list[str],
+    layout: dict[str, int] | None = None,
 ) -> None:
     """Cases × codes in stacked blocks, each under a title row: segments per cell, the
     coverage as a percentage of the case's transcript, and ratings when any cell has one."""
@@ -221,7 +237,7 @@ def counts_sheet(
     row = 1
     for title, column, number_format in blocks:
         book.add(sheet, Block(row, 1, [Column(pd.Series([title], dtype=object), TITLE)]))
-        grid = code_grid(matrix, cases, codes, column)
+        grid = code_grid(matrix, cases, codes, column, layout)
         header, body = table_blocks(grid, row + 1, HEADER, PLAIN)
         for cells in body.columns[fixed:]:
             cells.style = Style(number_format=number_format)
