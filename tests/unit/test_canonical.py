@@ -54,6 +54,14 @@ def test_view_maps_back_onto_the_text(text):
         )
 
 
+@pytest.mark.parametrize("text", ["plain ascii", "Ｓａｍ Fake\u200bley"])
+def test_a_cached_view_map_cannot_be_written(text):
+    _, mapping = canonical_view(text)
+    with pytest.raises(ValueError):
+        mapping.starts[0] = 1
+    assert canonical_view(text)[1] is mapping  # shared by later callers
+
+
 DISGUISED = {
     "Sam Fake\u200bley": "Sam Fakeley",
     "Ｓａｍ Ｆａｋｅｌｅｙ": "Sam Fakeley",

@@ -105,13 +105,20 @@ def canonical_view(text: str) -> tuple[str, OffsetMap]:
     (with m the map), disguising characters included. ASCII text is its own view.
     """
     if text.isascii():
-        return text, OffsetMap.identity(len(text))
+        return text, read_only(OffsetMap.identity(len(text)))
     view, mapping = normalize(text, "NFKC")
     for step in (unify_characters, recompose, fold_confusables):
         view, later = step(view)
         if not later.is_identity():
             mapping = mapping.then(later)
-    return view, mapping
+    return view, read_only(mapping)
+
+
+def read_only(mapping: OffsetMap) -> OffsetMap:
+    """`mapping` with its arrays locked: a cached map is shared by every caller."""
+    for positions in (mapping.starts, mapping.ends):
+        positions.flags.writeable = False
+    return mapping
 
 
 def canonical_text(text: str) -> str:
