@@ -3,9 +3,7 @@
 on awkward frames (quotes, separators, line breaks, formula-like text, missing values,
 numbers of every kind)."""
 
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,10 +13,8 @@ from hypothesis import strategies as st
 
 from qualframe import csvtext
 from qualframe import io as qio
-from qualframe.matrix import chart_matrix, wide_matrix
-
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "matrix" / "run.py"
-ATTRIBUTES = ["service_type", "region"]
+from qualframe.matrix import wide_matrix
+from tests.unit.matrix_study import ATTRIBUTES, charted, study
 
 
 def pandas_csv(df: pd.DataFrame, sep: str = ",", formula_safe: bool = True) -> bytes:
@@ -33,20 +29,9 @@ def arrow_csv(df: pd.DataFrame, sep: str = ",", formula_safe: bool = True) -> by
 
 
 def test_the_benchmark_study_tables_are_byte_identical(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("matrix_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    cases, codebook, texts, segments = module.study(200, 100, 40, 1)
+    cases, codebook, texts, segments = study(200, 100, 40)
     segments.loc[segments.index[:50], "text"] = '  "quoted", =SUM(A1)\r\n text\u2028 '
-    matrix = chart_matrix(
-        segments,
-        codebook,
-        cases,
-        ATTRIBUTES,
-        "A",
-        text_lengths={case: len(text) for case, text in texts.items()},
-        sort_by=["service_type"],
-    )
+    matrix = charted(segments, codebook, cases, texts)
     monkeypatch.setattr(csvtext, "ROWS_PER_BLOCK", 777)  # several blocks
     for table in (matrix, wide_matrix(matrix, ATTRIBUTES, 300)):
         qio.write_table(table, tmp_path / "t.parquet", tmp_path / "t.csv")

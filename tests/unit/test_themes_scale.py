@@ -1,7 +1,6 @@
 """The vectorised theme summaries write the same bytes as the per-row implementation they
 replaced (tests/reference), on the 8,000-segment benchmark study and on awkward texts."""
 
-import importlib.util
 import re
 import unicodedata
 from pathlib import Path
@@ -14,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualframe import io as qio
-from qualframe.matrix import chart_matrix, select_segments
+from qualframe.matrix import select_segments
 from qualframe.themes import (
     code_cooccurrence,
     code_profiles,
@@ -26,31 +25,14 @@ from qualframe.themes import exemplars as fast_exemplars
 from tests.reference import themes_cooccurrence as old_cooccurrence
 from tests.reference import themes_exemplars as old_exemplars
 from tests.reference import themes_summary as old_summary
-
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "matrix" / "run.py"
-ATTRIBUTES = ["service_type", "region"]
-
-
-def benchmark_module():
-    spec = importlib.util.spec_from_file_location("matrix_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.unit.matrix_study import ATTRIBUTES, charted, study
 
 
 @pytest.fixture(scope="module")
 def benchmark_study():
     """The benchmark's default study: 200 cases × 100 codes, 8,000 segments."""
-    cases, codebook, texts, segments = benchmark_module().study(200, 100, 40, 1)
-    matrix = chart_matrix(
-        segments,
-        codebook,
-        cases,
-        ATTRIBUTES,
-        "A",
-        text_lengths={case: len(text) for case, text in texts.items()},
-        sort_by=["service_type"],
-    )
+    cases, codebook, texts, segments = study(200, 100, 40)
+    matrix = charted(segments, codebook, cases, texts)
     return matrix, codebook, select_segments(segments, "A")
 
 

@@ -3,11 +3,9 @@ cell by cell in openpyxl's normal mode (tests/reference/matrix_workbook.py), on 
 8,000-segment benchmark study and on awkward cells; the text helpers it relies on agree
 with Python's."""
 
-import importlib.util
 import io
 import sys
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,26 +17,12 @@ from qualframe.matrix import chart_matrix
 from qualframe.matrix.workbook import framework_workbook, write_framework_workbook
 from qualframe.text.spaces import WHITESPACE, collapse_spaces
 from tests.reference import matrix_workbook as old
-
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "matrix" / "run.py"
-ATTRIBUTES = ["service_type", "region"]
+from tests.unit.matrix_study import ATTRIBUTES, charted, study
 
 
 def benchmark_study(cases: int, codes: int, per_case: int):
-    spec = importlib.util.spec_from_file_location("matrix_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    cases, codebook, texts, segments = module.study(cases, codes, per_case, 1)
-    matrix = chart_matrix(
-        segments,
-        codebook,
-        cases,
-        ATTRIBUTES,
-        "A",
-        text_lengths={case: len(text) for case, text in texts.items()},
-        sort_by=["service_type"],
-    )
-    return matrix, codebook
+    cases, codebook, texts, segments = study(cases, codes, per_case)
+    return charted(segments, codebook, cases, texts), codebook
 
 
 def first_difference(new: bytes, reference: bytes) -> str:
@@ -168,20 +152,14 @@ def test_the_benchmark_study_matrix_tables_are_byte_identical(tmp_path):
     from qualframe.matrix import wide_matrix
     from tests.reference import matrix_chart as old_chart
 
-    spec = importlib.util.spec_from_file_location("matrix_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    cases, codebook, texts, segments = module.study(200, 100, 40, 1)
+    cases, codebook, texts, segments = study(200, 100, 40)
     segments.loc[segments.index[:50], "text"] = "  spaced\u3000out \n\n text\u2028 "
-    lengths = {case: len(text) for case, text in texts.items()}
     written = {}
     for name, chart, wide in (
         ("new", chart_matrix, wide_matrix),
         ("old", old_chart.chart_matrix, old_chart.wide_matrix),
     ):
-        matrix = chart(
-            segments, codebook, cases, ATTRIBUTES, "A", text_lengths=lengths, sort_by=["region"]
-        )
+        matrix = charted(segments, codebook, cases, texts, chart=chart, sort_by=["region"])
         folder = tmp_path / name
         qio.write_table(matrix, folder / "long.parquet", folder / "long.csv")
         qio.write_table(wide(matrix, ATTRIBUTES, 300), folder / "wide.parquet", folder / "wide.csv")
