@@ -7,6 +7,7 @@ import pytest
 from qualframe.cli import main
 from qualframe.commands.deid_inputs import read_languages
 from qualframe.deid.language import text_languages
+from tests.unit.cli_study import detected_study
 
 TEXTS = {
     "P01": "We met Kirsty and Dave at Zedcorp Partners in 2019. Kirsty runs the café.",
@@ -18,15 +19,7 @@ TEXTS = {
 @pytest.fixture
 def detected(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for tid, text in TEXTS.items():
-        (tmp_path / f"{tid}.txt").write_text(text, encoding="utf-8")
-    (tmp_path / "allow.txt").write_text("", encoding="utf-8")
-    (tmp_path / "register.tsv").write_text("term\tentity_type\nDave\tPERSON\n", encoding="utf-8")
-    texts = [f"{tid}.txt" for tid in TEXTS]
-    detect = ["detect", "--input", *texts, "--register", "register.tsv", "--allow-list"]
-    detect += ["allow.txt", "--no-ner", "--output", "d.parquet"]
-    assert main([*detect, "--output-languages", "r/languages.csv"]) == 0
-    return texts
+    return detected_study(tmp_path, TEXTS, "--output-languages", "r/languages.csv")
 
 
 def pseudonymised(texts: list[str], name: str, *extra: str) -> tuple[dict, str, str]:

@@ -8,6 +8,7 @@ from qualframe.charting.review import replacements_section
 from qualframe.cli import main
 from qualframe.deid.review_page import INDEX, review_html, review_pages
 from tests.markup import invalid_attributes
+from tests.unit.cli_study import detected_study
 from tests.unit.test_deid_review import parse, review
 
 TEXTS = {
@@ -66,13 +67,7 @@ def test_a_page_shows_its_transcripts_as_the_single_page_does():
 
 def test_the_review_command_writes_one_page_per_texts_input(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for tid, text in TEXTS.items():
-        (tmp_path / f"{tid}.txt").write_text(text, encoding="utf-8")
-    (tmp_path / "allow.txt").write_text("", encoding="utf-8")
-    (tmp_path / "register.tsv").write_text("term\tentity_type\nDave\tPERSON\n", encoding="utf-8")
-    texts = [f"{tid}.txt" for tid in TEXTS]
-    detect = ["detect", "--input", *texts, "--register", "register.tsv"]
-    assert main([*detect, "--allow-list", "allow.txt", "--no-ner", "--output", "d.parquet"]) == 0
+    texts = detected_study(tmp_path, TEXTS)
     pseudonymise = ["pseudonymise", "--texts", *texts, "--detections", "d.parquet"]
     assert (
         main(
@@ -96,13 +91,7 @@ def test_the_review_command_writes_one_page_per_texts_input(tmp_path, monkeypatc
 
 def test_the_review_reads_the_evidence_pseudonymise_wrote(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for tid, text in TEXTS.items():
-        (tmp_path / f"{tid}.txt").write_text(text, encoding="utf-8")
-    (tmp_path / "allow.txt").write_text("", encoding="utf-8")
-    (tmp_path / "register.tsv").write_text("term\tentity_type\nDave\tPERSON\n", encoding="utf-8")
-    texts = [f"{tid}.txt" for tid in TEXTS]
-    detect = ["detect", "--input", *texts, "--register", "register.tsv"]
-    assert main([*detect, "--allow-list", "allow.txt", "--no-ner", "--output", "d.parquet"]) == 0
+    texts = detected_study(tmp_path, TEXTS)
     common = ["--texts", *texts, "--detections", "d.parquet", "--allow-list", "allow.txt"]
     pseudonymise = ["pseudonymise", *common, "--output", "deid", "--output-log", "r/log.csv"]
     pseudonymise += ["--key", "r/key.csv", "--output-evidence", "r/propagation.csv"]
