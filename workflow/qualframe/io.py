@@ -139,6 +139,12 @@ def write_csv(
                 handle.write(block)
 
 
+def write_restricted_csv(df: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write a restricted CSV (`write_csv`) into its folder, made owner-only first."""
+    make_restricted_dir(Path(path).parent)
+    write_csv(df, path, restricted=True)
+
+
 def read_parquet(path: str | os.PathLike, without: Iterable[str] = ()) -> pd.DataFrame:
     """Read a Parquet table, leaving the columns named in `without` unread."""
     if not without:

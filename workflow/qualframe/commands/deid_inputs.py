@@ -80,8 +80,7 @@ def write_languages(texts: dict, path: str | Path) -> None:
     from qualframe.deid.language import text_languages
 
     rows = [(tid, " ".join(text_languages(text))) for tid, text in sorted(texts.items())]
-    qio.make_restricted_dir(Path(path).parent)
-    qio.write_csv(pd.DataFrame(rows, columns=LANGUAGE_COLUMNS), path, restricted=True)
+    qio.write_restricted_csv(pd.DataFrame(rows, columns=LANGUAGE_COLUMNS), path)
 
 
 def read_languages(paths: list[str]) -> dict[str, tuple[str, ...]]:

@@ -98,8 +98,7 @@ def run(args) -> None:
         )
     except ValueError as exc:
         raise QualframeError(str(exc), path=args.key) from exc
-    qio.make_restricted_dir(Path(args.output_log).parent)
-    qio.write_csv(log, args.output_log, restricted=True)
+    qio.write_restricted_csv(log, args.output_log)
     qio.write_table(published, args.output, args.csv)
     per_workbook = pd.Series([Path(p).name for p in summaries["workbook"]]).value_counts()
     counts = ", ".join(f"{name}: {n}" for name, n in per_workbook.sort_index().items())

@@ -77,8 +77,7 @@ def run(args) -> None:
         [(*leak, "leak") for leak in leaks] + [(*flag, "review") for flag in flags],
         columns=[*Leak._fields, "kind"],
     )
-    qio.make_restricted_dir(Path(args.output_findings).parent)
-    qio.write_csv(findings, args.output_findings, restricted=True)
+    qio.write_restricted_csv(findings, args.output_findings)
     if leaks:
         raise QualframeError(leaks_message(leaks, args.output_findings))
     summary = {

@@ -78,13 +78,10 @@ def write_pseudonymised(
 
     AnonymisationLog.validate(result.log)
     PseudonymKey.validate(result.key)
-    qio.make_restricted_dir(Path(log_path).parent)
-    qio.write_csv(result.log, log_path, restricted=True)
+    qio.write_restricted_csv(result.log, log_path)
     if evidence_path:
-        qio.make_restricted_dir(Path(evidence_path).parent)
-        qio.write_csv(result.evidence, evidence_path, restricted=True)
-    qio.make_restricted_dir(Path(key_path).parent)
-    qio.write_csv(result.key, key_path, restricted=True)
+        qio.write_restricted_csv(result.evidence, evidence_path)
+    qio.write_restricted_csv(result.key, key_path)
     for transcript_id, text in sorted(result.texts.items()):
         qio.write_text(Path(folder) / f"{transcript_id}.txt", text)
     entities = result.log.drop_duplicates("replacement")

@@ -84,11 +84,9 @@ def review_findings(
 def write_review_tables(candidates, evidence, table, evidence_path=None) -> None:
     """Write the review list and, when a path is given, the propagation evidence (CSV,
     restricted)."""
-    qio.make_restricted_dir(Path(table).parent)
-    qio.write_csv(candidates, table, restricted=True)
+    qio.write_restricted_csv(candidates, table)
     if evidence_path:
-        qio.make_restricted_dir(Path(evidence_path).parent)
-        qio.write_csv(evidence, evidence_path, restricted=True)
+        qio.write_restricted_csv(evidence, evidence_path)
 
 
 def write_review(
