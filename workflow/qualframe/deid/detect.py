@@ -64,6 +64,14 @@ class SpanIndex:
         return before_end > 0 and self.reach[before_end - 1] > start
 
 
+@functools.lru_cache(maxsize=1024)  # asked by detection, then by propagation, for every transcript
+def skipped_spans(text: str, placeholders: bool = True) -> SpanIndex:
+    """Return the spans of `text` no mention may overlap: its role speaker labels and,
+    when `placeholders`, its existing placeholders ("[PERSON_3]"). Read-only: shared."""
+    roles = role_label_spans(text)
+    return SpanIndex(placeholder_spans(text) + roles if placeholders else roles)
+
+
 # pandas' default string type (pandas 3: Arrow-backed, NaN for missing).
 STRING = pd.StringDtype("pyarrow", na_value=float("nan"))
 # The Detection columns after transcript_id, and the type each is built as.
@@ -205,7 +213,7 @@ def detect_transcript(
     allow_list = tuple(allow_list)
     allowed = allowed_keys(allow_list)
     view, mapping = canonical_view(text)
-    skip = SpanIndex(placeholder_spans(view) + role_label_spans(view))
+    skip = skipped_spans(view)
     inside_allowed = allowed_spans(view, allow_list)
     hits = [
         hit

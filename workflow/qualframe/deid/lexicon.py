@@ -82,8 +82,14 @@ def is_function_phrase(term: str, languages: tuple[str, ...]) -> bool:
     parts = word_parts(term)
     if not parts:
         return True
-    words = frozenset().union(*(stop_words(language) for language in languages))
+    words = stop_words_of(languages)
     return all(is_function_part(part, words) for part in parts)
+
+
+@lru_cache(maxsize=64)  # a corpus has a few language combinations, asked per term
+def stop_words_of(languages: tuple[str, ...]) -> frozenset[str]:
+    """Return the stop words of all of `languages` (`stop_words`), united once."""
+    return frozenset().union(*(stop_words(language) for language in languages))
 
 
 def is_function_part(part: str, words: frozenset[str]) -> bool:

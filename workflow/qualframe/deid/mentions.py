@@ -159,7 +159,7 @@ def detections_by_transcript(
     """
     mentions: dict[str, list[Mention]] = {transcript_id: [] for transcript_id in texts}
     columns = ["transcript_id", "start", "end", "entity_type", "text", "detector", "confidence"]
-    rows = detections[columns].itertuples(index=False)
+    rows = zip(*(detections[column].tolist() for column in columns), strict=True)
     for row_number, (tid, start, end, entity_type, text, detector, confidence) in enumerate(
         rows, start=1
     ):

@@ -17,12 +17,13 @@ The leak scan makes the same decision from that evidence (`replaced_everywhere`,
 """
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
 
 from qualframe.deid.allow import is_allowed, is_title
-from qualframe.deid.detect import SpanIndex, placeholder_spans
+from qualframe.deid.detect import skipped_spans
 from qualframe.deid.language import text_languages
 from qualframe.deid.lexicon import (
     is_common_word,
@@ -41,7 +42,6 @@ from qualframe.deid.mentions import (
 from qualframe.deid.names import PLACE_PREPOSITIONS, previous_word
 from qualframe.deid.places import uk_place_names
 from qualframe.deid.register import build_matcher, find_terms, term_key
-from qualframe.deid.speakers import role_label_spans
 from qualframe.deid.team import in_vocabulary
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, is_sentence_start
 from qualframe.text.canonical import canonical_text
@@ -101,6 +101,7 @@ def name_parts(full_name: str, allowed: frozenset[str]) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=1 << 16)  # asked per detection and per term: names recur
 def is_lexically_excluded(term: str, languages: tuple[str, ...]) -> str:
     """Return why a term cannot be a name in these languages ("" when it can).
 
@@ -267,7 +268,7 @@ def occurrences_in(
     """Return every whole-word, case-insensitive occurrence of the matcher's terms in `text`,
     outside existing placeholders and role speaker labels, each marked when a detection
     overlaps it."""
-    placeholders = SpanIndex(placeholder_spans(text) + role_label_spans(text))
+    placeholders = skipped_spans(text)
     covered = bytearray(len(text))
     for mention in detected:
         covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
@@ -292,9 +293,10 @@ def weigh(
     entity_type, _ = key
     first = found[0]
     term = texts[first.transcript_id][first.start : first.end]
-    term_languages = tuple(
-        dict.fromkeys(lang for o in found for lang in languages[o.transcript_id])
-    )
+    # the transcripts in order of first occurrence, then their languages: the same
+    # order as over every occurrence, without visiting each (a name occurs hundreds of times)
+    in_order = dict.fromkeys(o.transcript_id for o in found)
+    term_languages = tuple(dict.fromkeys(lang for tid in in_order for lang in languages[tid]))
     mid = capitalised = 0
     for o in found:
         text = texts[o.transcript_id]
@@ -408,7 +410,7 @@ def kept_detections(
 ) -> list[Mention]:
     """Return one transcript's detections trimmed to names, without overlaps, without
     weak single tags (`keeps_single_tag`) and without those on a role speaker label."""
-    roles = SpanIndex(role_label_spans(text))
+    roles = skipped_spans(text, placeholders=False)
     return [
         mention
         for mention in resolve_overlaps(map(trim_to_name, mentions))
