@@ -188,9 +188,15 @@ def is_allowed(text: str, entity_type: str, allowed: frozenset[str]) -> bool:
     Takes the mention, its entity type and the output of `normalise_allow_list`. A
     leading "the" is ignored so "the police" is allowed by "police".
     """
+    return not allow_keys(text, entity_type).isdisjoint(allowed)
+
+
+@functools.lru_cache(maxsize=65536)  # pure, and called for every mention
+def allow_keys(text: str, entity_type: str) -> frozenset[str]:
+    """Return the keys under which `is_allowed` looks a mention up: its normalised text
+    as its type and as an allow-list term, each also without a leading "the"."""
     keys = {normalise_entity(text, entity_type), normalise_entity(text, None)}
-    keys |= {LEADING_ARTICLE.sub("", key) for key in keys}
-    return not keys.isdisjoint(allowed)
+    return frozenset(keys | {LEADING_ARTICLE.sub("", key) for key in keys})
 
 
 def parse_allow_list(text: str) -> list[str]:

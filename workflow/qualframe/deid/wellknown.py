@@ -115,8 +115,7 @@ def is_product_mention(text: str, hit: Hit) -> bool:
     by a detector other than the register or a speaker label, and not after a
     `LOCAL_CUE`. Such a mention is no identifier; the same name after a cue still is.
     A company detected as a person stays: some company names are people's names too."""
-    if hit.detector in KEPT_DETECTORS or in_local_context(text, hit.start):
+    if hit.detector in KEPT_DETECTORS or hit.entity_type not in ("ORG", "PERSON", "LOCATION"):
         return False
-    if hit.entity_type == "ORG" and is_listed_company(hit.text):
-        return True
-    return hit.entity_type in ("ORG", "PERSON", "LOCATION") and is_product(hit.text)
+    well_known = (hit.entity_type == "ORG" and is_listed_company(hit.text)) or is_product(hit.text)
+    return well_known and not in_local_context(text, hit.start)  # the look-back last: dearest
