@@ -346,3 +346,60 @@ def test_enough_words_is_a_count_of_every_word(parts):
     text = "".join(parts)
     expected = len(language.WORD.findall(text)) >= language.MIN_PARAGRAPH_WORDS
     assert language.has_enough_words(text) == expected
+
+
+UNCASED_FRAGMENTS = [
+    " ", "  ", "\n", ",", "-", "'", "’", "grace", "Grace", "hughes", "HUGHES", "will", "smith",
+    "jones", "priya", "shah", "newcastle", "upon", "tyne", "stoke-on-trent", "sale", "in",
+    "from", "leeds", "bolton", "bradford", "ß", "é", "1", "the",
+]  # fmt: skip
+
+
+def full_names_by_every_pair(text):
+    """`find_full_names_uncased` as first written: every pair of neighbouring words tried."""
+    given, surnames = context.name_lists()
+    found = list(context.WORD.finditer(text))
+    return [
+        (a.start(), b.end())
+        for a, b in zip(found, found[1:], strict=False)
+        if a.group().casefold() in given
+        and b.group().casefold() in surnames
+        and text[a.end() : b.start()] == " "
+        and not words.is_function_word(a.group().casefold())
+        and not words.is_function_word(b.group().casefold())
+    ]
+
+
+def place_after_every_run(text, start):
+    """`place_after` as first written: every run of up to three words looked up."""
+    found = list(re.finditer(context.PLACE_WORD, text[start : start + 60]))
+    for count in range(min(context.MAX_PLACE_WORDS, len(found)), 0, -1):
+        chosen = found[:count]
+        pairs = zip(chosen, chosen[1:], strict=False)
+        gaps = [text[start + a.end() : start + b.start()] for a, b in pairs]
+        if chosen[0].start() == 0 and all(gap == " " for gap in gaps):
+            name = " ".join(word.group() for word in chosen).casefold()
+            if name in context.uk_place_names():
+                return start, start + chosen[-1].end()
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(UNCASED_FRAGMENTS), max_size=40).map("".join))
+@example("met grace hughes from stoke-on-trent, then will smith in newcastle upon tyne")
+def test_uncased_names_and_places_match_their_first_forms(text):
+    found = [(hit.start, hit.end) for hit in context.find_full_names_uncased(text)]
+    assert found == full_names_by_every_pair(text)
+    for start in range(len(text) + 1):
+        assert context.place_after(text, start) == place_after_every_run(text, start)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aeilorstuz", max_size=14))
+@example("organisation")
+@example("colourful")
+def test_american_spelling_skips_only_words_no_pattern_changes(word):
+    expected = word
+    for pattern, replacement in words.BRITISH_SPELLINGS:
+        expected = pattern.sub(replacement, expected)
+    assert words.american_spelling(word) == expected

@@ -14,11 +14,12 @@ from functools import cache
 from faker import Faker
 
 from qualframe.deid.lexicon import NAME_LOCALES
-from qualframe.deid.places import uk_place_names
+from qualframe.deid.places import uk_place_first_words, uk_place_names
 from qualframe.deid.rules import AnyCaseWords, Hit, matches_at
 from qualframe.deid.words import is_english_word, is_function_word
 
 PLACE_WORD = r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*"
+PLACE_WORD_PATTERN = re.compile(PLACE_WORD)
 # "live in", "moved to", "grew up near", "based out of": the next words are a place.
 STRONG_PLACE_CUE = AnyCaseWords(
     r"(?:based|live[sd]?|living|moved?|moving|grew\s+up|brought\s+up|born|raised"
@@ -40,7 +41,10 @@ WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 def place_after(text: str, start: int) -> tuple[int, int] | None:
     """Return the longest run of up to MAX_PLACE_WORDS words at `start` that is a UK or
     Irish town ("newcastle upon tyne"), or None."""
-    words = list(re.finditer(PLACE_WORD, text[start : start + 60]))
+    first = PLACE_WORD_PATTERN.match(text, start, start + 60)
+    if first is None or first.group().casefold() not in uk_place_first_words():
+        return None  # what follows most cues: decided by one look-up
+    words = list(PLACE_WORD_PATTERN.finditer(text[start : start + 60]))
     places = uk_place_names()
     for count in range(min(MAX_PLACE_WORDS, len(words)), 0, -1):
         chosen = words[:count]
@@ -92,13 +96,18 @@ def find_full_names_uncased(text: str) -> list[Hit]:
     """Return a known given name followed by a known surname, in any case ("grace hughes"),
     as PERSON ("rule:name_list"); function words never count ("will" alone is no name)."""
     given, surnames = name_lists()
-    words = list(WORD.finditer(text))
-    folded = [word.group().casefold() for word in words]
+    folded = [word.casefold() for word in WORD.findall(text)]
+    pairs = [
+        i
+        for i, (a, b) in enumerate(zip(folded, folded[1:], strict=False))
+        if a in given and b in surnames  # most pairs: decided by two look-ups
+    ]
+    if not pairs:
+        return []
+    words = list(WORD.finditer(text))  # offsets, for the few pairs found
     hits = []
-    for i in range(len(words) - 1):
+    for i in pairs:
         a, b = folded[i], folded[i + 1]
-        if a not in given or b not in surnames:  # most pairs: decided by two look-ups
-            continue
         first, second = words[i], words[i + 1]
         if (
             text[first.end() : second.start()] == " "

@@ -29,6 +29,13 @@ def uk_place_names() -> frozenset[str]:
 
 
 @cache
+def uk_place_first_words() -> frozenset[str]:
+    """Return the first word (up to the first space) of every name of `uk_place_names`:
+    a run of words opening with anything else is no town."""
+    return frozenset(name.split(" ")[0] for name in uk_place_names())
+
+
+@cache
 def broad_places() -> frozenset[str]:
     """Return the names of all countries (GeoNames', and COUNTRY_ALIASES), US states and
     continents (GeoNames)."""

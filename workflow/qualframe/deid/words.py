@@ -102,10 +102,14 @@ BRITISH_SPELLINGS = (
     (re.compile(r"ae"), "e"),
     (re.compile(r"oe(?=[a-z])"), "e"),
 )
+# Letters every one of BRITISH_SPELLINGS' patterns holds.
+BRITISH_LETTERS = ("is", "our", "tre", "ll", "ae", "oe")
 
 
 def american_spelling(word: str) -> str:
     """Return a lower-case word in American spelling ("organisation" -> "organization")."""
+    if not any(letters in word for letters in BRITISH_LETTERS):
+        return word  # no pattern can match (and none can make another match)
     for pattern, replacement in BRITISH_SPELLINGS:
         word = pattern.sub(replacement, word)
     return word
