@@ -92,14 +92,26 @@ def well_known_keys(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(keys)
 
 
+@cache  # without arguments: a cache keyed by the names would hash them all at every call
+def listed_company_keys() -> frozenset[str]:
+    """`well_known_keys` of the listed companies."""
+    return well_known_keys(listed_companies())
+
+
+@cache
+def product_keys() -> frozenset[str]:
+    """`well_known_keys` of the everyday products."""
+    return well_known_keys(PRODUCTS)
+
+
 def is_listed_company(term: str) -> bool:
     """Return whether a mention ("Apple", "Nokia's") names a listed company."""
-    return normalise_entity(term, "ORG") in well_known_keys(listed_companies())
+    return normalise_entity(term, "ORG") in listed_company_keys()
 
 
 def is_product(term: str) -> bool:
     """Return whether a mention ("PowerPoint", "iPhone") names an everyday product."""
-    return normalise_entity(term, "ORG") in well_known_keys(PRODUCTS)
+    return normalise_entity(term, "ORG") in product_keys()
 
 
 def in_local_context(text: str, start: int) -> bool:
