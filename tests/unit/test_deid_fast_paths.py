@@ -439,3 +439,15 @@ LINE_FRAGMENTS = [
 @example("0:00:07\tSPEAKER_00\n Okay, she's 16.\n\n" + LINE_FRAGMENTS[5] * 3 + "\n")
 def test_paragraphs_found_by_line_match_those_found_by_splitting(text):
     assert language.judged_paragraphs(text) == paragraphs_by_split(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+@example("12+4412345678 (0113) 496-0000 1 2 3 4 +1 ")
+def test_long_digit_clusters_are_the_clusters_long_enough_for_a_phone(text):
+    expected = [
+        m.span()
+        for m in structured.DIGIT_CLUSTER.finditer(text)
+        if m.end() - m.start() >= structured.MIN_PHONE_DIGITS
+    ]
+    assert spans(structured.LONG_DIGIT_CLUSTER.finditer(text)) == expected

@@ -89,6 +89,12 @@ MIN_PHONE_DIGITS = 7
 # between them (its own list: spaces, dashes, dots, slashes, brackets, tildes...).
 PHONE_PUNCTUATION = re.escape(phonenumbers.phonenumberutil._VALID_PUNCTUATION)
 DIGIT_CLUSTER = re.compile(rf"[+{PHONE_PUNCTUATION}]?\d[\d\s{PHONE_PUNCTUATION}]*")
+# The DIGIT_CLUSTER matches of MIN_PHONE_DIGITS characters or more, found without
+# stepping through the shorter ones (every "5" and "2019" of a transcript).
+LONG_DIGIT_CLUSTER = re.compile(
+    rf"[+{PHONE_PUNCTUATION}]\d[\d\s{PHONE_PUNCTUATION}]{{{MIN_PHONE_DIGITS - 2},}}"
+    rf"|\d[\d\s{PHONE_PUNCTUATION}]{{{MIN_PHONE_DIGITS - 1},}}"
+)
 
 
 def is_plausible_phone(raw: str, number: phonenumbers.PhoneNumber) -> bool:
@@ -116,10 +122,9 @@ def find_written_phones(text: str) -> list[Hit]:
     the whole text costs twice as much and finds nothing more.
     """
     hits, scanned_to = [], 0
-    for cluster in DIGIT_CLUSTER.finditer(text):
-        start, end = cluster.span()
-        # fewer characters than MIN_PHONE_DIGITS cannot hold that many digits
-        if start < scanned_to or end - start < MIN_PHONE_DIGITS:
+    # fewer characters than MIN_PHONE_DIGITS cannot hold that many digits
+    for cluster in LONG_DIGIT_CLUSTER.finditer(text):
+        if cluster.start() < scanned_to:
             continue
         if sum(character.isdigit() for character in cluster.group()) < MIN_PHONE_DIGITS:
             continue
