@@ -15,6 +15,7 @@ import dataclasses
 import datetime
 import io as stdio
 import zipfile
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from qualframe.csvtext import data_of, starting_with
 from qualframe.io import FORMULA_STARTS
 from qualframe.text.spaces import WHITESPACE
 from qualframe.zipbytes import write_deterministic_zip
@@ -73,12 +75,30 @@ PLAIN = Style()
 @dataclasses.dataclass
 class Column:
     """One column of a block: its values, their style and, optionally, another style for
-    the cells where `marked` is true (e.g. a tint)."""
+    the cells where `marked` is true (e.g. a tint).
 
-    values: pd.Series
+    A column made by `lazy` has no values until its sheet is written: `load` makes them
+    (twice: to number the styles, then to write the sheet), so that a workbook of many
+    large sheets holds one sheet's cells at a time."""
+
+    values: pd.Series | None
     style: Style = PLAIN
     marked: np.ndarray | None = None
     marked_style: Style | None = None
+    load: Callable[[], pd.Series] | None = None
+    rows: int = 0
+
+    @property
+    def n_rows(self) -> int:
+        return self.rows if self.values is None else len(self.values)
+
+    def series(self) -> pd.Series:
+        return self.values if self.load is None else self.load()
+
+
+def lazy(load: Callable[[], pd.Series], rows: int, style: Style = PLAIN) -> Column:
+    """A column of `rows` cells whose values `load` makes when they are written."""
+    return Column(None, style, load=load, rows=rows)
 
 
 @dataclasses.dataclass
@@ -92,7 +112,7 @@ class Block:
 
     @property
     def n_rows(self) -> int:
-        return len(self.columns[0].values) if self.columns else 0
+        return self.columns[0].n_rows if self.columns else 0
 
 
 def table_blocks(
@@ -139,7 +159,8 @@ def number_texts(values: np.ndarray) -> np.ndarray:
     bits = np.asarray(values, dtype=np.float64).view(np.int64)
     bits, inverse = np.unique(bits, return_inverse=True)
     distinct = bits.view(np.float64)
-    texts = np.array(["" if np.isinf(v) else f"{v:.16g}" for v in distinct.tolist()], dtype=object)
+    texts = np.array(list(map("%.16g".__mod__, distinct.tolist())), dtype=object)
+    texts[np.isinf(distinct)] = ""
     return texts[inverse.reshape(-1)]
 
 
@@ -176,22 +197,41 @@ def prepare(values: pd.Series) -> Prepared:
 
 def prepare_text(array: pa.Array) -> Prepared:
     """Text cells: illegal characters removed, cut to the cell limit, formula-like text
-    marked for the quote prefix, error codes (#N/A …) kept as errors."""
-    if pc.any(pc.match_substring_regex(array, ILLEGAL_CHARACTERS)).as_py():
+    marked for the quote prefix, error codes (#N/A …) kept as errors. What most text
+    never holds (control characters, a text over the limit, a leading "#") is looked for
+    in the texts' bytes and offsets first, and the kernels run only where it is found."""
+    missing = pc.is_null(array).to_numpy(zero_copy_only=False)
+    array = pc.fill_null(array, "")
+    if illegal_bytes(array):
         array = pc.replace_substring_regex(array, ILLEGAL_CHARACTERS, "")
-    long = pc.fill_null(pc.greater(pc.utf8_length(array), EXCEL_CELL_LIMIT), False)
-    if pc.any(long).as_py():
-        cut = [trim(text, EXCEL_CELL_LIMIT) for text in pc.filter(array, long).to_pylist()]
-        array = pc.replace_with_mask(array, long, pa.array(cut, type=array.type))
-    quote = np.zeros(len(array), dtype=bool)
-    for start in FORMULA_STARTS:
-        quote |= pc.fill_null(pc.starts_with(array, start), False).to_numpy(zero_copy_only=False)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)
+    sizes = np.diff(offsets[array.offset : array.offset + len(array) + 1])
+    if len(sizes) and sizes.max() > EXCEL_CELL_LIMIT:  # characters are at most bytes
+        long = pc.greater(pc.utf8_length(array), EXCEL_CELL_LIMIT)
+        if pc.any(long).as_py():
+            cut = [trim(text, EXCEL_CELL_LIMIT) for text in pc.filter(array, long).to_pylist()]
+            array = pc.replace_with_mask(array, long, pa.array(cut, type=array.type))
+            offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)
+            sizes = np.diff(offsets[array.offset : array.offset + len(array) + 1])
+    quote = starting_with(array, FORMULA_STARTS).to_numpy(zero_copy_only=False)
     kind = np.full(len(array), TEXT, dtype=np.int8)
-    kind[pc.fill_null(pc.equal(array, ""), False).to_numpy(zero_copy_only=False)] = EMPTY_TEXT
-    errors = pc.is_in(array, value_set=pa.array(ERROR_CODES, type=array.type))
-    kind[pc.fill_null(errors, False).to_numpy(zero_copy_only=False) & ~quote] = ERROR
-    kind[pc.is_null(array).to_numpy(zero_copy_only=False)] = NONE
-    return Prepared(kind, pc.fill_null(array, ""), quote)
+    kind[sizes == 0] = EMPTY_TEXT
+    if starting_with(array, ("#",)).to_numpy(zero_copy_only=False).any():
+        errors = pc.is_in(array, value_set=pa.array(ERROR_CODES, type=array.type))
+        kind[errors.to_numpy(zero_copy_only=False) & ~quote] = ERROR
+    kind[missing] = NONE
+    return Prepared(kind, array, quote)
+
+
+# The bytes of the characters ILLEGAL_CHARACTERS matches (all ASCII control characters).
+ILLEGAL_BYTES = np.array([c for c in range(32) if c not in (9, 10, 13)], dtype=np.uint8)
+
+
+def illegal_bytes(array: pa.Array) -> bool:
+    """Whether a text of `array` (large_string, no nulls) holds a character XML cannot."""
+    data = np.frombuffer(data_of(array), dtype=np.uint8)
+    controls = data[data < 32]
+    return bool(np.isin(controls, ILLEGAL_BYTES).any())
 
 
 def prepare_objects(values: pd.Series) -> Prepared:
@@ -220,6 +260,9 @@ def prepare_objects(values: pd.Series) -> Prepared:
 
 def escaped(text: pa.Array) -> pa.Array:
     """Text as lxml writes it into an element (non-ASCII is escaped later, sheet-wide)."""
+    data = bytes(data_of(text))
+    if not any(character in data for character in (b"&", b"<", b">", b"\r")):
+        return text
     holding = pc.match_substring_regex(text, "[&<>\r]")
     count = pc.sum(holding).as_py() or 0
     if count == 0:
@@ -264,11 +307,8 @@ class StreamedWorkbook:
 
     def save(self, target) -> None:
         """Write the workbook to `target` (a path or a binary file object)."""
-        prepared = {
-            title: [[prepare(column.values) for column in block.columns] for block in blocks]
-            for title, blocks in self.blocks.items()
-        }
-        ids = self.register_styles(prepared)
+        cells = CellCache()
+        ids = self.register_styles(cells)
         properties = self.book.properties
         properties.creator = "qualframe"
         properties.lastModifiedBy = None
@@ -289,8 +329,7 @@ class StreamedWorkbook:
                     if name == "docProps/core.xml":
                         data = tostring(properties.to_tree())
                     elif name in sheet_of:
-                        sheet = sheet_of[name]
-                        data = self.sheet_xml(sheet, data, prepared[sheet.title], ids)
+                        data = self.sheet_xml(sheet_of[name], data, cells, ids)
                     yield name, data
 
         write_deterministic_zip(target, members(), WORKBOOK_FILE_MODE)
@@ -300,24 +339,21 @@ class StreamedWorkbook:
         self.save(buffer)
         return buffer.getvalue()
 
-    def ordered_blocks(self, sheet: Worksheet, prepared: dict):
-        pairs = zip(self.blocks[sheet.title], prepared[sheet.title], strict=True)
-        return sorted(pairs, key=lambda pair: pair[0].first_row)
+    def ordered_blocks(self, sheet: Worksheet) -> list[Block]:
+        return sorted(self.blocks[sheet.title], key=lambda block: block.first_row)
 
-    def register_styles(self, prepared: dict) -> dict[Style, int]:
+    def register_styles(self, cells: "CellCache") -> dict[Style, int]:
         """Number the styles written cells carry in the order openpyxl's writer meets
         them (sheet by sheet, row by row, left to right), and add them to the workbook."""
         order: list[Style] = []
         number: dict[Style, int] = {PLAIN: -1}
         for sheet in self.book.worksheets:
-            for block, cells in self.ordered_blocks(sheet, prepared):
+            for block in self.ordered_blocks(sheet):
                 grid = np.empty((block.n_rows, len(block.columns)), dtype=np.int64)
-                for index, (column, column_cells) in enumerate(
-                    zip(block.columns, cells, strict=True)
-                ):
+                for index, column in enumerate(block.columns):
                     options = cell_styles(column)
                     codes = np.array([number.setdefault(style, len(number)) for style in options])
-                    grid[:, index] = codes[style_choices(column, column_cells)]
+                    grid[:, index] = codes[style_choices(column, cells.of(column))]
                 flat = grid.reshape(-1)
                 codes, first = np.unique(flat, return_index=True)
                 by_number = {code: style for style, code in number.items()}
@@ -334,25 +370,46 @@ class StreamedWorkbook:
         self.book.remove(scratch)
         return ids
 
-    def sheet_xml(
-        self, sheet: Worksheet, skeleton: bytes, cells: list[list[Prepared]], ids: dict
-    ) -> bytes:
-        """The sheet's XML: the skeleton openpyxl wrote, its sheetData filled."""
-        text = skeleton.decode("ascii")
-        start = text.index("<sheetData")
-        closing = text.find("</sheetData>", start)
-        end = closing + len("</sheetData>") if closing >= 0 else text.index("/>", start) + 2
+    def sheet_xml(self, sheet: Worksheet, skeleton: bytes, cells: "CellCache", ids: dict) -> bytes:
+        """The sheet's XML: the skeleton openpyxl wrote (ASCII), its sheetData filled."""
+        start = skeleton.index(b"<sheetData")
+        closing = skeleton.find(b"</sheetData>", start)
+        end = closing + len(b"</sheetData>") if closing >= 0 else skeleton.index(b"/>", start) + 2
         covered: set[int] = set()
-        pieces: list[tuple[int, str]] = []
-        for block, prepared in self.ordered_blocks(sheet, {sheet.title: cells}):
+        pieces: list[tuple[int, bytes]] = []
+        for block in self.ordered_blocks(sheet):
             covered.update(range(block.first_row, block.first_row + block.n_rows))
+            prepared = [cells.of(column) for column in block.columns]
             pieces.append((block.first_row, block_xml(sheet, block, prepared, ids)))
+            del prepared
         existing = {row for row, _ in sheet._cells} | set(sheet.row_dimensions.keys())
         for row in sorted(existing - covered):
-            pieces.append((row, f"<row{row_attributes(sheet, row)}></row>"))
+            pieces.append((row, f"<row{row_attributes(sheet, row)}></row>".encode("ascii")))
         pieces.sort(key=lambda piece: piece[0])
-        data = "<sheetData>" + "".join(piece for _, piece in pieces) + "</sheetData>"
-        return (text[:start] + data + text[end:]).encode("ascii", "xmlcharrefreplace")
+        return b"".join(
+            [
+                skeleton[:start],
+                b"<sheetData>",
+                *(piece for _, piece in pieces),
+                b"</sheetData>",
+                skeleton[end:],
+            ]
+        )
+
+
+class CellCache:
+    """Each column's cells made safe (`prepare`), kept for columns given with their
+    values and made again each time for lazy ones."""
+
+    def __init__(self) -> None:
+        self.kept: dict[int, Prepared] = {}
+
+    def of(self, column: Column) -> Prepared:
+        if column.load is not None:
+            return prepare(column.load())
+        if id(column) not in self.kept:
+            self.kept[id(column)] = prepare(column.values)
+        return self.kept[id(column)]
 
 
 def cell_styles(column: Column) -> tuple[Style, Style, Style, Style]:
@@ -374,7 +431,7 @@ KIND_OPEN = np.array([BODY_OPEN.get(kind, "") for kind in range(6)], dtype=objec
 KIND_FORM = np.array([0, 0, 1, 2, 2, 2], dtype=np.int8)
 
 
-def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) -> str:
+def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) -> bytes:
     """The rows of one block, as XML."""
     rows = np.arange(block.first_row, block.first_row + block.n_rows)
     row_text = strings(rows.astype(str))
@@ -415,7 +472,8 @@ def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) 
     else:
         opening = pc.binary_join_element_wise(large('<row r="'), row_text, large('">'), large(""))
     xml = pc.binary_join_element_wise(opening, *columns, large("</row>"), large(""))
-    return "".join(xml.to_pylist())
+    # as lxml writes the sheet: characters outside ASCII as character references
+    return str(data_of(xml), "utf-8").encode("ascii", "xmlcharrefreplace")
 
 
 def row_attributes(sheet: Worksheet, row: int) -> str:
