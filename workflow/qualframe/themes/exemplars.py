@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from pandera.typing import DataFrame
 from scipy import sparse
 
+from qualframe.csvtext import data_of
 from qualframe.matrix.chart import references_of
 from qualframe.schemas import PLACEHOLDER, Codebook, ExemplarQuote, Segment, columns_of
 
@@ -51,9 +52,19 @@ def tokenise(text: str) -> list[str]:
     return [w for w in words if len(w) > 1 and w not in STOP_WORDS]
 
 
+def holds(texts: pa.Array, parts: str) -> bool:
+    """Whether any text of `texts` (large_string) holds one of the characters `parts`:
+    their UTF-8 bytes searched at once."""
+    data = bytes(data_of(texts))
+    # a character's first byte is looked for first (one byte: memchr's speed)
+    return any((encoded := part.encode("utf-8"))[:1] in data and encoded in data for part in parts)
+
+
 def only_where(texts: pa.Array, part: str, change) -> pa.Array:
     """`texts` with `change` (a kernel over an array of texts) applied to those holding
     `part`: the others, which it would leave as they are, are not copied through it."""
+    if not holds(texts, part):
+        return texts
     holding = pc.match_substring(texts, part)
     count = pc.sum(holding).as_py() or 0
     if count == 0:
@@ -118,38 +129,56 @@ def runs_of_word_bytes(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
 
 
 def words_of(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """(row, word) of every word `tokenise` keeps in `texts`, as two arrays.
+    """(row, word) of every word `tokenise` keeps in `texts`, as two arrays."""
+    rows, numbers, words = numbered_words_of(texts)
+    return rows, words.take(pa.array(numbers))
 
-    The runs of letters, digits and apostrophes (`pieces_of`) are the words, except that
-    pieces holding an apostrophe, and texts with a character whose lower case is ASCII, go
-    through `WORD` in Python, which gives the same words as `tokenise`.
+
+def numbered_words_of(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """(row, number, words): every word `tokenise` keeps in `texts`, as its row and its
+    number in `words` (the distinct words, in no particular order).
+
+    The runs of letters, digits and apostrophes (`pieces_of`) are numbered by one Arrow
+    kernel; each distinct run is then read once in Python: a run without an apostrophe
+    is one word (or a stop word or single letter, dropped), a run with one goes through
+    `WORD`, as `tokenise` does. Texts with a character whose lower case is ASCII go
+    through `tokenise` whole.
     """
-    by_python = pc.match_substring_regex(texts, f"[{ASCII_BY_LOWER_CASE}]").to_numpy(
-        zero_copy_only=False
-    )
-    rows, words = pieces_of(texts)
+    if holds(texts, ASCII_BY_LOWER_CASE):
+        by_python = pc.match_substring_regex(texts, f"[{ASCII_BY_LOWER_CASE}]")
+        by_python = by_python.to_numpy(zero_copy_only=False)
+    else:
+        by_python = np.zeros(len(texts), dtype=bool)
+    rows, pieces = pieces_of(texts)
     if by_python.any():
         keep = ~by_python[rows]
-        rows, words = rows[keep], words.filter(pa.array(keep))
-    quoted = pc.match_substring(words, "'").to_numpy(zero_copy_only=False)
-    split_rows, split_words = [], []
-    for row, piece in zip(rows[quoted], words.filter(pa.array(quoted)).to_pylist(), strict=True):
-        found = WORD.findall(piece)
-        split_rows.extend([row] * len(found))
-        split_words.extend(found)
+        rows, pieces = rows[keep], pieces.filter(pa.array(keep))
+    encoded = pc.dictionary_encode(pieces)
+    numbers: dict[str, int] = {}
+    per_piece = [
+        [numbers.setdefault(word, len(numbers)) for word in kept_words(piece)]
+        for piece in encoded.dictionary.to_pylist()
+    ]
+    sizes = np.array([len(found) for found in per_piece], dtype=np.int64)
+    flat = np.array([number for found in per_piece for number in found], dtype=np.int64)
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    counts = sizes[codes]
+    # each piece's words in turn: piece i gives flat[first[i] : first[i] + counts[i]]
+    first = np.repeat((np.cumsum(sizes) - sizes)[codes], counts)
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    found_rows, found = [np.repeat(rows, counts)], [flat[first + within]]
     for row in np.flatnonzero(by_python):
-        found = tokenise(texts[int(row)].as_py())
-        split_rows.extend([row] * len(found))
-        split_words.extend(found)
-    rows = np.concatenate([rows[~quoted], np.array(split_rows, dtype=rows.dtype)])
-    words = pa.concat_arrays(
-        [words.filter(pa.array(~quoted)), pa.array(split_words, type=words.type)]
-    )
-    kept = pc.and_(
-        pc.greater(pc.binary_length(words), 1),
-        pc.invert(pc.is_in(words, value_set=pa.array(sorted(STOP_WORDS), type=words.type))),
-    )
-    return rows[kept.to_numpy(zero_copy_only=False)], words.filter(kept)
+        words = tokenise(texts[int(row)].as_py())
+        found_rows.append(np.full(len(words), row, dtype=rows.dtype))
+        found.append(np.array([numbers.setdefault(w, len(numbers)) for w in words], np.int64))
+    words = pa.array(list(numbers), type=pa.large_string())
+    return np.concatenate(found_rows), np.concatenate(found), words
+
+
+def kept_words(piece: str) -> list[str]:
+    """The words `tokenise` keeps of a run of letters, digits and apostrophes."""
+    words = WORD.findall(piece) if "'" in piece else [piece]
+    return [word for word in words if len(word) > 1 and word not in STOP_WORDS]
 
 
 def word_counts(
@@ -163,13 +192,12 @@ def word_counts(
 
     def chunk_counts(first: int) -> tuple[sparse.csr_matrix, pa.Array]:
         part = pa.array(texts.iloc[order[first : first + CHUNK_ROWS]], type=pa.large_string())
-        rows, words = words_of(part)
-        encoded = pc.dictionary_encode(words)
+        rows, numbers, words = numbered_words_of(part)
         counts = sparse.coo_matrix(
-            (np.ones(len(rows), dtype=np.int32), (rows, encoded.indices.to_numpy())),
-            shape=(len(part), len(encoded.dictionary)),
+            (np.ones(len(rows), dtype=np.int32), (rows, numbers)),
+            shape=(len(part), len(words)),
         ).tocsr()
-        return counts, encoded.dictionary
+        return counts, words
 
     # Chunks are split side by side (Arrow's kernels release the interpreter's lock), and
     # taken back in order.
