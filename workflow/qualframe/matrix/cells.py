@@ -68,7 +68,11 @@ ROWS_PER_PIECE = 100_000  # segments whose texts are taken, collapsed and joined
 
 
 def cell_texts(
-    join, text: pyarrow.ChunkedArray, positions: np.ndarray, refs: pyarrow.Array, summaries=None
+    join,
+    text: pyarrow.Array | pyarrow.ChunkedArray,
+    positions: np.ndarray,
+    refs: pyarrow.Array,
+    summaries=None,
 ) -> tuple[pd.api.extensions.ExtensionArray, pd.api.extensions.ExtensionArray | None]:
     """(excerpts, charted text) per cell (group of `join`): each segment's text (`text`
     at its `positions`, whitespace-collapsed) followed by its reference (`refs`), the
@@ -81,8 +85,7 @@ def cell_texts(
         rows = join.order[join.starts[first] : join.starts[last]]
         in_rows = pyarrow.array(rows)
         cited = refs.take(in_rows)
-        taken = text.take(pyarrow.array(positions[rows]))
-        taken = taken.combine_chunks() if isinstance(taken, pyarrow.ChunkedArray) else taken
+        taken = take_from_chunks(text, positions[rows])
         verbatim = pc.binary_join_element_wise(collapse_arrow(taken), cited, SPACE)
         del taken
         excerpts.append(join.piece(verbatim, EXCERPT_SEPARATOR, first, last))
@@ -91,11 +94,41 @@ def cell_texts(
             written = pc.binary_join_element_wise(summary, cited, SPACE)
             chosen = pc.if_else(pc.not_equal(summary, ""), written, verbatim)
             charted.append(join.piece(chosen, EXCERPT_SEPARATOR, first, last))
+    # one array per column (the pieces go as it is made): the matrix takes from it
     as_cells = [
-        pyarrow.chunked_array(parts, type=pyarrow.large_string()).to_pandas().astype("str").array
+        pyarrow.concat_arrays(parts or [pyarrow.array([], pyarrow.large_string())])
+        .to_pandas()
+        .astype("str")
+        .array
         for parts in (excerpts, charted)
     ]
     return as_cells[0], (as_cells[1] if summaries is not None else None)
+
+
+def take_from_chunks(values: pyarrow.Array | pyarrow.ChunkedArray, at: np.ndarray) -> pyarrow.Array:
+    """`values` at the positions `at`, as one array. From a chunked array each chunk is
+    taken from on its own, then the texts put back in the order of `at`: Arrow's take
+    over a chunked array joins all its chunks first, a copy of the whole column at every
+    call."""
+    if isinstance(values, pyarrow.Array):
+        return values.take(pyarrow.array(at))
+    if values.num_chunks == 1:
+        return values.chunk(0).take(pyarrow.array(at))
+    bounds = np.cumsum([0, *(len(chunk) for chunk in values.chunks)])
+    chunk_of = np.searchsorted(bounds, at, side="right") - 1
+    by_chunk = np.argsort(chunk_of, kind="stable")
+    edges = np.searchsorted(chunk_of[by_chunk], np.arange(values.num_chunks + 1))
+    parts = [
+        values.chunk(c).take(pyarrow.array(at[by_chunk[edges[c] : edges[c + 1]]] - bounds[c]))
+        for c in range(values.num_chunks)
+        if edges[c + 1] > edges[c]
+    ]
+    gathered = pyarrow.concat_arrays(parts) if parts else pyarrow.array([], values.type)
+    if np.array_equal(by_chunk, np.arange(len(at))):
+        return gathered
+    back = np.empty(len(at), dtype=np.int64)
+    back[by_chunk] = np.arange(len(at))
+    return gathered.take(pyarrow.array(back))
 
 
 def placed(values: pd.Series, cell_of_row: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -103,14 +136,17 @@ def placed(values: pd.Series, cell_of_row: np.ndarray) -> pd.api.extensions.Exte
     an empty cell, which gets "")."""
     present = ~np.isnan(cell_of_row)
     source = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True)
-    if len(source):
-        cells = pyarrow.array(np.where(present, cell_of_row, 0).astype(np.int64), mask=~present)
-        # Taken at a missing index, a text is null and empty: without the validity
-        # bitmap, "" (one copy of the texts, not a second through a kernel)
-        taken = source.take(cells)
-        if isinstance(taken, pyarrow.ChunkedArray):
-            taken = taken.chunk(0) if taken.num_chunks == 1 else taken.combine_chunks()
-        text = pyarrow.Array.from_buffers(taken.type, len(taken), [None, *taken.buffers()[1:]])
-    else:
-        text = pyarrow.array([""] * len(cell_of_row), type=pyarrow.large_string())
+    taken = take_from_chunks(source, cell_of_row[present].astype(np.int64))
+    # the empty cells put between the taken texts as zero-length entries of the same
+    # bytes: one copy of the texts, not a second through a kernel
+    ends = np.frombuffer(taken.buffers()[1], dtype=np.int64)[
+        taken.offset : taken.offset + len(taken) + 1
+    ]
+    sizes = np.zeros(len(cell_of_row), dtype=np.int64)
+    sizes[present] = np.diff(ends)
+    offsets = np.concatenate(([ends[0] if len(ends) else 0], sizes)).cumsum()
+    data = taken.buffers()[2] if len(taken) else None
+    text = pyarrow.Array.from_buffers(
+        pyarrow.large_string(), len(cell_of_row), [None, pyarrow.py_buffer(offsets), data]
+    )
     return text.to_pandas().astype("str").array
