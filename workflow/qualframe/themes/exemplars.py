@@ -203,12 +203,13 @@ def word_counts(
     # taken back in order.
     with ThreadPoolExecutor(max_workers=SPLITTING_THREADS) as pool:
         counted = list(pool.map(chunk_counts, range(0, len(order), CHUNK_ROWS)))
-    chunks = [counts for counts, _ in counted]
     dictionaries = [dictionary for _, dictionary in counted]
     vocabulary = pc.unique(pa.concat_arrays(dictionaries)) if dictionaries else pa.array([])
     vocabulary = vocabulary.take(pc.sort_indices(vocabulary))
     blocks = []
-    for counts, dictionary in zip(chunks, dictionaries, strict=True):
+    for index, dictionary in enumerate(dictionaries):
+        counts = counted[index][0]
+        counted[index] = None  # each chunk's counts go once remapped
         remap = pc.index_in(dictionary, value_set=vocabulary).to_numpy()
         block = sparse.csr_matrix(
             (counts.data, remap[counts.indices], counts.indptr),
@@ -218,7 +219,28 @@ def word_counts(
         blocks.append(block)
     if not blocks:
         return sparse.csr_matrix((0, 0), dtype=np.int64), np.array([], dtype=object)
-    return sparse.vstack(blocks, format="csr"), np.array(vocabulary.to_pylist(), dtype=object)
+    return stacked(blocks, len(vocabulary)), np.array(vocabulary.to_pylist(), dtype=object)
+
+
+def stacked(blocks: list[sparse.csr_matrix], width: int) -> sparse.csr_matrix:
+    """The rows of `blocks` (CSR) one under the other, as `sparse.vstack` stacks them;
+    each block is let go once copied, so the rows are not held twice."""
+    n_rows = sum(block.shape[0] for block in blocks)
+    n_values = sum(block.nnz for block in blocks)
+    data = np.empty(n_values, dtype=blocks[0].data.dtype)
+    indices = np.empty(n_values, dtype=np.int32 if width < 2**31 else np.int64)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    row = value = 0
+    for index in range(len(blocks)):
+        block, blocks[index] = blocks[index], None
+        data[value : value + block.nnz] = block.data
+        indices[value : value + block.nnz] = block.indices
+        indptr[row + 1 : row + 1 + block.shape[0]] = block.indptr[1:] + value
+        row, value = row + block.shape[0], value + block.nnz
+    return sparse.csr_matrix((data, indices, indptr), shape=(n_rows, width))
+
+
+VECTOR_ROWS = 100_000  # rows weighted and normalised at a time
 
 
 def unit_vectors(counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -227,12 +249,17 @@ def unit_vectors(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     n = counts.shape[0]
     document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1 + n) / (1 + document_frequency)) + 1
-    vectors = counts.astype(np.float64)
-    vectors.data *= idf[vectors.indices]
-    row_of = np.repeat(np.arange(n), np.diff(vectors.indptr))
-    norms = np.sqrt(np.bincount(row_of, weights=vectors.data**2, minlength=n))
-    vectors.data /= norms[row_of]
-    return vectors
+    data = counts.data.astype(np.float64)
+    # a block of rows at a time, in place: the same numbers, without temporaries as
+    # large as the matrix (a row's norm sums its own values, in order, either way)
+    for first in range(0, n, VECTOR_ROWS):
+        last = min(n, first + VECTOR_ROWS)
+        values = data[counts.indptr[first] : counts.indptr[last]]
+        values *= idf[counts.indices[counts.indptr[first] : counts.indptr[last]]]
+        row_of = np.repeat(np.arange(last - first), np.diff(counts.indptr[first : last + 1]))
+        norms = np.sqrt(np.bincount(row_of, weights=values**2, minlength=last - first))
+        values /= norms[row_of]
+    return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
 def centralities(vectors: sparse.csr_matrix) -> np.ndarray:
