@@ -136,7 +136,7 @@ def words_of(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
 
 def numbered_words_of(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     """(row, number, words): every word `tokenise` keeps in `texts`, as its row and its
-    number in `words` (the distinct words, in no particular order).
+    number in `words` (the distinct words, sorted).
 
     The runs of letters, digits and apostrophes (`pieces_of`) are numbered by one Arrow
     kernel; each distinct run is then read once in Python: a run without an apostrophe
@@ -159,19 +159,32 @@ def numbered_words_of(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array
         [numbers.setdefault(word, len(numbers)) for word in kept_words(piece)]
         for piece in encoded.dictionary.to_pylist()
     ]
-    sizes = np.array([len(found) for found in per_piece], dtype=np.int64)
-    flat = np.array([number for found in per_piece for number in found], dtype=np.int64)
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    counts = sizes[codes]
-    # each piece's words in turn: piece i gives flat[first[i] : first[i] + counts[i]]
-    first = np.repeat((np.cumsum(sizes) - sizes)[codes], counts)
-    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    found_rows, found = [np.repeat(rows, counts)], [flat[first + within]]
-    for row in np.flatnonzero(by_python):
-        words = tokenise(texts[int(row)].as_py())
-        found_rows.append(np.full(len(words), row, dtype=rows.dtype))
-        found.append(np.array([numbers.setdefault(w, len(numbers)) for w in words], np.int64))
+    extra = [(row, tokenise(texts[int(row)].as_py())) for row in np.flatnonzero(by_python)]
+    for _, words in extra:
+        for word in words:
+            numbers.setdefault(word, len(numbers))
+    # numbered in sorted order: a row's words are then in the vocabulary's order
     words = pa.array(list(numbers), type=pa.large_string())
+    rank = np.empty(len(numbers), dtype=np.int64)
+    rank[pc.sort_indices(words).to_numpy()] = np.arange(len(numbers))
+    sizes = np.array([len(found) for found in per_piece], dtype=np.int64)
+    flat = rank[np.array([number for found in per_piece for number in found], dtype=np.int64)]
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    if sizes.max(initial=0) <= 1:  # no piece gives two words: one look-up per piece
+        single = np.full(len(sizes), -1, dtype=np.int64)
+        single[sizes == 1] = flat
+        found = single[codes]
+        kept = found >= 0
+        found_rows, found = [rows[kept]], [found[kept]]
+    else:  # each piece's words in turn: piece i gives flat[first[i] : first[i] + counts[i]]
+        counts = sizes[codes]
+        first = np.repeat((np.cumsum(sizes) - sizes)[codes], counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        found_rows, found = [np.repeat(rows, counts)], [flat[first + within]]
+    for row, words_of_row in extra:
+        found_rows.append(np.full(len(words_of_row), row, dtype=rows.dtype))
+        found.append(rank[np.array([numbers[w] for w in words_of_row], dtype=np.int64)])
+    words = words.take(pc.sort_indices(words))
     return np.concatenate(found_rows), np.concatenate(found), words
 
 
