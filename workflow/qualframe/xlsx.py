@@ -22,27 +22,32 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl import Workbook
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from qualframe.csvtext import data_of, starting_with
-from qualframe.io import FORMULA_STARTS
-from qualframe.text.spaces import WHITESPACE
+from qualframe.csvtext import data_of
+from qualframe.xlsxcells import (  # noqa: F401 (trim, EXCEL_CELL_LIMIT, padded, escaped: read here)
+    BOOL,
+    EMPTY_TEXT,
+    ERROR,
+    EXCEL_CELL_LIMIT,
+    NONE,
+    NUMBER,
+    TEXT,
+    Prepared,
+    escaped,
+    large,
+    padded,
+    prepare,
+    strings,
+    trim,
+)
 from qualframe.zipbytes import write_deterministic_zip
 
-EXCEL_CELL_LIMIT = 32_767
 WORKBOOK_FILE_MODE = 0o600  # members of the .xlsx
 FIXED_TIME = datetime.datetime(2000, 1, 1)
-# What openpyxl refuses in a cell (XML 1.0 cannot hold these control characters).
-ILLEGAL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
-# Text with leading or trailing whitespace (Python's str.isspace) keeps it: xml:space.
-SPACES = pa.array(list(WHITESPACE), type=pa.large_string())
-# The kinds of cell, and the type attribute and opening each is written with (a value then
-# follows, and </v>). EMPTY_TEXT is "", NONE a missing value (written only when styled).
-NONE, EMPTY_TEXT, TEXT, NUMBER, BOOL, ERROR = range(6)
 TEXT_OPEN = ' t="inlineStr"><is><t>'
 TEXT_OPEN_PADDED = ' t="inlineStr"><is><t xml:space="preserve">'
 BODY_OPEN = {
@@ -124,161 +129,6 @@ def table_blocks(
     # by position: a wide table may hold two columns of one name (one label, two codes)
     rows = [Column(table.iloc[:, i].reset_index(drop=True), body) for i in range(table.shape[1])]
     return [Block(first_row, first_column, names), Block(first_row + 1, first_column, rows)]
-
-
-@dataclasses.dataclass
-class Prepared:
-    """A column's cells made safe: kind (NONE … ERROR), the text to write, and which
-    text could be read as a formula."""
-
-    kind: np.ndarray
-    text: pa.Array
-    quote: np.ndarray
-
-
-def large(value) -> pa.Scalar:
-    return pa.scalar(value, type=pa.large_string())
-
-
-def strings(values) -> pa.Array:
-    return pa.array(values, type=pa.large_string())
-
-
-def trim(text: str, limit: int) -> str:
-    """Cut `text` to at most `limit` characters at a word boundary, marking the cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"
-
-
-def number_texts(values: np.ndarray) -> np.ndarray:
-    """Each number as openpyxl writes it ("%.16g"; "" for infinity), formatting each
-    distinct value once."""
-    # distinct by bits: 0.0 and -0.0 are equal numbers printed differently
-    bits = np.asarray(values, dtype=np.float64).view(np.int64)
-    bits, inverse = np.unique(bits, return_inverse=True)
-    distinct = bits.view(np.float64)
-    texts = np.array(list(map("%.16g".__mod__, distinct.tolist())), dtype=object)
-    texts[np.isinf(distinct)] = ""
-    return texts[inverse.reshape(-1)]
-
-
-def prepare(values: pd.Series) -> Prepared:
-    """The cells of one column: numbers, booleans and text vectorised; a column of mixed
-    Python objects cell by cell."""
-    n = len(values)
-    dtype = values.dtype
-    if pd.api.types.is_bool_dtype(dtype) and not values.isna().any():
-        kind = np.full(n, BOOL, dtype=np.int8)
-        text = strings(np.where(values.to_numpy(dtype=bool), "1", "0"))
-        return Prepared(kind, text, np.zeros(n, dtype=bool))
-    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-        # "%.16g" formats an int through float, so floats stand for every number
-        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-        missing = np.isnan(numbers)
-        texts = np.full(n, "", dtype=object)
-        if (~missing).any():
-            texts[~missing] = number_texts(numbers[~missing])
-        kind = np.where(missing, NONE, NUMBER).astype(np.int8)
-        return Prepared(kind, strings(texts), np.zeros(n, dtype=bool))
-    try:
-        array = pa.array(values, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        array = None
-    if array is not None and pa.types.is_null(array.type):
-        array = array.cast(pa.large_string())
-    if array is None or not (
-        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
-    ):
-        return prepare_objects(values)
-    return prepare_text(array.cast(pa.large_string()))
-
-
-def prepare_text(array: pa.Array) -> Prepared:
-    """Text cells: illegal characters removed, cut to the cell limit, formula-like text
-    marked for the quote prefix, error codes (#N/A …) kept as errors. What most text
-    never holds (control characters, a text over the limit, a leading "#") is looked for
-    in the texts' bytes and offsets first, and the kernels run only where it is found."""
-    missing = pc.is_null(array).to_numpy(zero_copy_only=False)
-    array = pc.fill_null(array, "")
-    if illegal_bytes(array):
-        array = pc.replace_substring_regex(array, ILLEGAL_CHARACTERS, "")
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)
-    sizes = np.diff(offsets[array.offset : array.offset + len(array) + 1])
-    if len(sizes) and sizes.max() > EXCEL_CELL_LIMIT:  # characters are at most bytes
-        long = pc.greater(pc.utf8_length(array), EXCEL_CELL_LIMIT)
-        if pc.any(long).as_py():
-            cut = [trim(text, EXCEL_CELL_LIMIT) for text in pc.filter(array, long).to_pylist()]
-            array = pc.replace_with_mask(array, long, pa.array(cut, type=array.type))
-            offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)
-            sizes = np.diff(offsets[array.offset : array.offset + len(array) + 1])
-    quote = starting_with(array, FORMULA_STARTS).to_numpy(zero_copy_only=False)
-    kind = np.full(len(array), TEXT, dtype=np.int8)
-    kind[sizes == 0] = EMPTY_TEXT
-    if starting_with(array, ("#",)).to_numpy(zero_copy_only=False).any():
-        errors = pc.is_in(array, value_set=pa.array(ERROR_CODES, type=array.type))
-        kind[errors.to_numpy(zero_copy_only=False) & ~quote] = ERROR
-    kind[missing] = NONE
-    return Prepared(kind, array, quote)
-
-
-# The bytes of the characters ILLEGAL_CHARACTERS matches (all ASCII control characters).
-ILLEGAL_BYTES = np.array([c for c in range(32) if c not in (9, 10, 13)], dtype=np.uint8)
-
-
-def illegal_bytes(array: pa.Array) -> bool:
-    """Whether a text of `array` (large_string, no nulls) holds a character XML cannot."""
-    data = np.frombuffer(data_of(array), dtype=np.uint8)
-    controls = data[data < 32]
-    return bool(np.isin(controls, ILLEGAL_BYTES).any())
-
-
-def prepare_objects(values: pd.Series) -> Prepared:
-    """Cells of a column of mixed Python objects, one by one."""
-    kinds, texts, quotes = [], [], []
-    for value in values.tolist():
-        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-            kinds.append(NONE), texts.append(""), quotes.append(False)
-            continue
-        if hasattr(value, "item"):  # numpy scalar → Python scalar
-            value = value.item()
-        if isinstance(value, bool):
-            kinds.append(BOOL), texts.append("1" if value else "0"), quotes.append(False)
-        elif isinstance(value, int | float):
-            kinds.append(NUMBER), texts.append(number_texts(np.array([value]))[0])
-            quotes.append(False)
-        else:
-            kinds.append(TEXT), texts.append(str(value)), quotes.append(False)
-    prepared = prepare_text(pa.array(texts, type=pa.large_string()))
-    kind = np.array(kinds, dtype=np.int8)
-    is_text = kind == TEXT
-    kind[is_text] = prepared.kind[is_text]
-    text = pc.if_else(pa.array(is_text), prepared.text, pa.array(texts, type=pa.large_string()))
-    return Prepared(kind, text, prepared.quote & is_text)
-
-
-def escaped(text: pa.Array) -> pa.Array:
-    """Text as lxml writes it into an element (non-ASCII is escaped later, sheet-wide)."""
-    data = bytes(data_of(text))
-    if not any(character in data for character in (b"&", b"<", b">", b"\r")):
-        return text
-    holding = pc.match_substring_regex(text, "[&<>\r]")
-    count = pc.sum(holding).as_py() or 0
-    if count == 0:
-        return text
-    some = pc.filter(text, holding) if count < len(text) else text
-    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
-        some = pc.replace_substring(some, character, entity)
-    return some if count == len(text) else pc.replace_with_mask(text, holding, some)
-
-
-def padded(text: pa.Array) -> pa.Array:
-    """Whether each text (large_string, no nulls) starts or ends with whitespace (`SPACES`):
-    its first and last characters looked at, not the whole text searched."""
-    first = pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), value_set=SPACES)
-    last = pc.is_in(pc.utf8_slice_codeunits(text, -1), value_set=SPACES)
-    return pc.or_(first, last)
 
 
 class StreamedWorkbook:
@@ -429,6 +279,7 @@ def style_choices(column: Column, cells: Prepared) -> np.ndarray:
 KIND_OPEN = np.array([BODY_OPEN.get(kind, "") for kind in range(6)], dtype=object)
 # Which form each kind takes: 0 the bare opening, 1 inline text, 2 a value.
 KIND_FORM = np.array([0, 0, 1, 2, 2, 2], dtype=np.int8)
+OPENINGS = pa.array(KIND_OPEN.tolist(), type=pa.large_string())
 
 
 def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) -> bytes:
@@ -443,22 +294,25 @@ def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) 
             ["" if style == PLAIN else f' s="{ids.get(style)}"' for style in options], dtype=object
         )
         plain = np.array([style == PLAIN for style in options])[choice]
-        is_padded = padded(prepared.text)
-        opening = strings(KIND_OPEN[prepared.kind])
-        as_text = pc.binary_join_element_wise(
-            pc.if_else(is_padded, large(TEXT_OPEN_PADDED), large(TEXT_OPEN)),
-            escaped(prepared.text),
-            large("</t></is>"),
-            large(""),
-        )
-        as_value = pc.binary_join_element_wise(opening, prepared.text, large("</v>"), large(""))
-        body = pc.choose(pa.array(KIND_FORM[prepared.kind]), opening, as_text, as_value)
+        form = KIND_FORM[prepared.kind]
+        opening = OPENINGS.take(pa.array(prepared.kind))
+        body = as_text = None
+        if (form == 1).any():
+            marks = pc.if_else(padded(prepared.text), large(TEXT_OPEN_PADDED), large(TEXT_OPEN))
+            texts = escaped(prepared.text)
+            body = as_text = pc.binary_join_element_wise(
+                marks, texts, large("</t></is>"), large("")
+            )
+        if (form != 1).any():  # bare openings and values: made and chosen only when found
+            as_value = pc.binary_join_element_wise(opening, prepared.text, large("</v>"), large(""))
+            as_text = as_value if as_text is None else as_text
+            body = pc.choose(pa.array(form), opening, as_text, as_value)
         letter = get_column_letter(block.first_column + index)
         cell = pc.binary_join_element_wise(
             large(f'<c r="{letter}'),
             row_text,
             large('"'),
-            strings(attribute[choice]),
+            strings(attribute).take(pa.array(choice)),
             body,
             large("</c>"),
             large(""),
