@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
+import pyarrow.compute as pc
 from pandera.typing import DataFrame
 
 from qualframe.charting.layout import source_label
@@ -143,6 +144,7 @@ def covered_by_group(spans: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Characters covered by the union of the spans in each group of `keys`, vectorised:
     in start order, each span adds only what reaches past the furthest end before it."""
     group = [*keys, Segment.transcript_id]
+    spans = spans[list(dict.fromkeys([*group, Segment.start, Segment.end]))]  # only these sorted
     ordered = spans.astype({Segment.start: "int64", Segment.end: "int64"}).sort_values(
         [*group, Segment.start, Segment.end], kind="stable"
     )
@@ -408,9 +410,11 @@ def rows_of_grid(
         return None
     n_codes = len(layout)
     firsts = matrix.iloc[::n_codes]
-    repeated = firsts[attributes].to_numpy().repeat(n_codes, axis=0)
-    if (matrix[attributes].to_numpy() != repeated).any():
-        return None  # a case with two sets of attributes: the pivot keeps both
+    first_rows = pyarrow.array(np.arange(0, len(matrix), n_codes).repeat(n_codes))
+    for attribute in attributes:  # compared by Arrow, not as Python strings
+        values = large_text(matrix[attribute])
+        if not pc.all(pc.equal(values, values.take(first_rows))).as_py():
+            return None  # a case with two sets of attributes: the pivot keeps both
     texts = pyarrow.array(cells, type=pyarrow.large_string(), from_pandas=True)
     rows = np.arange(len(matrix))
     wide = {column: firsts[column].reset_index(drop=True) for column in columns}
