@@ -319,15 +319,21 @@ def exemplar_quotes(
         [centralities(vectors[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         or [np.array([])]
     )
+    # by code, most central first, then segment id (its rank among the ids: UTF-8 byte
+    # order is code point order), NaN last: a stable sort of numbers, not of strings
+    ids = pa.array(segments[Segment.segment_id], type=pa.large_string(), from_pandas=True)
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[pc.sort_indices(ids).to_numpy()] = np.arange(len(ids))
+    centrality = np.round(central, DECIMALS)
+    order = np.lexsort((id_rank[by_code], -centrality, code_rank[by_code]))
     ranked = pd.DataFrame(
         {
-            "_code": code_rank[by_code],
-            "centrality": np.round(central, DECIMALS),
-            "_segment": segments[Segment.segment_id].to_numpy()[by_code],
-            "_row": by_code,
+            "_code": code_rank[by_code][order],
+            "centrality": centrality[order],
+            "_row": by_code[order],
         }
-    ).sort_values(["_code", "centrality", "_segment"], ascending=[True, False, True], kind="stable")
-    chosen = pick(ranked, segments[Segment.case_id].to_numpy(), k)
+    )
+    chosen = pick(ranked, pd.factorize(segments[Segment.case_id])[0], k)  # cases as numbers
     rows = segments.iloc[chosen["_row"].to_numpy()]
     columns = columns_of(ExemplarQuote)
     if rows.empty:
