@@ -43,7 +43,7 @@ PLACEHOLDER_RE2 = PLACEHOLDER.pattern.replace(r"\d", r"\p{Nd}")
 # word by word in Python; in all others only ASCII letters change case.
 ASCII_BY_LOWER_CASE = "\u0130\u212a"
 CHUNK_ROWS = 50_000  # texts split at a time, to bound the memory words take
-SPLITTING_THREADS = 2  # chunks split at once
+SPLITTING_THREADS = 1  # chunks split at once, beside the summary counted in the main thread
 
 
 def tokenise(text: str) -> list[str]:
