@@ -23,6 +23,7 @@ from pandera.typing import DataFrame
 from scipy import sparse
 
 from qualframe.csvtext import data_of
+from qualframe.matrix.cells import take_from_chunks
 from qualframe.matrix.chart import references_of
 from qualframe.schemas import PLACEHOLDER, Codebook, ExemplarQuote, Segment, columns_of
 
@@ -203,8 +204,12 @@ def word_counts(
     if order is None:
         order = np.arange(len(texts))
 
+    # taken from the column's chunks one by one (pandas' take over a chunked column
+    # joins all its chunks first, at every call)
+    column = pa.array(texts, type=pa.large_string(), from_pandas=True)
+
     def chunk_counts(first: int) -> tuple[sparse.csr_matrix, pa.Array]:
-        part = pa.array(texts.iloc[order[first : first + CHUNK_ROWS]], type=pa.large_string())
+        part = take_from_chunks(column, order[first : first + CHUNK_ROWS])
         rows, numbers, words = numbered_words_of(part)
         counts = sparse.coo_matrix(
             (np.ones(len(rows), dtype=np.int32), (rows, numbers)),
