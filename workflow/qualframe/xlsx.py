@@ -28,21 +28,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from qualframe.csvtext import data_of
-from qualframe.xlsxcells import (  # noqa: F401 (trim, EXCEL_CELL_LIMIT, padded, escaped: read here)
+from qualframe.xlsxcells import (
     BOOL,
     EMPTY_TEXT,
     ERROR,
-    EXCEL_CELL_LIMIT,
+    EXCEL_CELL_LIMIT,  # noqa: F401 (read from here by the workbook and its tests)
     NONE,
     NUMBER,
-    TEXT,
     Prepared,
     escaped,
     large,
     padded,
     prepare,
     strings,
-    trim,
+    trim,  # noqa: F401 (read from here by the matrix and the charting template)
 )
 from qualframe.zipbytes import write_deterministic_zip
 
@@ -96,9 +95,6 @@ class Column:
     @property
     def n_rows(self) -> int:
         return self.rows if self.values is None else len(self.values)
-
-    def series(self) -> pd.Series:
-        return self.values if self.load is None else self.load()
 
 
 def lazy(load: Callable[[], pd.Series], rows: int, style: Style = PLAIN) -> Column:
