@@ -15,6 +15,7 @@ from qualframe.commands.deid_inputs import (
     language_notes,
     read_allow_list,
     read_evidence,
+    read_languages,
 )
 from qualframe.commands.paths import read_texts
 from qualframe.commands.pseudonymise import CODEBOOK_HELP
@@ -40,6 +41,12 @@ def register_parser(subparsers):
         "--summary-log",
         "what de-identification replaced in the charting summaries (restricted)",
     )
+    options.add_list(
+        parser,
+        "--languages",
+        "the transcripts' languages `qualframe detect --output-languages` wrote "
+        "(restricted); a transcript they do not name has its languages identified here",
+    )
     options.add_output(parser, None, "review list CSV (restricted)")
     options.add_output(
         parser,
@@ -58,13 +65,42 @@ def register_parser(subparsers):
         "propagation evidence CSV, when it is found again here (restricted)",
         required=False,
     )
+    options.add_cache(parser)
     return parser
 
 
+class Reuse:
+    """The review's earlier work from its cache (`step_cache.StepCache`): each transcript's
+    candidates, keyed by its text, log rows, detections and the settings, and each
+    group's page, keyed by its name and its transcripts' candidate keys."""
+
+    def __init__(self, cache):
+        self.cache = cache
+        self.keys: dict[str, str] = {}  # transcript id -> the key of its candidates
+
+    def candidates(self, tid: str, text: str, log, detections, compute) -> list:
+        from qualframe.deid.review import Candidate
+        from qualframe.step_cache import frame_digest, text_digest
+
+        key = self.cache.key(
+            "candidates", tid, text_digest(text), frame_digest(log), frame_digest(detections)
+        )
+        self.keys[tid] = key
+        found = self.cache.fetch(
+            key, lambda: [[int(c.start), int(c.end), str(c.text), c.reason] for c in compute()]
+        )
+        return [Candidate(*candidate) for candidate in found]
+
+    def page(self, name: str, ids: list[str], render) -> str:
+        key = self.cache.key("page", name, [[tid, self.keys[tid]] for tid in ids])
+        return self.cache.fetch(key, render)
+
+
 def review_findings(
-    raw_texts, log, detections, allow, low_confidence, evidence=None, team=frozenset()
+    raw_texts, log, detections, allow, low_confidence, evidence=None, team=frozenset(), memo=None
 ):
-    """The review candidates and the propagation evidence (found again when not given)."""
+    """The review candidates and the propagation evidence (found again when not given);
+    `memo`: see `review_candidates`."""
     from qualframe.deid import review_candidates
     from qualframe.deid.allow import normalise_allow_list
     from qualframe.deid.mentions import with_confidence
@@ -72,7 +108,7 @@ def review_findings(
     from qualframe.schemas import Detection
 
     candidates = review_candidates(
-        raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow
+        raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow, memo=memo
     )
     if evidence is None:
         allowed = normalise_allow_list(allow)
@@ -140,8 +176,12 @@ def run(args) -> None:
     allow = read_allow_list(args.allow_list)
     team = codebook_vocabulary(args.codebook)
     given = read_evidence(args.evidence) if args.evidence else None
+    from qualframe.step_cache import StepCache
+
+    cache = StepCache(args.cache, "review", args.low_confidence, allow)
+    reuse = Reuse(cache)
     candidates, evidence = review_findings(
-        texts, log, detections, allow, args.low_confidence, given, team=team
+        texts, log, detections, allow, args.low_confidence, given, team, reuse.candidates
     )
     write_review_tables(candidates, evidence, args.output, args.output_evidence)
     appendix = ""
@@ -157,15 +197,18 @@ def run(args) -> None:
         candidates,
         title=TITLE,
         evidence=evidence,
-        notes=language_notes(texts, ner_enabled=True),
+        notes=language_notes(texts, ner_enabled=True, known=read_languages(args.languages)),
         appendix=appendix,
+        memo=reuse.page,
     )
     folder = qio.make_restricted_dir(args.output_pages)
     for old in folder.glob("*.html"):  # the pages of an earlier run
         old.unlink()
     for name, html in pages.items():
         qio.write_text(Path(args.output_pages) / name, html, restricted=True)
+    cache.prune()
     print(
         f"review: {len(candidates)} places to check in {len(texts)} transcripts, "
-        f"on {len(pages) - 1} pages and {args.output_pages}/index.html"
+        f"on {len(pages) - 1} pages and {args.output_pages}/index.html (candidates and "
+        f"pages: {cache.summary()})"
     )
