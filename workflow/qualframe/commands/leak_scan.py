@@ -39,21 +39,40 @@ def register_parser(subparsers):
     parser.add_argument("--cases", help="the study's case sheet (TSV): " + TEAM_TEXT)
     options.add_output(parser, None, "scan summary (JSON, no identifiers)")
     options.add_output(parser, "findings", "what was found, originals included (CSV, restricted)")
+    options.add_cache(parser)
     return parser
 
 
+def scan_files(paths, terms, allow, team, cache) -> dict:
+    """{file: its `leaks.FileFindings`} of every file under `paths`, each reused from the
+    cache (`step_cache.StepCache`, whose key holds the terms, the team's text and the
+    allow-list) while its path and checksum are unchanged."""
+    from qualframe.deid.leaks import FileFindings, Leak, published_files, scan_file, term_matcher
+    from qualframe.deid.team import team_matcher
+
+    matchers = {}
+
+    def compute(path: str) -> list:
+        if not matchers:  # built once, and only when a file is read
+            matchers.update(team=team_matcher(team), terms=term_matcher(terms))
+        found = scan_file(path, terms, allow, matchers["team"], matchers["terms"])
+        return [found.readable, [list(leak) for leak in found.leaks], [list(f) for f in found.flags]]
+
+    findings = {}
+    for path in map(str, published_files(paths)):
+        key = cache.key("file", path, qio.sha256_file(path))
+        readable, leaks, flags = cache.fetch(key, lambda path=path: compute(path))
+        findings[path] = FileFindings(
+            readable, [Leak(*leak) for leak in leaks], [Leak(*flag) for flag in flags]
+        )
+    return findings
+
+
 def run(args) -> None:
-    from qualframe.deid.leaks import (
-        Leak,
-        find_leaks,
-        leak_terms,
-        merge_terms,
-        published_texts,
-        review_flags,
-    )
+    from qualframe.deid.leaks import Leak, leak_terms, merge_terms
     from qualframe.deid.propagate import replaced_everywhere
     from qualframe.deid.register import checked_terms
-    from qualframe.deid.team import team_matcher
+    from qualframe.step_cache import StepCache
 
     Path(args.output_findings).unlink(missing_ok=True)
     try:
@@ -70,19 +89,21 @@ def run(args) -> None:
         *(leak_terms(log, allow) for log in logs[1:]),
     )
     team = team_strings(args.codebook, args.cases)
-    texts = published_texts(args.scan)
-    leaks = find_leaks(terms, texts, team_matcher(team))
-    flags = review_flags(texts, read_allow_list(args.allow_list))
+    cache = StepCache(args.cache, "leak-scan", [list(term) for term in terms], team, allow)
+    texts = scan_files(args.scan, terms, allow, team, cache)
+    leaks = [leak for found in texts.values() for leak in found.leaks]
+    flags = [flag for found in texts.values() for flag in found.flags]
     findings = pd.DataFrame(
         [(*leak, "leak") for leak in leaks] + [(*flag, "review") for flag in flags],
         columns=[*Leak._fields, "kind"],
     )
     qio.write_restricted_csv(findings, args.output_findings)
+    cache.prune()
     if leaks:
         raise QualframeError(leaks_message(leaks, args.output_findings))
     summary = {
-        "files_scanned": sorted(path for path, pieces in texts.items() if pieces),
-        "files_not_text": sorted(path for path, pieces in texts.items() if not pieces),
+        "files_scanned": sorted(path for path, found in texts.items() if found.readable),
+        "files_not_text": sorted(path for path, found in texts.items() if not found.readable),
         "terms": len(terms),
         "register_terms": len(register),
         "leaks": 0,
@@ -94,7 +115,8 @@ def run(args) -> None:
     print(
         f"leak scan: {len(terms)} identifiers (replaced originals, name parts, register "
         f"terms) looked for in {len(texts)} files: none; {len(flags)} places the review "
-        f"list would flag, listed in {args.output_findings} (restricted)"
+        f"list would flag, listed in {args.output_findings} (restricted); files: "
+        f"{cache.summary()}"
     )
 
 

@@ -131,7 +131,9 @@ def leak_terms(
     decided = decided or {}
     terms: dict[str, Term] = {}
     replaced: dict[str, str] = {}
-    for row in log[["original", "entity_type", "replacement"]].itertuples(index=False):
+    # an entity's every replacement gives the same terms: each counted once, first first
+    distinct = log[["original", "entity_type", "replacement"]].drop_duplicates()
+    for row in distinct.itertuples(index=False):
         original = canonical_text(str(row.original)).strip()
         replaced.setdefault(original.casefold(), row.replacement)
         if row.entity_type in NOT_SCANNED_TYPES:
@@ -192,6 +194,37 @@ def find_in_text(
     return found
 
 
+def term_matcher(terms: Sequence[Term]) -> TermMatcher:
+    """The matcher `find_leaks` looks for the terms with."""
+    return build_matcher({term.text: term for term in terms})
+
+
+class FileFindings(NamedTuple):
+    """What the scan found in one published file: whether it has readable text, the
+    leaks and the places the review list would flag (`review_flags`)."""
+
+    readable: bool
+    leaks: list[Leak]
+    flags: list[Leak]
+
+
+def scan_file(
+    path: str,
+    terms: Sequence[Term],
+    allow_list: Iterable[str],
+    team: TermMatcher | None = None,
+    matcher: TermMatcher | None = None,
+) -> FileFindings:
+    """The findings of one published file: `find_leaks` and `review_flags` of its
+    readable pieces."""
+    texts = {path: readable_pieces(path)}
+    return FileFindings(
+        bool(texts[path]),
+        find_leaks(terms, texts, team, matcher),
+        review_flags(texts, allow_list),
+    )
+
+
 def place(piece: Piece, offset: int) -> str:
     """Where an offset of a piece is, for a person: "line 4", "column 2, row 7"."""
     number = piece.text.count("\n", 0, offset) + 1
@@ -203,12 +236,14 @@ def find_leaks(
     terms: Sequence[Term],
     texts: Mapping[str, str | Sequence[Piece]],
     team: TermMatcher | None = None,
+    matcher: TermMatcher | None = None,
 ) -> list[Leak]:
     """Every occurrence of a term in `texts` ({file: its text, or its readable pieces}),
-    outside the team's text (`team`, register terms excepted)."""
+    outside the team's text (`team`, register terms excepted); `matcher`: the terms'
+    matcher (`term_matcher`) when already built."""
     if not terms:
         return []
-    matcher = build_matcher({term.text: term for term in terms})
+    matcher = matcher or term_matcher(terms)
     leaks = []
     for path, content in texts.items():
         pieces = [Piece("", content, "line")] if isinstance(content, str) else content
