@@ -56,7 +56,11 @@ def scan_files(paths, terms, allow, team, cache) -> dict:
         if not matchers:  # built once, and only when a file is read
             matchers.update(team=team_matcher(team), terms=term_matcher(terms))
         found = scan_file(path, terms, allow, matchers["team"], matchers["terms"])
-        return [found.readable, [list(leak) for leak in found.leaks], [list(f) for f in found.flags]]
+        return [
+            found.readable,
+            [list(leak) for leak in found.leaks],
+            [list(f) for f in found.flags],
+        ]
 
     findings = {}
     for path in map(str, published_files(paths)):

@@ -51,52 +51,12 @@ def register_parser(subparsers):
     return parser
 
 
-class Reuse:
-    """pseudonymise's per-transcript work of earlier runs, from its cache
-    (`step_cache.StepCache`; the `propagate.Reuse` of `find_mentions`): a transcript's
-    resolved detections, keyed by its text, the checksums of the detection files that
-    hold its detections and its languages; and where the terms searched for occur in
-    it, keyed by its text and the digest of the term list."""
-
-    def __init__(self, cache, texts: dict, holders: dict, languages: dict):
-        from qualframe.step_cache import text_digest
-
-        self.cache = cache
-        self.texts = {tid: text_digest(text) for tid, text in texts.items()}
-        self.inputs = {
-            tid: [tid, self.texts[tid], holders.get(tid, []), languages.get(tid)] for tid in texts
-        }
-        self.terms: dict | None = None
-        self.terms_digest = ""
-
-    def kept(self, tid: str):
-        from qualframe.deid.mentions import Mention
-
-        found = self.cache.get(self.cache.key("kept", *self.inputs[tid]))
-        if found is None:
-            return None
-        return [Mention(s, e, kind, text, tuple(by), sure) for s, e, kind, text, by, sure in found]
-
-    def keep(self, tid: str, mentions: list) -> None:
-        rows = [[m.start, m.end, m.entity_type, m.text, list(m.detectors), m.confidence] for m in mentions]
-        self.cache.put(self.cache.key("kept", *self.inputs[tid]), rows)
-
-    def term_spans(self, tid: str, terms: dict, compute) -> list:
-        from qualframe.step_cache import digest
-
-        if terms is not self.terms:  # one term list per run: digested once
-            self.terms, self.terms_digest = terms, digest(list(terms.items()))
-        key = self.cache.key("term_spans", tid, self.texts[tid], self.terms_digest)
-        found = self.cache.fetch(key, lambda: [list(span) for span in compute()])
-        return [tuple(span) for span in found]
-
-
 def pseudonymise(
     texts, detections, allow, style, key_path, codebook=None, languages=None, reuse=None
 ):
     """Run `pseudonymise_corpus` with the study's key, the vocabulary of its codebook (if
     any), the transcripts' languages where known and the work of earlier runs (`reuse`,
-    a `Reuse`); a bad key is the user's error."""
+    a `reuse.PseudonymiseReuse`); a bad key is the user's error."""
     from qualframe.deid import pseudonymise_corpus
     from qualframe.deid.mentions import with_confidence
     from qualframe.schemas import Detection
@@ -142,18 +102,8 @@ def write_pseudonymised(
     )
 
 
-def detection_holders(paths: list[str], frames: list[pd.DataFrame]) -> dict[str, list[str]]:
-    """{transcript id: SHA-256 of each detection file holding its detections}: a
-    transcript none names has none."""
-    holders: dict[str, list[str]] = {}
-    for path, frame in zip(paths, frames, strict=True):
-        checksum = qio.sha256_file(path)
-        for tid in frame["transcript_id"].unique().tolist():
-            holders.setdefault(str(tid), []).append(checksum)
-    return holders
-
-
 def run(args) -> None:
+    from qualframe.reuse import PseudonymiseReuse, detection_holders
     from qualframe.step_cache import StepCache
 
     texts = read_texts(args.texts)
@@ -162,7 +112,7 @@ def run(args) -> None:
     allow = read_allow_list(args.allow_list)
     languages = read_languages(args.languages)
     cache = StepCache(args.cache, "pseudonymise")
-    reuse = Reuse(cache, texts, detection_holders(args.detections, frames), languages)
+    reuse = PseudonymiseReuse(cache, texts, detection_holders(args.detections, frames), languages)
     result = pseudonymise(
         texts, detections, allow, args.style, args.key, args.codebook, languages, reuse
     )

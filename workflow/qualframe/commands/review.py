@@ -69,33 +69,6 @@ def register_parser(subparsers):
     return parser
 
 
-class Reuse:
-    """The review's earlier work from its cache (`step_cache.StepCache`): each transcript's
-    candidates, keyed by its text, log rows, detections and the settings, and each
-    group's page, keyed by its name and its transcripts' candidate keys."""
-
-    def __init__(self, cache):
-        self.cache = cache
-        self.keys: dict[str, str] = {}  # transcript id -> the key of its candidates
-
-    def candidates(self, tid: str, text: str, log, detections, compute) -> list:
-        from qualframe.deid.review import Candidate
-        from qualframe.step_cache import frame_digest, text_digest
-
-        key = self.cache.key(
-            "candidates", tid, text_digest(text), frame_digest(log), frame_digest(detections)
-        )
-        self.keys[tid] = key
-        found = self.cache.fetch(
-            key, lambda: [[int(c.start), int(c.end), str(c.text), c.reason] for c in compute()]
-        )
-        return [Candidate(*candidate) for candidate in found]
-
-    def page(self, name: str, ids: list[str], render) -> str:
-        key = self.cache.key("page", name, [[tid, self.keys[tid]] for tid in ids])
-        return self.cache.fetch(key, render)
-
-
 def review_findings(
     raw_texts, log, detections, allow, low_confidence, evidence=None, team=frozenset(), memo=None
 ):
@@ -176,10 +149,11 @@ def run(args) -> None:
     allow = read_allow_list(args.allow_list)
     team = codebook_vocabulary(args.codebook)
     given = read_evidence(args.evidence) if args.evidence else None
+    from qualframe.reuse import ReviewReuse
     from qualframe.step_cache import StepCache
 
     cache = StepCache(args.cache, "review", args.low_confidence, allow)
-    reuse = Reuse(cache)
+    reuse = ReviewReuse(cache)
     candidates, evidence = review_findings(
         texts, log, detections, allow, args.low_confidence, given, team, reuse.candidates
     )

@@ -16,13 +16,13 @@ The leak scan makes the same decision from that evidence (`replaced_everywhere`,
 `left_in_clear`): it looks for a term only where propagation would have replaced it.
 """
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple, Protocol
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import pandas as pd
 
 from qualframe.deid.allow import is_allowed, is_title
-from qualframe.deid.detect import SpanIndex, placeholder_spans
+from qualframe.deid.detect import SpanIndex
 from qualframe.deid.language import text_languages
 from qualframe.deid.lexicon import (
     is_common_word,
@@ -39,8 +39,9 @@ from qualframe.deid.mentions import (
     trim_to_name,
 )
 from qualframe.deid.names import PLACE_PREPOSITIONS, previous_word
+from qualframe.deid.occurrences import Occurrence, Reuse, tagged, term_spans
 from qualframe.deid.places import uk_place_names
-from qualframe.deid.register import build_matcher, find_terms, term_key
+from qualframe.deid.register import build_matcher, term_key
 from qualframe.deid.speakers import role_label_spans
 from qualframe.deid.team import in_vocabulary
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, is_sentence_start
@@ -251,65 +252,6 @@ def replaced_everywhere(evidence: pd.DataFrame) -> dict[str, bool]:
     return found
 
 
-class Occurrence(NamedTuple):
-    """One place a term occurs: transcript, offsets, entity type, and what was found there."""
-
-    transcript_id: str
-    start: int
-    end: int
-    entity_type: str
-    tagged: bool
-
-
-class Reuse(Protocol):
-    """Per-transcript work of an earlier run that `find_mentions` may take instead of
-    doing it again (a step's cache): `kept` returns a transcript's resolved detections
-    (`kept_detections`) or None, `keep` offers them once computed; `term_spans` returns a
-    transcript's `term_spans` for these terms, calling `compute` when it has none."""
-
-    def kept(self, transcript_id: str) -> list[Mention] | None: ...
-
-    def keep(self, transcript_id: str, mentions: list[Mention]) -> None: ...
-
-    def term_spans(
-        self, transcript_id: str, terms: Mapping[str, str], compute: Callable[[], list]
-    ) -> list[tuple[int, int, str]]: ...
-
-
-def term_spans(text: str, matcher) -> list[tuple[int, int, str]]:
-    """Return (start, end, entity type) of every whole-word, case-insensitive occurrence of
-    the matcher's terms in `text`, outside existing placeholders and role speaker labels."""
-    placeholders = SpanIndex(placeholder_spans(text) + role_label_spans(text))
-    return [
-        (start, end, entity_type)
-        for start, end, entity_type in find_terms(matcher, text)
-        if not placeholders.overlaps(start, end)
-    ]
-
-
-def tagged(
-    transcript_id: str, text: str, spans: list[tuple[int, int, str]], detected: list[Mention]
-) -> list[Occurrence]:
-    """Return the `term_spans` of a transcript as occurrences, each marked when a detection
-    overlaps it."""
-    covered = bytearray(len(text))
-    for mention in detected:
-        covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
-    return [
-        Occurrence(transcript_id, start, end, entity_type, 1 in covered[start:end])
-        for start, end, entity_type in spans
-    ]
-
-
-def occurrences_in(
-    transcript_id: str, text: str, matcher, detected: list[Mention]
-) -> list[Occurrence]:
-    """Return every whole-word, case-insensitive occurrence of the matcher's terms in `text`,
-    outside existing placeholders and role speaker labels, each marked when a detection
-    overlaps it."""
-    return tagged(transcript_id, text, term_spans(text, matcher), detected)
-
-
 def weigh(
     key: TermKey,
     found: list[Occurrence],
@@ -427,9 +369,7 @@ def propagation(
             found.setdefault((occurrence.entity_type, term_key(surface)), []).append(occurrence)
     lower_case = {tid: is_mostly_lower_case(text) for tid, text in texts.items()}
     evidence = {
-        key: weigh(
-            key, occurrences, texts, languages, detectors.get(key, set()), team, lower_case
-        )
+        key: weigh(key, occurrences, texts, languages, detectors.get(key, set()), team, lower_case)
         for key, occurrences in found.items()
     }
     propagated: dict[str, list[Mention]] = {tid: [] for tid in texts}
