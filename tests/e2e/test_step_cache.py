@@ -15,9 +15,11 @@ from tests.e2e.helpers import REPO, run_snakemake, write_config
 pytestmark = pytest.mark.e2e
 
 CACHE = Path("restricted") / "cache"
-# step records, manifest and crate hold times and paths; Snakemake's folder markers
+# step records, manifest and crate hold times and paths, Great Expectations names its
+# Data Docs pages by time; Snakemake's folder markers
 VARYING = re.compile(
-    r"^(results/provenance/(steps/|manifest\.json|ro-crate-metadata\.json|runs)|restricted/cache/)"
+    r"^(results/provenance/(steps/|manifest\.json|ro-crate-metadata\.json|runs)|restricted/cache/"
+    r"|results/quality/data_docs/)"
     r"|\.snakemake_timestamp$"
 )
 # a line naming someone new: the edit changes the terms propagation searches for

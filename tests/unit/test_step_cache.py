@@ -3,7 +3,9 @@ the inputs, settings and code it was computed from; anything else is computed ag
 what the steps write is the same with the cache, without it, cold or warm."""
 
 import stat
+import zipfile
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -115,3 +117,41 @@ def test_pseudonymise_and_review_write_the_same_with_the_cache_cold_or_warm(tmp_
     fresh = pseudonymise_and_review(study, "fresh")
     assert fresh != without
     assert pseudonymise_and_review(study, "edited", "--cache", "cache/STEP") == fresh
+
+
+def leak_scan(tmp_path, out: str, *cache: str) -> tuple[int, bytes, str]:
+    """Run the leak scan of `results/` into `out`; return its exit code, its findings and
+    the summary of its cache (empty without one)."""
+    args = ["leak-scan", "--log", "log.csv", "--allow-list", "allow.txt", "--scan", "results"]
+    args += ["--output", f"{out}/summary.json", "--output-findings", f"{out}/findings.csv"]
+    code = main([*args, *cache])
+    return code, (tmp_path / out / "findings.csv").read_bytes()
+
+
+def test_the_leak_scan_finds_the_same_with_the_cache_per_file_and_per_part(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "allow.txt").write_text("", encoding="utf-8")
+    log = "transcript_id,start,end,deid_start,deid_end,entity_type,original,replacement\n"
+    (tmp_path / "log.csv").write_text(log + "P01,0,5,0,10,LOCATION,Wigan,[LOCATION_1]\n")
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "P01.txt").write_text("We asked Okonkwo about [LOCATION_1].\n")
+
+    def project(second: str) -> None:
+        with zipfile.ZipFile(results / "project.qdpx", "w") as archive:
+            archive.writestr("sources/a.txt", "Nothing here but Zoltan.\n")
+            archive.writestr("sources/b.txt", second)
+
+    project("Still nothing.\n")
+    without = leak_scan(tmp_path, "none")
+    assert leak_scan(tmp_path, "cold", "--cache", "c") == without == (0, ANY)
+    capsys.readouterr()
+    assert leak_scan(tmp_path, "warm", "--cache", "c") == without
+    assert "parts: 2 reused from the cache, 0 computed" in capsys.readouterr().out
+    project("Back in Wigan, Zoltan said.\n")  # one part changed: a leak
+    edited = leak_scan(tmp_path, "edited", "--cache", "c")
+    # the unchanged transcript and the project's unchanged member came from the cache
+    assert "parts: 2 reused from the cache, 2 computed" in capsys.readouterr().out
+    assert edited == leak_scan(tmp_path, "fresh") == (1, ANY)

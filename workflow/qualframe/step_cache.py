@@ -106,6 +106,10 @@ class StepCache:
         value = self.get(key)
         return self.put(key, compute()) if value is None else value
 
+    def keep(self, keys) -> None:
+        """Keep the entries of `keys` through `prune`, as if this run had used them."""
+        self.used.update(keys)
+
     def prune(self) -> None:
         """Delete every entry this run did not use, and partial writes a killed run left."""
         if self.folder is None or not self.folder.is_dir():

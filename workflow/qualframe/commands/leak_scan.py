@@ -43,29 +43,41 @@ def register_parser(subparsers):
     return parser
 
 
+def as_lists(found) -> list:
+    """(leaks, flags) as JSON lists for the cache."""
+    return [[list(leak) for leak in part] for part in found]
+
+
 def scan_files(paths, terms, allow, team, cache) -> dict:
     """{file: its `leaks.FileFindings`} of every file under `paths`, each reused from the
     cache (`step_cache.StepCache`, whose key holds the terms, the team's text and the
-    allow-list) while its path and checksum are unchanged."""
+    allow-list) while its path and checksum are unchanged; in a changed file of several
+    parts (a project's members), each part's findings while its text is unchanged."""
     from qualframe.deid.leaks import FileFindings, Leak, published_files, scan_file, term_matcher
     from qualframe.deid.team import team_matcher
+    from qualframe.step_cache import text_digest
 
     matchers = {}
 
     def compute(path: str) -> list:
         if not matchers:  # built once, and only when a file is read
             matchers.update(team=team_matcher(team), terms=term_matcher(terms))
-        found = scan_file(path, terms, allow, matchers["team"], matchers["terms"])
-        return [
-            found.readable,
-            [list(leak) for leak in found.leaks],
-            [list(f) for f in found.flags],
-        ]
+        parts = []
+
+        def piece_memo(piece, find) -> tuple:
+            key = cache.key("piece", path, piece.where, piece.unit, text_digest(piece.text))
+            parts.append(key)
+            leaks, flags = cache.fetch(key, lambda: as_lists(find()))
+            return [Leak(*leak) for leak in leaks], [Leak(*flag) for flag in flags]
+
+        found = scan_file(path, terms, allow, matchers["team"], matchers["terms"], piece_memo)
+        return [found.readable, *as_lists((found.leaks, found.flags)), parts]
 
     findings = {}
     for path in map(str, published_files(paths)):
         key = cache.key("file", path, qio.sha256_file(path))
-        readable, leaks, flags = cache.fetch(key, lambda path=path: compute(path))
+        readable, leaks, flags, parts = cache.fetch(key, lambda path=path: compute(path))
+        cache.keep(parts)  # for when the file changes in a part or two
         findings[path] = FileFindings(
             readable, [Leak(*leak) for leak in leaks], [Leak(*flag) for flag in flags]
         )
@@ -103,6 +115,7 @@ def run(args) -> None:
     )
     qio.write_restricted_csv(findings, args.output_findings)
     cache.prune()
+    print(f"leak scan: files and their parts: {cache.summary()}")
     if leaks:
         raise QualframeError(leaks_message(leaks, args.output_findings))
     summary = {
@@ -119,8 +132,7 @@ def run(args) -> None:
     print(
         f"leak scan: {len(terms)} identifiers (replaced originals, name parts, register "
         f"terms) looked for in {len(texts)} files: none; {len(flags)} places the review "
-        f"list would flag, listed in {args.output_findings} (restricted); files: "
-        f"{cache.summary()}"
+        f"list would flag, listed in {args.output_findings} (restricted)"
     )
 
 

@@ -23,7 +23,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import NamedTuple
@@ -208,21 +208,35 @@ class FileFindings(NamedTuple):
     flags: list[Leak]
 
 
+PieceMemo = Callable[[Piece, Callable[[], tuple[list[Leak], list[Leak]]]], tuple]
+
+
 def scan_file(
     path: str,
     terms: Sequence[Term],
     allow_list: Iterable[str],
     team: TermMatcher | None = None,
     matcher: TermMatcher | None = None,
+    memo: PieceMemo | None = None,
 ) -> FileFindings:
     """The findings of one published file: `find_leaks` and `review_flags` of its
-    readable pieces."""
-    texts = {path: readable_pieces(path)}
-    return FileFindings(
-        bool(texts[path]),
-        find_leaks(terms, texts, team, matcher),
-        review_flags(texts, allow_list),
-    )
+    readable pieces. `memo`, when given, is called for each piece of a file of several
+    (a project's members, a table's columns) with the piece and a function finding its
+    (leaks, flags), and returns them (a cache of earlier runs' findings)."""
+    pieces = readable_pieces(path)
+    allow_list = list(allow_list)
+    leaks: list[Leak] = []
+    flags: list[Leak] = []
+    for piece in pieces:
+
+        def compute(piece: Piece = piece) -> tuple[list[Leak], list[Leak]]:
+            texts = {path: [piece]}
+            return find_leaks(terms, texts, team, matcher), review_flags(texts, allow_list)
+
+        found_leaks, found_flags = memo(piece, compute) if memo and len(pieces) > 1 else compute()
+        leaks += found_leaks
+        flags += found_flags
+    return FileFindings(bool(pieces), leaks, flags)
 
 
 def place(piece: Piece, offset: int) -> str:
