@@ -62,6 +62,14 @@ def test_a_listed_company_tagged_as_a_person_stays():
     assert not is_product_mention(text, hit_at(text, "Nokia", "PERSON"))
 
 
+def test_a_listed_company_the_unfamiliar_word_rule_calls_a_person_is_dropped():
+    # that rule calls every word it does not know a person: its type is no evidence
+    text = "we priced it against what Siemens sells, and theirs glow in the dark"
+    assert is_product_mention(text, hit_at(text, "Siemens", "PERSON", "rule:unfamiliar"))
+    tied = "my cousin's been with Siemens for years"
+    assert not is_product_mention(tied, hit_at(tied, "Siemens", "PERSON", "rule:unfamiliar"))
+
+
 def test_a_product_tagged_as_a_person_is_dropped_but_not_from_the_register():
     text = "so Skype kept freezing halfway through the call"
     assert is_product_mention(text, hit_at(text, "Skype", "PERSON"))
@@ -77,3 +85,9 @@ def test_detect_transcript_keeps_the_workplace_and_drops_the_example():
     found = set(detections["text"])
     assert "PowerPoint" not in found
     assert "Siemens" in found
+
+
+def test_detect_transcript_without_a_model_drops_a_company_named_as_an_example():
+    text = "Participant: The remotes we liked best were the ones Siemens sold in grey."
+    detections = detect_transcript("P02", text, EMPTY, [], ner=None)
+    assert "Siemens" not in set(detections["text"])

@@ -60,6 +60,9 @@ LOCAL_CUE = re.compile(
 )
 CUE_WINDOW = 30
 KEPT_DETECTORS = frozenset({"register", "rule:speaker"})
+# Detectors whose entity type is a default, not evidence: the unfamiliar-word rule calls
+# any word it does not know a person, or a place after "in", "at"...
+GUESSED_TYPE_DETECTORS = frozenset({"rule:unfamiliar"})
 
 
 @cache
@@ -114,9 +117,12 @@ def is_product_mention(text: str, hit: Hit) -> bool:
     product detected as any named type (a tagger's guess: "in PowerPoint" is no place),
     by a detector other than the register or a speaker label, and not after a
     `LOCAL_CUE`. Such a mention is no identifier; the same name after a cue still is.
-    A company detected as a person stays: some company names are people's names too."""
+    A company a model tagged as a person stays: some company names are people's names
+    too. A detector that only guesses the type (`GUESSED_TYPE_DETECTORS`) says nothing
+    of person or company, so its mention of a listed company goes as an organisation's."""
     if hit.detector in KEPT_DETECTORS or in_local_context(text, hit.start):
         return False
-    if hit.entity_type == "ORG" and is_listed_company(hit.text):
+    typed_as_company = hit.entity_type == "ORG" or hit.detector in GUESSED_TYPE_DETECTORS
+    if typed_as_company and is_listed_company(hit.text):
         return True
     return hit.entity_type in ("ORG", "PERSON", "LOCATION") and is_product(hit.text)
