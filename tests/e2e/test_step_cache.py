@@ -24,8 +24,9 @@ VARYING = re.compile(
 )
 # the time in a Data Docs page's path, which the leak scan's summary lists
 DATA_DOCS_TIME = re.compile(rb"/\d{8}T\d{6}\.\d+Z/")
-# a line naming someone new: the edit changes the terms propagation searches for
-EDIT = "Interviewer: Thank you, and my thanks to Orla Penhaligon for arranging this.\n"
+# a line naming no one: the terms propagation searches for and the leak scan looks for
+# stay the same (an edit that changes them is tests/unit/test_step_cache.py's)
+EDIT = "Interviewer: Thank you.\n"
 STEP_LOGS = {
     "pseudonymise": "logs/deidentify/pseudonymise.log",
     "review": "logs/deidentify/review.log",
