@@ -94,7 +94,7 @@ class StepCache:
         if self.folder is None:
             return value
         if not self.made:
-            qio.make_restricted_dir(self.folder)
+            make_owner_only_folders(self.folder)
             self.made = True
         entry = {"format": FORMAT, "key": key, "value": value}
         qio.write_text(self.path(key), json.dumps(entry, separators=(",", ":")), restricted=True)
@@ -120,6 +120,17 @@ class StepCache:
 
     def summary(self) -> str:
         return f"{self.reused} reused from the cache, {self.computed} computed"
+
+
+def make_owner_only_folders(folder: Path) -> None:
+    """Create `folder` and each missing folder above it owner-only (those that exist are
+    left as they are, `folder` itself excepted: it is made owner-only)."""
+    missing, above = [], folder
+    while not above.exists() and above != above.parent:
+        missing.append(above)
+        above = above.parent
+    for path in [*reversed(missing), folder]:
+        qio.make_restricted_dir(path)
 
 
 def frame_digest(frame) -> str:
