@@ -425,21 +425,19 @@ def resolved_detections(
     where it has them; only the other transcripts' detections are read. Raises
     ValueError as `detections_by_transcript` does."""
     order = sorted(texts)
-    detected = {tid: reuse.kept(tid) for tid in order} if reuse else {}
-    missing = [tid for tid in order if detected.get(tid) is None]
-    if not missing:
-        return detected
-    wanted = detections["transcript_id"].isin(missing)
     if reuse is None or not detections["transcript_id"].isin(texts).all():
         raw = detections_by_transcript(texts, detections)  # names the first bad row
-    else:
+        return {tid: kept_detections(texts[tid], raw[tid], languages[tid]) for tid in order}
+    detected = {tid: reuse.kept(tid) for tid in order}
+    missing = [tid for tid in order if detected[tid] is None]
+    if missing:
+        wanted = detections["transcript_id"].isin(missing)
         rows = (wanted.to_numpy().nonzero()[0] + 1).tolist()
         raw = detections_by_transcript({t: texts[t] for t in missing}, detections[wanted], rows)
     for tid in missing:
         detected[tid] = kept_detections(texts[tid], raw[tid], languages[tid])
-        if reuse:
-            reuse.keep(tid, detected[tid])
-    return {tid: detected[tid] for tid in order}
+        reuse.keep(tid, detected[tid])
+    return detected
 
 
 def find_mentions(
