@@ -83,28 +83,55 @@ def neutralised(array: pa.Array, formula_starts: tuple[str, ...]) -> pa.Array:
     """`array` with an apostrophe before each text starting with one of `formula_starts`."""
     if not formula_starts or not len(array):
         return array
-    risky = pc.starts_with(array, formula_starts[0])
-    for start in formula_starts[1:]:
-        risky = pc.or_(risky, pc.starts_with(array, start))
+    risky = starting_with(array, formula_starts)
     if not pc.any(risky).as_py():
         return array
     prefixed = pc.binary_join_element_wise(large("'"), array, large(""))
     return pc.if_else(risky, prefixed, array)
 
 
+def starting_with(array: pa.Array, starts: tuple[str, ...]) -> pa.Array:
+    """Whether each text of `array` (large_string, no nulls) starts with one of `starts`;
+    single ASCII characters are looked up in the texts' first bytes at once."""
+    if not all(len(start) == 1 and start.isascii() for start in starts):
+        risky = pc.starts_with(array, starts[0])
+        for start in starts[1:]:
+            risky = pc.or_(risky, pc.starts_with(array, start))
+        return risky
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)
+    offsets = offsets[array.offset : array.offset + len(array) + 1]
+    found = np.zeros(len(array), dtype=bool)
+    filled = np.flatnonzero(offsets[1:] > offsets[:-1])
+    if len(filled):
+        data = np.frombuffer(array.buffers()[2], dtype=np.uint8)
+        firsts = data[offsets[filled]]
+        found[filled] = np.isin(firsts, np.frombuffer("".join(starts).encode("ascii"), np.uint8))
+    return pa.array(found)
+
+
 def quoted(array: pa.Array, characters: str) -> pa.Array:
     """`array` with every text holding one of `characters` in double quotes, its own
-    double quotes doubled; only those texts are copied through the kernels."""
+    double quotes doubled."""
+    marks, text = quote_marks(array, characters)
+    if marks is None:
+        return text
+    return pc.binary_join_element_wise(marks, text, marks, large(""))
+
+
+def quote_marks(array: pa.Array, characters: str) -> tuple[pa.Array | None, pa.Array]:
+    """(marks, text): per text, the double quote to write before and after it ("" for a
+    text holding none of `characters`; None when no text needs one), and the texts with
+    their double quotes doubled (every text holding one is quoted). The texts' bytes are
+    searched first (`characters` are ASCII): most columns hold none of them, and are
+    neither matched text by text nor copied."""
+    data = bytes(data_of(array))
+    if not any(character.encode("ascii") in data for character in characters):
+        return None, array
     pattern = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in characters) + "]"
     needs = pc.match_substring_regex(array, pattern)
-    count = pc.sum(needs).as_py() or 0
-    if count == 0:
-        return array
-    some = pc.filter(array, needs) if count < len(array) else array
-    if pc.any(pc.match_substring_regex(some, QUOTE)).as_py():
-        some = pc.replace_substring(some, QUOTE, QUOTE + QUOTE)
-    wrapped = pc.binary_join_element_wise(large(QUOTE), some, large(QUOTE), large(""))
-    return wrapped if count == len(array) else pc.replace_with_mask(array, needs, wrapped)
+    if QUOTE.encode("ascii") in data:
+        array = pc.replace_substring(array, QUOTE, QUOTE + QUOTE)
+    return pc.if_else(needs, large(QUOTE), large("")), array
 
 
 def same_as_earlier(columns: list[pa.Array]) -> list[int]:
@@ -143,18 +170,26 @@ def csv_blocks(
     names = pa.array([str(name) for name in df.columns], type=pa.large_string())
     header = quoted(neutralised(names, formula_starts), characters).to_pylist()
     same = same_as_earlier(columns)
+    separator = large(sep)
 
     def blocks() -> Iterator[bytes | memoryview]:
         yield (sep.join(header) + LINE_END).encode("utf-8")
         for start in range(0, len(df), ROWS_PER_BLOCK):
-            # quoted a block at a time: a quoted copy of every column is not held at once
-            parts: list[pa.Array] = []
+            # quoted a block at a time, by marks joined with the texts as the rows are:
+            # no quoted copy of a column is made
+            parts: list[tuple[pa.Array | None, pa.Array]] = []
             for column, earlier in zip(columns, same, strict=True):
                 block = column.slice(start, ROWS_PER_BLOCK)
-                parts.append(parts[earlier] if earlier < len(parts) else quoted(block, characters))
-            lines = pc.binary_join_element_wise(parts[-1], large(LINE_END), large(""))
-            rows = pc.binary_join_element_wise(*parts[:-1], lines, large(sep))
-            yield data_of(rows)
+                parts.append(
+                    parts[earlier] if earlier < len(parts) else quote_marks(block, characters)
+                )
+            pieces: list[pa.Array | pa.Scalar] = []
+            for marks, text in parts:
+                pieces.extend(
+                    [text, separator] if marks is None else [marks, text, marks, separator]
+                )
+            pieces[-1] = large(LINE_END)
+            yield data_of(pc.binary_join_element_wise(*pieces, large("")))
 
     return blocks()
 

@@ -15,32 +15,38 @@ import dataclasses
 import datetime
 import io as stdio
 import zipfile
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl import Workbook
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from qualframe.io import FORMULA_STARTS
-from qualframe.text.spaces import WHITESPACE
+from qualframe.csvtext import data_of
+from qualframe.xlsxcells import (
+    BOOL,
+    EMPTY_TEXT,
+    ERROR,
+    EXCEL_CELL_LIMIT,  # noqa: F401 (read from here by the workbook and its tests)
+    NONE,
+    NUMBER,
+    Prepared,
+    escaped,
+    large,
+    padded,
+    prepare,
+    strings,
+    trim,  # noqa: F401 (read from here by the matrix and the charting template)
+)
 from qualframe.zipbytes import write_deterministic_zip
 
-EXCEL_CELL_LIMIT = 32_767
 WORKBOOK_FILE_MODE = 0o600  # members of the .xlsx
 FIXED_TIME = datetime.datetime(2000, 1, 1)
-# What openpyxl refuses in a cell (XML 1.0 cannot hold these control characters).
-ILLEGAL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
-# Text with leading or trailing whitespace (Python's str.isspace) keeps it: xml:space.
-SPACES = pa.array(list(WHITESPACE), type=pa.large_string())
-# The kinds of cell, and the type attribute and opening each is written with (a value then
-# follows, and </v>). EMPTY_TEXT is "", NONE a missing value (written only when styled).
-NONE, EMPTY_TEXT, TEXT, NUMBER, BOOL, ERROR = range(6)
 TEXT_OPEN = ' t="inlineStr"><is><t>'
 TEXT_OPEN_PADDED = ' t="inlineStr"><is><t xml:space="preserve">'
 BODY_OPEN = {
@@ -73,12 +79,27 @@ PLAIN = Style()
 @dataclasses.dataclass
 class Column:
     """One column of a block: its values, their style and, optionally, another style for
-    the cells where `marked` is true (e.g. a tint)."""
+    the cells where `marked` is true (e.g. a tint).
 
-    values: pd.Series
+    A column made by `lazy` has no values until its sheet is written: `load` makes them
+    (twice: to number the styles, then to write the sheet), so that a workbook of many
+    large sheets holds one sheet's cells at a time."""
+
+    values: pd.Series | None
     style: Style = PLAIN
     marked: np.ndarray | None = None
     marked_style: Style | None = None
+    load: Callable[[], pd.Series] | None = None
+    rows: int = 0
+
+    @property
+    def n_rows(self) -> int:
+        return self.rows if self.values is None else len(self.values)
+
+
+def lazy(load: Callable[[], pd.Series], rows: int, style: Style = PLAIN) -> Column:
+    """A column of `rows` cells whose values `load` makes when they are written."""
+    return Column(None, style, load=load, rows=rows)
 
 
 @dataclasses.dataclass
@@ -92,7 +113,7 @@ class Block:
 
     @property
     def n_rows(self) -> int:
-        return len(self.columns[0].values) if self.columns else 0
+        return self.columns[0].n_rows if self.columns else 0
 
 
 def table_blocks(
@@ -104,138 +125,6 @@ def table_blocks(
     # by position: a wide table may hold two columns of one name (one label, two codes)
     rows = [Column(table.iloc[:, i].reset_index(drop=True), body) for i in range(table.shape[1])]
     return [Block(first_row, first_column, names), Block(first_row + 1, first_column, rows)]
-
-
-@dataclasses.dataclass
-class Prepared:
-    """A column's cells made safe: kind (NONE … ERROR), the text to write, and which
-    text could be read as a formula."""
-
-    kind: np.ndarray
-    text: pa.Array
-    quote: np.ndarray
-
-
-def large(value) -> pa.Scalar:
-    return pa.scalar(value, type=pa.large_string())
-
-
-def strings(values) -> pa.Array:
-    return pa.array(values, type=pa.large_string())
-
-
-def trim(text: str, limit: int) -> str:
-    """Cut `text` to at most `limit` characters at a word boundary, marking the cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"
-
-
-def number_texts(values: np.ndarray) -> np.ndarray:
-    """Each number as openpyxl writes it ("%.16g"; "" for infinity), formatting each
-    distinct value once."""
-    # distinct by bits: 0.0 and -0.0 are equal numbers printed differently
-    bits = np.asarray(values, dtype=np.float64).view(np.int64)
-    bits, inverse = np.unique(bits, return_inverse=True)
-    distinct = bits.view(np.float64)
-    texts = np.array(["" if np.isinf(v) else f"{v:.16g}" for v in distinct.tolist()], dtype=object)
-    return texts[inverse.reshape(-1)]
-
-
-def prepare(values: pd.Series) -> Prepared:
-    """The cells of one column: numbers, booleans and text vectorised; a column of mixed
-    Python objects cell by cell."""
-    n = len(values)
-    dtype = values.dtype
-    if pd.api.types.is_bool_dtype(dtype) and not values.isna().any():
-        kind = np.full(n, BOOL, dtype=np.int8)
-        text = strings(np.where(values.to_numpy(dtype=bool), "1", "0"))
-        return Prepared(kind, text, np.zeros(n, dtype=bool))
-    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-        # "%.16g" formats an int through float, so floats stand for every number
-        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-        missing = np.isnan(numbers)
-        texts = np.full(n, "", dtype=object)
-        if (~missing).any():
-            texts[~missing] = number_texts(numbers[~missing])
-        kind = np.where(missing, NONE, NUMBER).astype(np.int8)
-        return Prepared(kind, strings(texts), np.zeros(n, dtype=bool))
-    try:
-        array = pa.array(values, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        array = None
-    if array is not None and pa.types.is_null(array.type):
-        array = array.cast(pa.large_string())
-    if array is None or not (
-        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
-    ):
-        return prepare_objects(values)
-    return prepare_text(array.cast(pa.large_string()))
-
-
-def prepare_text(array: pa.Array) -> Prepared:
-    """Text cells: illegal characters removed, cut to the cell limit, formula-like text
-    marked for the quote prefix, error codes (#N/A …) kept as errors."""
-    if pc.any(pc.match_substring_regex(array, ILLEGAL_CHARACTERS)).as_py():
-        array = pc.replace_substring_regex(array, ILLEGAL_CHARACTERS, "")
-    long = pc.fill_null(pc.greater(pc.utf8_length(array), EXCEL_CELL_LIMIT), False)
-    if pc.any(long).as_py():
-        cut = [trim(text, EXCEL_CELL_LIMIT) for text in pc.filter(array, long).to_pylist()]
-        array = pc.replace_with_mask(array, long, pa.array(cut, type=array.type))
-    quote = np.zeros(len(array), dtype=bool)
-    for start in FORMULA_STARTS:
-        quote |= pc.fill_null(pc.starts_with(array, start), False).to_numpy(zero_copy_only=False)
-    kind = np.full(len(array), TEXT, dtype=np.int8)
-    kind[pc.fill_null(pc.equal(array, ""), False).to_numpy(zero_copy_only=False)] = EMPTY_TEXT
-    errors = pc.is_in(array, value_set=pa.array(ERROR_CODES, type=array.type))
-    kind[pc.fill_null(errors, False).to_numpy(zero_copy_only=False) & ~quote] = ERROR
-    kind[pc.is_null(array).to_numpy(zero_copy_only=False)] = NONE
-    return Prepared(kind, pc.fill_null(array, ""), quote)
-
-
-def prepare_objects(values: pd.Series) -> Prepared:
-    """Cells of a column of mixed Python objects, one by one."""
-    kinds, texts, quotes = [], [], []
-    for value in values.tolist():
-        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-            kinds.append(NONE), texts.append(""), quotes.append(False)
-            continue
-        if hasattr(value, "item"):  # numpy scalar → Python scalar
-            value = value.item()
-        if isinstance(value, bool):
-            kinds.append(BOOL), texts.append("1" if value else "0"), quotes.append(False)
-        elif isinstance(value, int | float):
-            kinds.append(NUMBER), texts.append(number_texts(np.array([value]))[0])
-            quotes.append(False)
-        else:
-            kinds.append(TEXT), texts.append(str(value)), quotes.append(False)
-    prepared = prepare_text(pa.array(texts, type=pa.large_string()))
-    kind = np.array(kinds, dtype=np.int8)
-    is_text = kind == TEXT
-    kind[is_text] = prepared.kind[is_text]
-    text = pc.if_else(pa.array(is_text), prepared.text, pa.array(texts, type=pa.large_string()))
-    return Prepared(kind, text, prepared.quote & is_text)
-
-
-def escaped(text: pa.Array) -> pa.Array:
-    """Text as lxml writes it into an element (non-ASCII is escaped later, sheet-wide)."""
-    holding = pc.match_substring_regex(text, "[&<>\r]")
-    count = pc.sum(holding).as_py() or 0
-    if count == 0:
-        return text
-    some = pc.filter(text, holding) if count < len(text) else text
-    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
-        some = pc.replace_substring(some, character, entity)
-    return some if count == len(text) else pc.replace_with_mask(text, holding, some)
-
-
-def padded(text: pa.Array) -> pa.Array:
-    """Whether each text (large_string, no nulls) starts or ends with whitespace (`SPACES`):
-    its first and last characters looked at, not the whole text searched."""
-    first = pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), value_set=SPACES)
-    last = pc.is_in(pc.utf8_slice_codeunits(text, -1), value_set=SPACES)
-    return pc.or_(first, last)
 
 
 class StreamedWorkbook:
@@ -264,11 +153,8 @@ class StreamedWorkbook:
 
     def save(self, target) -> None:
         """Write the workbook to `target` (a path or a binary file object)."""
-        prepared = {
-            title: [[prepare(column.values) for column in block.columns] for block in blocks]
-            for title, blocks in self.blocks.items()
-        }
-        ids = self.register_styles(prepared)
+        cells = CellCache()
+        ids = self.register_styles(cells)
         properties = self.book.properties
         properties.creator = "qualframe"
         properties.lastModifiedBy = None
@@ -289,8 +175,7 @@ class StreamedWorkbook:
                     if name == "docProps/core.xml":
                         data = tostring(properties.to_tree())
                     elif name in sheet_of:
-                        sheet = sheet_of[name]
-                        data = self.sheet_xml(sheet, data, prepared[sheet.title], ids)
+                        data = self.sheet_xml(sheet_of[name], data, cells, ids)
                     yield name, data
 
         write_deterministic_zip(target, members(), WORKBOOK_FILE_MODE)
@@ -300,24 +185,21 @@ class StreamedWorkbook:
         self.save(buffer)
         return buffer.getvalue()
 
-    def ordered_blocks(self, sheet: Worksheet, prepared: dict):
-        pairs = zip(self.blocks[sheet.title], prepared[sheet.title], strict=True)
-        return sorted(pairs, key=lambda pair: pair[0].first_row)
+    def ordered_blocks(self, sheet: Worksheet) -> list[Block]:
+        return sorted(self.blocks[sheet.title], key=lambda block: block.first_row)
 
-    def register_styles(self, prepared: dict) -> dict[Style, int]:
+    def register_styles(self, cells: "CellCache") -> dict[Style, int]:
         """Number the styles written cells carry in the order openpyxl's writer meets
         them (sheet by sheet, row by row, left to right), and add them to the workbook."""
         order: list[Style] = []
         number: dict[Style, int] = {PLAIN: -1}
         for sheet in self.book.worksheets:
-            for block, cells in self.ordered_blocks(sheet, prepared):
+            for block in self.ordered_blocks(sheet):
                 grid = np.empty((block.n_rows, len(block.columns)), dtype=np.int64)
-                for index, (column, column_cells) in enumerate(
-                    zip(block.columns, cells, strict=True)
-                ):
+                for index, column in enumerate(block.columns):
                     options = cell_styles(column)
                     codes = np.array([number.setdefault(style, len(number)) for style in options])
-                    grid[:, index] = codes[style_choices(column, column_cells)]
+                    grid[:, index] = codes[style_choices(column, cells.of(column))]
                 flat = grid.reshape(-1)
                 codes, first = np.unique(flat, return_index=True)
                 by_number = {code: style for style, code in number.items()}
@@ -334,25 +216,46 @@ class StreamedWorkbook:
         self.book.remove(scratch)
         return ids
 
-    def sheet_xml(
-        self, sheet: Worksheet, skeleton: bytes, cells: list[list[Prepared]], ids: dict
-    ) -> bytes:
-        """The sheet's XML: the skeleton openpyxl wrote, its sheetData filled."""
-        text = skeleton.decode("ascii")
-        start = text.index("<sheetData")
-        closing = text.find("</sheetData>", start)
-        end = closing + len("</sheetData>") if closing >= 0 else text.index("/>", start) + 2
+    def sheet_xml(self, sheet: Worksheet, skeleton: bytes, cells: "CellCache", ids: dict) -> bytes:
+        """The sheet's XML: the skeleton openpyxl wrote (ASCII), its sheetData filled."""
+        start = skeleton.index(b"<sheetData")
+        closing = skeleton.find(b"</sheetData>", start)
+        end = closing + len(b"</sheetData>") if closing >= 0 else skeleton.index(b"/>", start) + 2
         covered: set[int] = set()
-        pieces: list[tuple[int, str]] = []
-        for block, prepared in self.ordered_blocks(sheet, {sheet.title: cells}):
+        pieces: list[tuple[int, bytes]] = []
+        for block in self.ordered_blocks(sheet):
             covered.update(range(block.first_row, block.first_row + block.n_rows))
+            prepared = [cells.of(column) for column in block.columns]
             pieces.append((block.first_row, block_xml(sheet, block, prepared, ids)))
+            del prepared
         existing = {row for row, _ in sheet._cells} | set(sheet.row_dimensions.keys())
         for row in sorted(existing - covered):
-            pieces.append((row, f"<row{row_attributes(sheet, row)}></row>"))
+            pieces.append((row, f"<row{row_attributes(sheet, row)}></row>".encode("ascii")))
         pieces.sort(key=lambda piece: piece[0])
-        data = "<sheetData>" + "".join(piece for _, piece in pieces) + "</sheetData>"
-        return (text[:start] + data + text[end:]).encode("ascii", "xmlcharrefreplace")
+        return b"".join(
+            [
+                skeleton[:start],
+                b"<sheetData>",
+                *(piece for _, piece in pieces),
+                b"</sheetData>",
+                skeleton[end:],
+            ]
+        )
+
+
+class CellCache:
+    """Each column's cells made safe (`prepare`), kept for columns given with their
+    values and made again each time for lazy ones."""
+
+    def __init__(self) -> None:
+        self.kept: dict[int, Prepared] = {}
+
+    def of(self, column: Column) -> Prepared:
+        if column.load is not None:
+            return prepare(column.load())
+        if id(column) not in self.kept:
+            self.kept[id(column)] = prepare(column.values)
+        return self.kept[id(column)]
 
 
 def cell_styles(column: Column) -> tuple[Style, Style, Style, Style]:
@@ -372,9 +275,10 @@ def style_choices(column: Column, cells: Prepared) -> np.ndarray:
 KIND_OPEN = np.array([BODY_OPEN.get(kind, "") for kind in range(6)], dtype=object)
 # Which form each kind takes: 0 the bare opening, 1 inline text, 2 a value.
 KIND_FORM = np.array([0, 0, 1, 2, 2, 2], dtype=np.int8)
+OPENINGS = pa.array(KIND_OPEN.tolist(), type=pa.large_string())
 
 
-def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) -> str:
+def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) -> bytes:
     """The rows of one block, as XML."""
     rows = np.arange(block.first_row, block.first_row + block.n_rows)
     row_text = strings(rows.astype(str))
@@ -386,22 +290,25 @@ def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) 
             ["" if style == PLAIN else f' s="{ids.get(style)}"' for style in options], dtype=object
         )
         plain = np.array([style == PLAIN for style in options])[choice]
-        is_padded = padded(prepared.text)
-        opening = strings(KIND_OPEN[prepared.kind])
-        as_text = pc.binary_join_element_wise(
-            pc.if_else(is_padded, large(TEXT_OPEN_PADDED), large(TEXT_OPEN)),
-            escaped(prepared.text),
-            large("</t></is>"),
-            large(""),
-        )
-        as_value = pc.binary_join_element_wise(opening, prepared.text, large("</v>"), large(""))
-        body = pc.choose(pa.array(KIND_FORM[prepared.kind]), opening, as_text, as_value)
+        form = KIND_FORM[prepared.kind]
+        opening = OPENINGS.take(pa.array(prepared.kind))
+        body = as_text = None
+        if (form == 1).any():
+            marks = pc.if_else(padded(prepared.text), large(TEXT_OPEN_PADDED), large(TEXT_OPEN))
+            texts = escaped(prepared.text)
+            body = as_text = pc.binary_join_element_wise(
+                marks, texts, large("</t></is>"), large("")
+            )
+        if (form != 1).any():  # bare openings and values: made and chosen only when found
+            as_value = pc.binary_join_element_wise(opening, prepared.text, large("</v>"), large(""))
+            as_text = as_value if as_text is None else as_text
+            body = pc.choose(pa.array(form), opening, as_text, as_value)
         letter = get_column_letter(block.first_column + index)
         cell = pc.binary_join_element_wise(
             large(f'<c r="{letter}'),
             row_text,
             large('"'),
-            strings(attribute[choice]),
+            strings(attribute).take(pa.array(choice)),
             body,
             large("</c>"),
             large(""),
@@ -415,7 +322,8 @@ def block_xml(sheet: Worksheet, block: Block, cells: list[Prepared], ids: dict) 
     else:
         opening = pc.binary_join_element_wise(large('<row r="'), row_text, large('">'), large(""))
     xml = pc.binary_join_element_wise(opening, *columns, large("</row>"), large(""))
-    return "".join(xml.to_pylist())
+    # as lxml writes the sheet: characters outside ASCII as character references
+    return str(data_of(xml), "utf-8").encode("ascii", "xmlcharrefreplace")
 
 
 def row_attributes(sheet: Worksheet, row: int) -> str:

@@ -6,7 +6,7 @@ character by character over the transcripts two or more coders coded.
 
 from qualframe import io as qio
 from qualframe.commands import options
-from qualframe.commands.paths import read_texts
+from qualframe.commands.paths import text_lengths
 
 
 def register_parser(subparsers):
@@ -20,7 +20,7 @@ def register_parser(subparsers):
 def run(args) -> None:
     from qualframe.coding.agreement import agreement
 
-    lengths = {tid: len(text) for tid, text in read_texts(args.transcripts).items()}
+    lengths = text_lengths(args.transcripts)
     table = agreement(qio.read_parquet(args.segments), lengths)
     qio.write_table(table, args.output, args.csv)
     pooled = table[(table["code_id"] == "") & (table["coder_a"] == "all")]

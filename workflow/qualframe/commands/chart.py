@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from qualframe import io as qio
 from qualframe.commands import options
-from qualframe.commands.paths import read_texts
+from qualframe.commands.paths import text_lengths
 
 
 def add_matrix_options(parser) -> None:
@@ -67,7 +67,7 @@ def run(args) -> None:
     from qualframe.matrix import wide_matrix
     from qualframe.matrix.workbook import write_framework_workbook
 
-    lengths = {tid: len(text) for tid, text in read_texts(args.transcripts).items()}
+    lengths = text_lengths(args.transcripts)
     matrix, codebook = matrix_of(
         args, text_lengths=lengths or None, cell_summaries=read_summaries(args.summaries)
     )

@@ -27,6 +27,20 @@ def read_texts(paths: list[str]) -> dict[str, str]:
     return texts
 
 
+def text_lengths(paths: list[str]) -> dict[str, int]:
+    """{transcript id: length of its text} of the texts `read_texts` reads, each text
+    let go once measured (a study's transcripts are not all held at once)."""
+    lengths: dict[str, int] = {}
+    for path in paths:
+        if Path(path).is_dir():
+            lengths.update(text_lengths([str(p) for p in sorted(Path(path).glob("*.txt"))]))
+        elif Path(path).suffix.lower() == ".parquet":
+            lengths.update({tid: len(text) for tid, text in read_texts([path]).items()})
+        else:
+            lengths[transcript_id_of(path)] = len(qio.read_text(path))
+    return lengths
+
+
 def read_json(path: str) -> dict:
     """A JSON file the workflow wrote; missing or broken, the user's error."""
     try:

@@ -14,11 +14,11 @@ import pyarrow.compute as pc
 from pandera.typing import DataFrame
 
 from qualframe.charting.layout import source_label
+from qualframe.matrix.cells import EXCERPT_SEPARATOR, cell_texts, group_joiner, large_text, placed
 from qualframe.schemas import Cases, CellSummary, Codebook, MatrixCell, Segment
-from qualframe.text.spaces import collapse_arrow, collapse_spaces
+from qualframe.text.spaces import collapse_spaces
 from qualframe.xlsx import trim
 
-EXCERPT_SEPARATOR = "\n\n"
 # Optional columns of the coded segments, in order of preference for the analyst's summary.
 SUMMARY_COLUMNS = ("summary", "note")
 RATING_COLUMN = "rating"
@@ -144,6 +144,7 @@ def covered_by_group(spans: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Characters covered by the union of the spans in each group of `keys`, vectorised:
     in start order, each span adds only what reaches past the furthest end before it."""
     group = [*keys, Segment.transcript_id]
+    spans = spans[list(dict.fromkeys([*group, Segment.start, Segment.end]))]  # only these sorted
     ordered = spans.astype({Segment.start: "int64", Segment.end: "int64"}).sort_values(
         [*group, Segment.start, Segment.end], kind="stable"
     )
@@ -152,40 +153,6 @@ def covered_by_group(spans: pd.DataFrame, keys: list[str]) -> pd.Series:
     begin = np.maximum(ordered[Segment.start], before.fillna(-1))
     added = (ordered[Segment.end] - begin).clip(lower=0)
     return added.groupby([ordered[key] for key in keys], sort=True).sum()
-
-
-SPACE = pyarrow.scalar(" ", type=pyarrow.large_string())
-
-
-def large_text(values: pd.Series) -> pyarrow.Array:
-    """A Series of strings as one Arrow large_string array."""
-    array = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True)
-    return array.combine_chunks() if isinstance(array, pyarrow.ChunkedArray) else array
-
-
-def group_joiner(group_numbers: np.ndarray):
-    """Return join(values, separator) -> one string per group, in group-number order,
-    joining each group's values in their row order.
-
-    One Arrow kernel over the rows sorted by group (a list array cut at the group
-    boundaries), instead of a Python call per group.
-    """
-    order = np.argsort(group_numbers, kind="stable")
-    bounds = np.flatnonzero(np.diff(group_numbers[order])) + 1
-    offsets = pyarrow.array(np.concatenate(([0], bounds, [len(order)])) if len(order) else [0])
-
-    def join(values, separator: str, in_order: bool = False) -> pd.api.extensions.ExtensionArray:
-        """`values`: a Series or an Arrow array of strings, one per row; `in_order`: one
-        per row already in `join.order` (the rows sorted by group)."""
-        if not isinstance(values, pyarrow.Array):
-            values = large_text(values)
-        ordered = values if in_order else values.take(order)
-        lists = pyarrow.LargeListArray.from_arrays(offsets.cast(pyarrow.int64()), ordered)
-        joined = pc.binary_join(lists, pyarrow.scalar(separator, type=pyarrow.large_string()))
-        return joined.to_pandas().astype("str").array
-
-    join.order = order
-    return join
 
 
 @pa.check_types
@@ -248,26 +215,18 @@ def chart_matrix(
     )
     cells = groups.agg(n_segments=(Segment.segment_id, "size"), rating=("_rating", "mean"))
     join = group_joiner(groups.ngroup().to_numpy())
-    # The segments' texts taken once, straight into their cells' order (join.order).
-    in_cells = pyarrow.array(join.order)
-    text = large_text(segments[Segment.text])
-    verbatim = pc.binary_join_element_wise(
-        collapse_arrow(text.take(pyarrow.array(positions[join.order]))),
-        refs_text.take(in_cells),
-        SPACE,
+    # The segments' texts (not combined into one array) taken once, piece by piece, into
+    # their cells' order (join.order).
+    cells["excerpts"], charted_text = cell_texts(
+        join,
+        pyarrow.array(segments[Segment.text], type=pyarrow.large_string(), from_pandas=True),
+        positions,
+        refs_text,
+        large_text(summaries) if summarised.any() else None,
     )
-    del text
-    cells["excerpts"] = join(verbatim, EXCERPT_SEPARATOR, in_order=True)
-    if summarised.any():
-        summarised_text = pc.binary_join_element_wise(large_text(summaries), refs_text, SPACE)
-        charted_text = pc.if_else(
-            pyarrow.array(summarised[join.order]), summarised_text.take(in_cells), verbatim
-        )
-        cells["charted_text"] = join(charted_text, EXCERPT_SEPARATOR, in_order=True)
-        del charted_text, summarised_text
-    else:  # the same text: held once (the frames share it until one is changed)
-        cells["charted_text"] = cells["excerpts"]
-    del verbatim, summaries
+    # without summaries the same text: held once (the frames share it until one is changed)
+    cells["charted_text"] = cells["excerpts"] if charted_text is None else charted_text
+    del charted_text, summaries
     cells[MatrixCell.segment_ids] = join(charted[Segment.segment_id], ";")
     cells[MatrixCell.references] = join(refs_text, "; ")
     del refs, refs_text
@@ -381,22 +340,6 @@ TEXT_COLUMN_ORDER = (
 )
 
 
-def placed(values: pd.Series, cell_of_row: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """`values` (one per charted cell) at each matrix row's cell (`cell_of_row`, NaN for
-    an empty cell, which gets "")."""
-    present = ~np.isnan(cell_of_row)
-    source = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True)
-    if len(source):
-        cells = pyarrow.array(np.where(present, cell_of_row, 0).astype(np.int64), mask=~present)
-        # Taken at a missing index, a text is null and empty: without the validity
-        # bitmap, "" (one copy of the texts, not a second through a kernel)
-        taken = source.take(cells)
-        text = pyarrow.Array.from_buffers(taken.type, len(taken), [None, *taken.buffers()[1:]])
-    else:
-        text = pyarrow.array([""] * len(cell_of_row), type=pyarrow.large_string())
-    return text.to_pandas().astype("str").array
-
-
 def ordered_cases(cases: pd.DataFrame, sort_by: list[str] | None) -> pd.DataFrame:
     """The cases sorted by the `sort_by` columns, then case_id, missing values last;
     raises ValueError naming any `sort_by` column the case sheet lacks."""
@@ -467,9 +410,11 @@ def rows_of_grid(
         return None
     n_codes = len(layout)
     firsts = matrix.iloc[::n_codes]
-    repeated = firsts[attributes].to_numpy().repeat(n_codes, axis=0)
-    if (matrix[attributes].to_numpy() != repeated).any():
-        return None  # a case with two sets of attributes: the pivot keeps both
+    first_rows = pyarrow.array(np.arange(0, len(matrix), n_codes).repeat(n_codes))
+    for attribute in attributes:  # compared by Arrow, not as Python strings
+        values = large_text(matrix[attribute])
+        if not pc.all(pc.equal(values, values.take(first_rows))).as_py():
+            return None  # a case with two sets of attributes: the pivot keeps both
     texts = pyarrow.array(cells, type=pyarrow.large_string(), from_pandas=True)
     rows = np.arange(len(matrix))
     wide = {column: firsts[column].reset_index(drop=True) for column in columns}

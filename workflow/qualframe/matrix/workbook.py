@@ -6,7 +6,10 @@ The cells are written column by column (`qualframe.xlsx`): a million-cell matrix
 seconds, not minutes. The bytes are deterministic: fixed document properties and fixed
 zip entry times."""
 
+import dataclasses
+import functools
 import re
+from collections.abc import Callable
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -24,6 +27,7 @@ from qualframe.xlsx import (
     Column,
     StreamedWorkbook,
     Style,
+    lazy,
     table_blocks,
 )
 
@@ -108,7 +112,7 @@ def framework_book(
     layout = grid_layout(matrix, list(cases[MatrixCell.case_id]))
     for theme, name in zip(themes, names, strict=True):
         codes = ordered[ordered[Codebook.theme_id] == theme]
-        grid = code_grid(matrix, cases, codes, MatrixCell.charted_text, layout)
+        grid = lazy_grid(matrix, cases, codes, MatrixCell.charted_text, layout)
         marks = code_grid(matrix, cases, codes, MatrixCell.summary, layout) if summarised else None
         theme_sheet(book, book.create_sheet(name), grid, attributes, marks)
     counts_sheet(book, book.create_sheet(COUNTS_SHEET), matrix, cases, ordered, attributes, layout)
@@ -153,7 +157,7 @@ def code_grid(
     if layout is not None and all(code in layout for code in code_ids):
         values, n_codes = matrix[value], len(layout)
         wide = pd.concat(
-            [values.iloc[layout[code] :: n_codes].reset_index(drop=True) for code in code_ids],
+            [strided(values, layout[code], n_codes) for code in code_ids],
             axis=1,
             ignore_index=True,
         )
@@ -169,10 +173,58 @@ def code_grid(
     return pd.concat([cases.reset_index(drop=True), wide.reset_index(drop=True)], axis=1)
 
 
+def strided(values: pd.Series, first: int, step: int) -> pd.Series:
+    """Every `step`-th value of `values` from position `first`, numbered from 0."""
+    return values.iloc[first::step].reset_index(drop=True)
+
+
+@dataclasses.dataclass
+class LazyGrid:
+    """A code grid (`code_grid`) whose code columns are taken from the matrix only when
+    its sheet is written: the cases with their attributes, the codes' names, and per
+    code a function returning its column."""
+
+    cases: pd.DataFrame
+    names: list[str]
+    loads: list[Callable[[], pd.Series]]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.cases), self.cases.shape[1] + len(self.names)
+
+    def blocks(self, header: Style, body: Style) -> list[Block]:
+        """As table_blocks lays out the grid: header row, then the rows."""
+        top, rows = table_blocks(self.cases, 1, header, body)
+        top.columns += table_blocks(pd.DataFrame(columns=self.names), 1, header, body)[0].columns
+        rows.columns += [lazy(load, len(self.cases), body) for load in self.loads]
+        return [top, rows]
+
+
+def lazy_grid(
+    matrix: pd.DataFrame,
+    cases: pd.DataFrame,
+    codes: pd.DataFrame,
+    value: str,
+    layout: dict[str, int] | None,
+) -> pd.DataFrame | LazyGrid:
+    """`code_grid`, its code columns left in the matrix until written when the matrix's
+    `layout` places them (a million-cell matrix's texts are not copied into every theme
+    sheet at once)."""
+    code_ids = list(codes[Codebook.code_id])
+    if layout is None or not all(code in layout for code in code_ids):
+        return code_grid(matrix, cases, codes, value, layout)
+    values, n_codes = matrix[value], len(layout)
+    return LazyGrid(
+        cases.reset_index(drop=True),
+        list(codes[Codebook.code]),
+        [functools.partial(strided, values, layout[code], n_codes) for code in code_ids],
+    )
+
+
 def theme_sheet(
     book: StreamedWorkbook,
     sheet: Worksheet,
-    grid: pd.DataFrame,
+    grid: pd.DataFrame | LazyGrid,
     attributes: list[str],
     summaries: pd.DataFrame | None = None,
 ) -> None:
@@ -180,7 +232,12 @@ def theme_sheet(
     case columns, wide code columns. Cells whose summary (in `summaries`, laid out like
     `grid`) is not empty are tinted."""
     fixed = 1 + len(attributes)
-    header, body = table_blocks(grid, 1, HEADER, WRAPPED)
+    if isinstance(grid, LazyGrid):
+        header, body = grid.blocks(HEADER, WRAPPED)
+        cases = grid.cases
+    else:
+        header, body = table_blocks(grid, 1, HEADER, WRAPPED)
+        cases = grid.iloc[:, :fixed]
     if summaries is not None:
         for column, (_, summary) in zip(
             body.columns[fixed:], summaries.iloc[:, fixed:].items(), strict=True
@@ -189,7 +246,7 @@ def theme_sheet(
             column.marked = column.marked.to_numpy(dtype=bool)
             column.marked_style = TINTED
     book.add(sheet, header, body)
-    fit_widths(sheet, grid.iloc[:, :fixed], first_column=1)
+    fit_widths(sheet, cases.iloc[:, :fixed], first_column=1)
     for column in range(fixed + 1, grid.shape[1] + 1):
         sheet.column_dimensions[get_column_letter(column)].width = CODE_COLUMN_WIDTH
     sheet.freeze_panes = sheet.cell(row=2, column=fixed + 1)

@@ -10,9 +10,9 @@ import pyarrow.compute as pc
 WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
 # The same as a regular-expression class for Arrow's RE2 kernels.
 WHITESPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
-# Text that collapsing would change: whitespace other than a space, two spaces in a row, or
-# a space at either end. Any other text is its own collapsed form.
-UNCOLLAPSED = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != " ") + "]|  |^ | $"
+# Text collapsing would change inside: whitespace other than a space, or two spaces in a
+# row. Any other text collapses to itself with the spaces at either end removed.
+INTERIOR = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != " ") + "]|  "
 
 
 def collapse_spaces(values: pd.Series) -> pd.Series:
@@ -25,17 +25,26 @@ def collapse_spaces(values: pd.Series) -> pd.Series:
 
 
 def collapse_arrow(array: pa.Array) -> pa.Array:
-    """`collapse_spaces` of a large_string array (or chunked array) without nulls: only
-    the texts that collapsing changes go through the replacing kernels."""
+    """`collapse_spaces` of a large_string array (or chunked array) without nulls.
+
+    Texts whose only whitespace is single spaces (most text) lose just the spaces at
+    either end (a trim, not a regular expression); only the others go through the
+    replacing kernels."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    changed = pc.match_substring_regex(array, UNCOLLAPSED)
-    count = pc.sum(changed).as_py() or 0
-    if count == 0:
-        return array
-    subset = pc.filter(array, changed) if count < len(array) else array
-    single = pc.replace_substring_regex(subset, WHITESPACE_CLASS + "+", " ")
-    trimmed = pc.utf8_trim(single, characters=" ")
+    interior = pc.match_substring_regex(array, INTERIOR)
+    count = pc.sum(interior).as_py() or 0
     if count == len(array):
-        return trimmed
-    return pc.replace_with_mask(array, changed, trimmed)
+        return trimmed(pc.replace_substring_regex(array, WHITESPACE_CLASS + "+", " "))
+    ends = pc.or_(pc.starts_with(array, " "), pc.ends_with(array, " "))
+    collapsed = trimmed(array) if pc.any(ends).as_py() else array
+    if count == 0:
+        return collapsed
+    subset = pc.filter(array, interior)
+    single = pc.replace_substring_regex(subset, WHITESPACE_CLASS + "+", " ")
+    return pc.replace_with_mask(collapsed, interior, trimmed(single))
+
+
+def trimmed(array: pa.Array) -> pa.Array:
+    """`array` without spaces at either end of each text."""
+    return pc.ascii_trim(array, characters=" ")

@@ -22,6 +22,8 @@ import pyarrow.compute as pc
 from pandera.typing import DataFrame
 from scipy import sparse
 
+from qualframe.csvtext import data_of
+from qualframe.matrix.cells import take_from_chunks
 from qualframe.matrix.chart import references_of
 from qualframe.schemas import PLACEHOLDER, Codebook, ExemplarQuote, Segment, columns_of
 
@@ -42,7 +44,7 @@ PLACEHOLDER_RE2 = PLACEHOLDER.pattern.replace(r"\d", r"\p{Nd}")
 # word by word in Python; in all others only ASCII letters change case.
 ASCII_BY_LOWER_CASE = "\u0130\u212a"
 CHUNK_ROWS = 50_000  # texts split at a time, to bound the memory words take
-SPLITTING_THREADS = 2  # chunks split at once
+SPLITTING_THREADS = 1  # chunks split at once, beside the summary counted in the main thread
 
 
 def tokenise(text: str) -> list[str]:
@@ -51,9 +53,19 @@ def tokenise(text: str) -> list[str]:
     return [w for w in words if len(w) > 1 and w not in STOP_WORDS]
 
 
+def holds(texts: pa.Array, parts: str) -> bool:
+    """Whether any text of `texts` (large_string) holds one of the characters `parts`:
+    their UTF-8 bytes searched at once."""
+    data = bytes(data_of(texts))
+    # a character's first byte is looked for first (one byte: memchr's speed)
+    return any((encoded := part.encode("utf-8"))[:1] in data and encoded in data for part in parts)
+
+
 def only_where(texts: pa.Array, part: str, change) -> pa.Array:
     """`texts` with `change` (a kernel over an array of texts) applied to those holding
     `part`: the others, which it would leave as they are, are not copied through it."""
+    if not holds(texts, part):
+        return texts
     holding = pc.match_substring(texts, part)
     count = pc.sum(holding).as_py() or 0
     if count == 0:
@@ -118,38 +130,69 @@ def runs_of_word_bytes(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
 
 
 def words_of(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """(row, word) of every word `tokenise` keeps in `texts`, as two arrays.
+    """(row, word) of every word `tokenise` keeps in `texts`, as two arrays."""
+    rows, numbers, words = numbered_words_of(texts)
+    return rows, words.take(pa.array(numbers))
 
-    The runs of letters, digits and apostrophes (`pieces_of`) are the words, except that
-    pieces holding an apostrophe, and texts with a character whose lower case is ASCII, go
-    through `WORD` in Python, which gives the same words as `tokenise`.
+
+def numbered_words_of(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """(row, number, words): every word `tokenise` keeps in `texts`, as its row and its
+    number in `words` (the distinct words, sorted).
+
+    The runs of letters, digits and apostrophes (`pieces_of`) are numbered by one Arrow
+    kernel; each distinct run is then read once in Python: a run without an apostrophe
+    is one word (or a stop word or single letter, dropped), a run with one goes through
+    `WORD`, as `tokenise` does. Texts with a character whose lower case is ASCII go
+    through `tokenise` whole.
     """
-    by_python = pc.match_substring_regex(texts, f"[{ASCII_BY_LOWER_CASE}]").to_numpy(
-        zero_copy_only=False
-    )
-    rows, words = pieces_of(texts)
+    if holds(texts, ASCII_BY_LOWER_CASE):
+        by_python = pc.match_substring_regex(texts, f"[{ASCII_BY_LOWER_CASE}]")
+        by_python = by_python.to_numpy(zero_copy_only=False)
+    else:
+        by_python = np.zeros(len(texts), dtype=bool)
+    rows, pieces = pieces_of(texts)
     if by_python.any():
         keep = ~by_python[rows]
-        rows, words = rows[keep], words.filter(pa.array(keep))
-    quoted = pc.match_substring(words, "'").to_numpy(zero_copy_only=False)
-    split_rows, split_words = [], []
-    for row, piece in zip(rows[quoted], words.filter(pa.array(quoted)).to_pylist(), strict=True):
-        found = WORD.findall(piece)
-        split_rows.extend([row] * len(found))
-        split_words.extend(found)
-    for row in np.flatnonzero(by_python):
-        found = tokenise(texts[int(row)].as_py())
-        split_rows.extend([row] * len(found))
-        split_words.extend(found)
-    rows = np.concatenate([rows[~quoted], np.array(split_rows, dtype=rows.dtype)])
-    words = pa.concat_arrays(
-        [words.filter(pa.array(~quoted)), pa.array(split_words, type=words.type)]
-    )
-    kept = pc.and_(
-        pc.greater(pc.binary_length(words), 1),
-        pc.invert(pc.is_in(words, value_set=pa.array(sorted(STOP_WORDS), type=words.type))),
-    )
-    return rows[kept.to_numpy(zero_copy_only=False)], words.filter(kept)
+        rows, pieces = rows[keep], pieces.filter(pa.array(keep))
+    encoded = pc.dictionary_encode(pieces)
+    numbers: dict[str, int] = {}
+    per_piece = [
+        [numbers.setdefault(word, len(numbers)) for word in kept_words(piece)]
+        for piece in encoded.dictionary.to_pylist()
+    ]
+    extra = [(row, tokenise(texts[int(row)].as_py())) for row in np.flatnonzero(by_python)]
+    for _, words in extra:
+        for word in words:
+            numbers.setdefault(word, len(numbers))
+    # numbered in sorted order: a row's words are then in the vocabulary's order
+    words = pa.array(list(numbers), type=pa.large_string())
+    rank = np.empty(len(numbers), dtype=np.int64)
+    rank[pc.sort_indices(words).to_numpy()] = np.arange(len(numbers))
+    sizes = np.array([len(found) for found in per_piece], dtype=np.int64)
+    flat = rank[np.array([number for found in per_piece for number in found], dtype=np.int64)]
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    if sizes.max(initial=0) <= 1:  # no piece gives two words: one look-up per piece
+        single = np.full(len(sizes), -1, dtype=np.int64)
+        single[sizes == 1] = flat
+        found = single[codes]
+        kept = found >= 0
+        found_rows, found = [rows[kept]], [found[kept]]
+    else:  # each piece's words in turn: piece i gives flat[first[i] : first[i] + counts[i]]
+        counts = sizes[codes]
+        first = np.repeat((np.cumsum(sizes) - sizes)[codes], counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        found_rows, found = [np.repeat(rows, counts)], [flat[first + within]]
+    for row, words_of_row in extra:
+        found_rows.append(np.full(len(words_of_row), row, dtype=rows.dtype))
+        found.append(rank[np.array([numbers[w] for w in words_of_row], dtype=np.int64)])
+    words = words.take(pc.sort_indices(words))
+    return np.concatenate(found_rows), np.concatenate(found), words
+
+
+def kept_words(piece: str) -> list[str]:
+    """The words `tokenise` keeps of a run of letters, digits and apostrophes."""
+    words = WORD.findall(piece) if "'" in piece else [piece]
+    return [word for word in words if len(word) > 1 and word not in STOP_WORDS]
 
 
 def word_counts(
@@ -161,26 +204,30 @@ def word_counts(
     if order is None:
         order = np.arange(len(texts))
 
+    # taken from the column's chunks one by one (pandas' take over a chunked column
+    # joins all its chunks first, at every call)
+    column = pa.array(texts, type=pa.large_string(), from_pandas=True)
+
     def chunk_counts(first: int) -> tuple[sparse.csr_matrix, pa.Array]:
-        part = pa.array(texts.iloc[order[first : first + CHUNK_ROWS]], type=pa.large_string())
-        rows, words = words_of(part)
-        encoded = pc.dictionary_encode(words)
+        part = take_from_chunks(column, order[first : first + CHUNK_ROWS])
+        rows, numbers, words = numbered_words_of(part)
         counts = sparse.coo_matrix(
-            (np.ones(len(rows), dtype=np.int32), (rows, encoded.indices.to_numpy())),
-            shape=(len(part), len(encoded.dictionary)),
+            (np.ones(len(rows), dtype=np.int32), (rows, numbers)),
+            shape=(len(part), len(words)),
         ).tocsr()
-        return counts, encoded.dictionary
+        return counts, words
 
     # Chunks are split side by side (Arrow's kernels release the interpreter's lock), and
     # taken back in order.
     with ThreadPoolExecutor(max_workers=SPLITTING_THREADS) as pool:
         counted = list(pool.map(chunk_counts, range(0, len(order), CHUNK_ROWS)))
-    chunks = [counts for counts, _ in counted]
     dictionaries = [dictionary for _, dictionary in counted]
     vocabulary = pc.unique(pa.concat_arrays(dictionaries)) if dictionaries else pa.array([])
     vocabulary = vocabulary.take(pc.sort_indices(vocabulary))
     blocks = []
-    for counts, dictionary in zip(chunks, dictionaries, strict=True):
+    for index, dictionary in enumerate(dictionaries):
+        counts = counted[index][0]
+        counted[index] = None  # each chunk's counts go once remapped
         remap = pc.index_in(dictionary, value_set=vocabulary).to_numpy()
         block = sparse.csr_matrix(
             (counts.data, remap[counts.indices], counts.indptr),
@@ -190,7 +237,28 @@ def word_counts(
         blocks.append(block)
     if not blocks:
         return sparse.csr_matrix((0, 0), dtype=np.int64), np.array([], dtype=object)
-    return sparse.vstack(blocks, format="csr"), np.array(vocabulary.to_pylist(), dtype=object)
+    return stacked(blocks, len(vocabulary)), np.array(vocabulary.to_pylist(), dtype=object)
+
+
+def stacked(blocks: list[sparse.csr_matrix], width: int) -> sparse.csr_matrix:
+    """The rows of `blocks` (CSR) one under the other, as `sparse.vstack` stacks them;
+    each block is let go once copied, so the rows are not held twice."""
+    n_rows = sum(block.shape[0] for block in blocks)
+    n_values = sum(block.nnz for block in blocks)
+    data = np.empty(n_values, dtype=blocks[0].data.dtype)
+    indices = np.empty(n_values, dtype=np.int32 if width < 2**31 else np.int64)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    row = value = 0
+    for index in range(len(blocks)):
+        block, blocks[index] = blocks[index], None
+        data[value : value + block.nnz] = block.data
+        indices[value : value + block.nnz] = block.indices
+        indptr[row + 1 : row + 1 + block.shape[0]] = block.indptr[1:] + value
+        row, value = row + block.shape[0], value + block.nnz
+    return sparse.csr_matrix((data, indices, indptr), shape=(n_rows, width))
+
+
+VECTOR_ROWS = 100_000  # rows weighted and normalised at a time
 
 
 def unit_vectors(counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -199,12 +267,17 @@ def unit_vectors(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     n = counts.shape[0]
     document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1 + n) / (1 + document_frequency)) + 1
-    vectors = counts.astype(np.float64)
-    vectors.data *= idf[vectors.indices]
-    row_of = np.repeat(np.arange(n), np.diff(vectors.indptr))
-    norms = np.sqrt(np.bincount(row_of, weights=vectors.data**2, minlength=n))
-    vectors.data /= norms[row_of]
-    return vectors
+    data = counts.data.astype(np.float64)
+    # a block of rows at a time, in place: the same numbers, without temporaries as
+    # large as the matrix (a row's norm sums its own values, in order, either way)
+    for first in range(0, n, VECTOR_ROWS):
+        last = min(n, first + VECTOR_ROWS)
+        values = data[counts.indptr[first] : counts.indptr[last]]
+        values *= idf[counts.indices[counts.indptr[first] : counts.indptr[last]]]
+        row_of = np.repeat(np.arange(last - first), np.diff(counts.indptr[first : last + 1]))
+        norms = np.sqrt(np.bincount(row_of, weights=values**2, minlength=last - first))
+        values /= norms[row_of]
+    return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
 def centralities(vectors: sparse.csr_matrix) -> np.ndarray:
@@ -251,15 +324,21 @@ def exemplar_quotes(
         [centralities(vectors[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         or [np.array([])]
     )
+    # by code, most central first, then segment id (its rank among the ids: UTF-8 byte
+    # order is code point order), NaN last: a stable sort of numbers, not of strings
+    ids = pa.array(segments[Segment.segment_id], type=pa.large_string(), from_pandas=True)
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[pc.sort_indices(ids).to_numpy()] = np.arange(len(ids))
+    centrality = np.round(central, DECIMALS)
+    order = np.lexsort((id_rank[by_code], -centrality, code_rank[by_code]))
     ranked = pd.DataFrame(
         {
-            "_code": code_rank[by_code],
-            "centrality": np.round(central, DECIMALS),
-            "_segment": segments[Segment.segment_id].to_numpy()[by_code],
-            "_row": by_code,
+            "_code": code_rank[by_code][order],
+            "centrality": centrality[order],
+            "_row": by_code[order],
         }
-    ).sort_values(["_code", "centrality", "_segment"], ascending=[True, False, True], kind="stable")
-    chosen = pick(ranked, segments[Segment.case_id].to_numpy(), k)
+    )
+    chosen = pick(ranked, pd.factorize(segments[Segment.case_id])[0], k)  # cases as numbers
     rows = segments.iloc[chosen["_row"].to_numpy()]
     columns = columns_of(ExemplarQuote)
     if rows.empty:
