@@ -49,6 +49,8 @@ rule pseudonymise:
         # transcripts and register entries are added
         key=f"{RESTRICTED}/pseudonym_key.csv",
         codebook=get_team_codebook_arguments,
+        # the step's cache of its earlier work (restricted; deleting it is safe)
+        cache=f"{RESTRICTED}/cache/pseudonymise",
         code_version=get_code_version("pseudonymise"),
     shell:
         "qualframe pseudonymise"
@@ -61,6 +63,7 @@ rule pseudonymise:
         " --output-evidence {output.evidence:q}"
         " --style {params.style:q}"
         " --key {params.key:q}"
+        " --cache {params.cache:q}"
         " {params.codebook:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"
@@ -71,6 +74,7 @@ rule review:
         unpack(get_team_codebook_input),
         texts=rules.pseudonymise.input.texts,
         detections=rules.pseudonymise.input.detections,
+        languages=rules.pseudonymise.input.languages,
         log=rules.pseudonymise.output.log,
         evidence=rules.pseudonymise.output.evidence,
         allow_list=config["study"]["allow_list"],
@@ -86,6 +90,8 @@ rule review:
     params:
         confidence=config["deid"]["review_confidence"],
         codebook=get_team_codebook_arguments,
+        # the step's cache of its earlier work (restricted; deleting it is safe)
+        cache=f"{RESTRICTED}/cache/review",
         code_version=get_code_version("review"),
     shell:
         "qualframe review"
@@ -96,7 +102,9 @@ rule review:
         " --low-confidence {params.confidence}"
         " --output {output.table:q}"
         " --evidence {input.evidence:q}"
+        " --languages {input.languages:q}"
         " --output-pages {output.pages:q}"
+        " --cache {params.cache:q}"
         " --summary-log {input.summary_log:q}"
         " {params.codebook:q}"
         f"{RECORD}"

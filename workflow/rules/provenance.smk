@@ -20,6 +20,8 @@ rule leak_scan:
     params:
         findings=f"{RESTRICTED}/leak_findings.csv",
         codebook=get_codebook_arguments,
+        # the step's cache of its findings per file (restricted; deleting it is safe)
+        cache=f"{RESTRICTED}/cache/leak_scan",
         code_version=get_code_version("leak-scan"),
     shell:
         "qualframe leak-scan"
@@ -32,6 +34,7 @@ rule leak_scan:
         " {params.codebook:q}"
         " --output {output.summary:q}"
         " --output-findings {params.findings:q}"
+        " --cache {params.cache:q}"
         f"{RECORD}"
         " > {log:q} 2>&1"
 

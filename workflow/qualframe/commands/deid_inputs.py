@@ -104,12 +104,13 @@ def count_by_type(frame: pd.DataFrame) -> str:
     return ", ".join(f"{n} {t}" for t, n in counts.items()) or "none"
 
 
-def language_notes(texts: dict, ner_enabled: bool) -> list[str]:
-    """Sentences naming the transcripts in a language without a named-entity pipeline."""
+def language_notes(texts: dict, ner_enabled: bool, known: dict | None = None) -> list[str]:
+    """Sentences naming the transcripts in a language without a named-entity pipeline;
+    `known`: the languages `read_languages` read, not identified again."""
     from qualframe.deid.language import language_notes as notes
     from qualframe.deid.ner import pipeline_installed
 
-    return notes(texts, pipeline_installed) if ner_enabled else []
+    return notes(texts, pipeline_installed, known) if ner_enabled else []
 
 
 def print_notes(notes: list[str]) -> None:

@@ -39,21 +39,56 @@ def register_parser(subparsers):
     parser.add_argument("--cases", help="the study's case sheet (TSV): " + TEAM_TEXT)
     options.add_output(parser, None, "scan summary (JSON, no identifiers)")
     options.add_output(parser, "findings", "what was found, originals included (CSV, restricted)")
+    options.add_cache(parser)
     return parser
 
 
+def as_lists(found) -> list:
+    """(leaks, flags) as JSON lists for the cache."""
+    return [[list(leak) for leak in part] for part in found]
+
+
+def scan_files(paths, terms, allow, team, cache) -> dict:
+    """{file: its `leaks.FileFindings`} of every file under `paths`, each reused from the
+    cache (`step_cache.StepCache`, whose key holds the terms, the team's text and the
+    allow-list) while its path and checksum are unchanged; in a changed file of several
+    parts (a project's members), each part's findings while its text is unchanged."""
+    from qualframe.deid.leaks import FileFindings, Leak, published_files, scan_file, term_matcher
+    from qualframe.deid.team import team_matcher
+    from qualframe.step_cache import text_digest
+
+    matchers = {}
+
+    def compute(path: str) -> list:
+        if not matchers:  # built once, and only when a file is read
+            matchers.update(team=team_matcher(team), terms=term_matcher(terms))
+        parts = []
+
+        def piece_memo(piece, find) -> tuple:
+            key = cache.key("piece", path, piece.where, piece.unit, text_digest(piece.text))
+            parts.append(key)
+            leaks, flags = cache.fetch(key, lambda: as_lists(find()))
+            return [Leak(*leak) for leak in leaks], [Leak(*flag) for flag in flags]
+
+        found = scan_file(path, terms, allow, matchers["team"], matchers["terms"], piece_memo)
+        return [found.readable, *as_lists((found.leaks, found.flags)), parts]
+
+    findings = {}
+    for path in map(str, published_files(paths)):
+        key = cache.key("file", path, qio.sha256_file(path))
+        readable, leaks, flags, parts = cache.fetch(key, lambda path=path: compute(path))
+        cache.keep(parts)  # for when the file changes in a part or two
+        findings[path] = FileFindings(
+            readable, [Leak(*leak) for leak in leaks], [Leak(*flag) for flag in flags]
+        )
+    return findings
+
+
 def run(args) -> None:
-    from qualframe.deid.leaks import (
-        Leak,
-        find_leaks,
-        leak_terms,
-        merge_terms,
-        published_texts,
-        review_flags,
-    )
+    from qualframe.deid.leaks import Leak, leak_terms, merge_terms
     from qualframe.deid.propagate import replaced_everywhere
     from qualframe.deid.register import checked_terms
-    from qualframe.deid.team import team_matcher
+    from qualframe.step_cache import StepCache
 
     Path(args.output_findings).unlink(missing_ok=True)
     try:
@@ -70,19 +105,22 @@ def run(args) -> None:
         *(leak_terms(log, allow) for log in logs[1:]),
     )
     team = team_strings(args.codebook, args.cases)
-    texts = published_texts(args.scan)
-    leaks = find_leaks(terms, texts, team_matcher(team))
-    flags = review_flags(texts, read_allow_list(args.allow_list))
+    cache = StepCache(args.cache, "leak-scan", [list(term) for term in terms], team, allow)
+    texts = scan_files(args.scan, terms, allow, team, cache)
+    leaks = [leak for found in texts.values() for leak in found.leaks]
+    flags = [flag for found in texts.values() for flag in found.flags]
     findings = pd.DataFrame(
         [(*leak, "leak") for leak in leaks] + [(*flag, "review") for flag in flags],
         columns=[*Leak._fields, "kind"],
     )
     qio.write_restricted_csv(findings, args.output_findings)
+    cache.prune()
+    print(f"leak scan: files and their parts: {cache.summary()}")
     if leaks:
         raise QualframeError(leaks_message(leaks, args.output_findings))
     summary = {
-        "files_scanned": sorted(path for path, pieces in texts.items() if pieces),
-        "files_not_text": sorted(path for path, pieces in texts.items() if not pieces),
+        "files_scanned": sorted(path for path, found in texts.items() if found.readable),
+        "files_not_text": sorted(path for path, found in texts.items() if not found.readable),
         "terms": len(terms),
         "register_terms": len(register),
         "leaks": 0,

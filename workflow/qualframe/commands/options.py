@@ -59,6 +59,17 @@ def is_written(dest: str) -> bool:
     )
 
 
+def add_cache(parser) -> None:
+    """`--cache`: the folder of the step's cache of its own earlier work (`step_cache`)."""
+    parser.add_argument(
+        "--cache",
+        metavar="FOLDER",
+        help="folder (restricted) where the step keeps its work per transcript or file and "
+        "reuses it while the inputs are unchanged; deleting it is safe (without this "
+        "option nothing is kept)",
+    )
+
+
 def add_output(parser, what: str | None, help: str, required: bool = True) -> None:
     """`--output` (what=None) or `--output-<what>`: a path the command writes."""
     name = "--output" if what is None else f"--output-{what}"

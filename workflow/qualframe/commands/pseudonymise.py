@@ -47,12 +47,16 @@ def register_parser(subparsers):
         "the review reads it",
         required=False,
     )
+    options.add_cache(parser)
     return parser
 
 
-def pseudonymise(texts, detections, allow, style, key_path, codebook=None, languages=None):
+def pseudonymise(
+    texts, detections, allow, style, key_path, codebook=None, languages=None, reuse=None
+):
     """Run `pseudonymise_corpus` with the study's key, the vocabulary of its codebook (if
-    any) and the transcripts' languages where known; a bad key is the user's error."""
+    any), the transcripts' languages where known and the work of earlier runs (`reuse`,
+    a `reuse.PseudonymiseReuse`); a bad key is the user's error."""
     from qualframe.deid import pseudonymise_corpus
     from qualframe.deid.mentions import with_confidence
     from qualframe.schemas import Detection
@@ -62,7 +66,14 @@ def pseudonymise(texts, detections, allow, style, key_path, codebook=None, langu
     detections = Detection.validate(with_confidence(detections))  # the step's input
     try:
         return pseudonymise_corpus(
-            texts, detections, allow, style=style, key=key, team=team, languages=languages
+            texts,
+            detections,
+            allow,
+            style=style,
+            key=key,
+            team=team,
+            languages=languages,
+            reuse=reuse,
         )
     except ValueError as exc:
         raise QualframeError(str(exc), path=str(key_path)) from exc
@@ -92,9 +103,19 @@ def write_pseudonymised(
 
 
 def run(args) -> None:
+    from qualframe.reuse import PseudonymiseReuse, detection_holders
+    from qualframe.step_cache import StepCache
+
     texts = read_texts(args.texts)
-    detections = pd.concat([qio.read_parquet(p) for p in args.detections], ignore_index=True)
+    frames = [qio.read_parquet(p) for p in args.detections]
+    detections = pd.concat(frames, ignore_index=True)
     allow = read_allow_list(args.allow_list)
     languages = read_languages(args.languages)
-    result = pseudonymise(texts, detections, allow, args.style, args.key, args.codebook, languages)
+    cache = StepCache(args.cache, "pseudonymise")
+    reuse = PseudonymiseReuse(cache, texts, detection_holders(args.detections, frames), languages)
+    result = pseudonymise(
+        texts, detections, allow, args.style, args.key, args.codebook, languages, reuse
+    )
     write_pseudonymised(result, texts, args.output, args.output_log, args.key, args.output_evidence)
+    cache.prune()
+    print(f"per-transcript work: {cache.summary()}")

@@ -15,6 +15,7 @@ from qualframe.commands.deid_inputs import (
     language_notes,
     read_allow_list,
     read_evidence,
+    read_languages,
 )
 from qualframe.commands.paths import read_texts
 from qualframe.commands.pseudonymise import CODEBOOK_HELP
@@ -40,6 +41,12 @@ def register_parser(subparsers):
         "--summary-log",
         "what de-identification replaced in the charting summaries (restricted)",
     )
+    options.add_list(
+        parser,
+        "--languages",
+        "the transcripts' languages `qualframe detect --output-languages` wrote "
+        "(restricted); a transcript they do not name has its languages identified here",
+    )
     options.add_output(parser, None, "review list CSV (restricted)")
     options.add_output(
         parser,
@@ -58,13 +65,15 @@ def register_parser(subparsers):
         "propagation evidence CSV, when it is found again here (restricted)",
         required=False,
     )
+    options.add_cache(parser)
     return parser
 
 
 def review_findings(
-    raw_texts, log, detections, allow, low_confidence, evidence=None, team=frozenset()
+    raw_texts, log, detections, allow, low_confidence, evidence=None, team=frozenset(), memo=None
 ):
-    """The review candidates and the propagation evidence (found again when not given)."""
+    """The review candidates and the propagation evidence (found again when not given);
+    `memo`: see `review_candidates`."""
     from qualframe.deid import review_candidates
     from qualframe.deid.allow import normalise_allow_list
     from qualframe.deid.mentions import with_confidence
@@ -72,7 +81,7 @@ def review_findings(
     from qualframe.schemas import Detection
 
     candidates = review_candidates(
-        raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow
+        raw_texts, log, detections, low_confidence=low_confidence, allow_list=allow, memo=memo
     )
     if evidence is None:
         allowed = normalise_allow_list(allow)
@@ -140,8 +149,13 @@ def run(args) -> None:
     allow = read_allow_list(args.allow_list)
     team = codebook_vocabulary(args.codebook)
     given = read_evidence(args.evidence) if args.evidence else None
+    from qualframe.reuse import ReviewReuse
+    from qualframe.step_cache import StepCache
+
+    cache = StepCache(args.cache, "review", args.low_confidence, allow)
+    reuse = ReviewReuse(cache)
     candidates, evidence = review_findings(
-        texts, log, detections, allow, args.low_confidence, given, team=team
+        texts, log, detections, allow, args.low_confidence, given, team, reuse.candidates
     )
     write_review_tables(candidates, evidence, args.output, args.output_evidence)
     appendix = ""
@@ -157,15 +171,18 @@ def run(args) -> None:
         candidates,
         title=TITLE,
         evidence=evidence,
-        notes=language_notes(texts, ner_enabled=True),
+        notes=language_notes(texts, ner_enabled=True, known=read_languages(args.languages)),
         appendix=appendix,
+        memo=reuse.page,
     )
     folder = qio.make_restricted_dir(args.output_pages)
     for old in folder.glob("*.html"):  # the pages of an earlier run
         old.unlink()
     for name, html in pages.items():
         qio.write_text(Path(args.output_pages) / name, html, restricted=True)
+    cache.prune()
     print(
         f"review: {len(candidates)} places to check in {len(texts)} transcripts, "
-        f"on {len(pages) - 1} pages and {args.output_pages}/index.html"
+        f"on {len(pages) - 1} pages and {args.output_pages}/index.html (candidates and "
+        f"pages: {cache.summary()})"
     )

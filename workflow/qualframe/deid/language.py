@@ -143,14 +143,22 @@ def language_at(text: str, offset: int) -> str:
     return text_language(text)
 
 
-def language_notes(texts: Mapping[str, str], has_pipeline: Callable[[str], bool]) -> list[str]:
+def language_notes(
+    texts: Mapping[str, str],
+    has_pipeline: Callable[[str], bool],
+    known: Mapping[str, tuple[str, ...]] | None = None,
+) -> list[str]:
     """Return one sentence per language without a pipeline, naming its transcripts.
 
-    Takes {transcript id: text} and whether a language has an installed pipeline.
+    Takes {transcript id: text}, whether a language has an installed pipeline and the
+    languages an earlier step found ({transcript id: languages}, `text_languages`); a
+    transcript `known` does not name has its languages identified here.
     """
+    known = known or {}
     without: dict[str, list[str]] = {}
     for tid in sorted(texts):
-        for language in text_languages(texts[tid]):
+        languages = known[tid] if tid in known else text_languages(texts[tid])
+        for language in languages:
             if not has_pipeline(language):
                 without.setdefault(language, []).append(tid)
     return [

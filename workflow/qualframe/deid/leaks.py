@@ -23,7 +23,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import NamedTuple
@@ -131,7 +131,9 @@ def leak_terms(
     decided = decided or {}
     terms: dict[str, Term] = {}
     replaced: dict[str, str] = {}
-    for row in log[["original", "entity_type", "replacement"]].itertuples(index=False):
+    # an entity's every replacement gives the same terms: each counted once, first first
+    distinct = log[["original", "entity_type", "replacement"]].drop_duplicates()
+    for row in distinct.itertuples(index=False):
         original = canonical_text(str(row.original)).strip()
         replaced.setdefault(original.casefold(), row.replacement)
         if row.entity_type in NOT_SCANNED_TYPES:
@@ -192,6 +194,51 @@ def find_in_text(
     return found
 
 
+def term_matcher(terms: Sequence[Term]) -> TermMatcher:
+    """The matcher `find_leaks` looks for the terms with."""
+    return build_matcher({term.text: term for term in terms})
+
+
+class FileFindings(NamedTuple):
+    """What the scan found in one published file: whether it has readable text, the
+    leaks and the places the review list would flag (`review_flags`)."""
+
+    readable: bool
+    leaks: list[Leak]
+    flags: list[Leak]
+
+
+PieceMemo = Callable[[Piece, Callable[[], tuple[list[Leak], list[Leak]]]], tuple]
+
+
+def scan_file(
+    path: str,
+    terms: Sequence[Term],
+    allow_list: Iterable[str],
+    team: TermMatcher | None = None,
+    matcher: TermMatcher | None = None,
+    memo: PieceMemo | None = None,
+) -> FileFindings:
+    """The findings of one published file: `find_leaks` and `review_flags` of its
+    readable pieces. `memo`, when given, is called for each piece of a file of several
+    (a project's members, a table's columns) with the piece and a function finding its
+    (leaks, flags), and returns them (a cache of earlier runs' findings)."""
+    pieces = readable_pieces(path)
+    allow_list = list(allow_list)
+    leaks: list[Leak] = []
+    flags: list[Leak] = []
+    for piece in pieces:
+
+        def compute(piece: Piece = piece) -> tuple[list[Leak], list[Leak]]:
+            texts = {path: [piece]}
+            return find_leaks(terms, texts, team, matcher), review_flags(texts, allow_list)
+
+        found_leaks, found_flags = memo(piece, compute) if memo and len(pieces) > 1 else compute()
+        leaks += found_leaks
+        flags += found_flags
+    return FileFindings(bool(pieces), leaks, flags)
+
+
 def place(piece: Piece, offset: int) -> str:
     """Where an offset of a piece is, for a person: "line 4", "column 2, row 7"."""
     number = piece.text.count("\n", 0, offset) + 1
@@ -203,12 +250,14 @@ def find_leaks(
     terms: Sequence[Term],
     texts: Mapping[str, str | Sequence[Piece]],
     team: TermMatcher | None = None,
+    matcher: TermMatcher | None = None,
 ) -> list[Leak]:
     """Every occurrence of a term in `texts` ({file: its text, or its readable pieces}),
-    outside the team's text (`team`, register terms excepted)."""
+    outside the team's text (`team`, register terms excepted); `matcher`: the terms'
+    matcher (`term_matcher`) when already built."""
     if not terms:
         return []
-    matcher = build_matcher({term.text: term for term in terms})
+    matcher = matcher or term_matcher(terms)
     leaks = []
     for path, content in texts.items():
         pieces = [Piece("", content, "line")] if isinstance(content, str) else content

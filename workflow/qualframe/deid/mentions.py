@@ -148,20 +148,21 @@ def with_confidence(detections: pd.DataFrame) -> pd.DataFrame:
 
 
 def detections_by_transcript(
-    texts: Mapping[str, str], detections: pd.DataFrame
+    texts: Mapping[str, str], detections: pd.DataFrame, row_numbers: list[int] | None = None
 ) -> dict[str, list[Mention]]:
     """Return {transcript id: mentions} for every transcript in `texts`.
 
     A `detector` already joined by "+" is split; a detection without a letter or digit
     is dropped. Raises ValueError naming the 1-based
     detection row whose transcript is unknown or whose `text` is not the text at its
-    offsets.
+    offsets (`row_numbers`: the rows' numbers when the frame is part of a larger one).
     """
     mentions: dict[str, list[Mention]] = {transcript_id: [] for transcript_id in texts}
     columns = ["transcript_id", "start", "end", "entity_type", "text", "detector", "confidence"]
     rows = zip(*(detections[column].tolist() for column in columns), strict=True)
-    for row_number, (tid, start, end, entity_type, text, detector, confidence) in enumerate(
-        rows, start=1
+    numbers = row_numbers or range(1, len(detections) + 1)
+    for row_number, (tid, start, end, entity_type, text, detector, confidence) in zip(
+        numbers, rows, strict=True
     ):
         if tid not in texts:
             raise ValueError(f"detection row {row_number}: unknown transcript {tid!r}")

@@ -40,8 +40,9 @@ from qualframe.deid.mentions import (
     trim_to_name,
 )
 from qualframe.deid.names import PLACE_PREPOSITIONS, previous_word
+from qualframe.deid.occurrences import Occurrence, Reuse, tagged, term_spans
 from qualframe.deid.places import uk_place_names
-from qualframe.deid.register import build_matcher, find_terms, term_key
+from qualframe.deid.register import build_matcher, term_key
 from qualframe.deid.team import in_vocabulary
 from qualframe.deid.words import is_english_word, is_mostly_lower_case, is_sentence_start
 from qualframe.text.canonical import canonical_text
@@ -252,33 +253,6 @@ def replaced_everywhere(evidence: pd.DataFrame) -> dict[str, bool]:
     return found
 
 
-class Occurrence(NamedTuple):
-    """One place a term occurs: transcript, offsets, entity type, and what was found there."""
-
-    transcript_id: str
-    start: int
-    end: int
-    entity_type: str
-    tagged: bool
-
-
-def occurrences_in(
-    transcript_id: str, text: str, matcher, detected: list[Mention]
-) -> list[Occurrence]:
-    """Return every whole-word, case-insensitive occurrence of the matcher's terms in `text`,
-    outside existing placeholders and role speaker labels, each marked when a detection
-    overlaps it."""
-    placeholders = skipped_spans(text)
-    covered = bytearray(len(text))
-    for mention in detected:
-        covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
-    return [
-        Occurrence(transcript_id, start, end, entity_type, 1 in covered[start:end])
-        for start, end, entity_type in find_terms(matcher, text)
-        if not placeholders.overlaps(start, end)
-    ]
-
-
 def weigh(
     key: TermKey,
     found: list[Occurrence],
@@ -286,10 +260,12 @@ def weigh(
     languages: Mapping[str, tuple[str, ...]],
     detectors: set[str],
     team: frozenset[str] = frozenset(),
+    lower_case: Mapping[str, bool] | None = None,
 ) -> Evidence:
     """Return the evidence for one term from its occurrences, and the verdict.
 
-    `team`: the vocabulary of the study's codebook (`team.vocabulary`)."""
+    `team`: the vocabulary of the study's codebook (`team.vocabulary`); `lower_case`:
+    {transcript id: `is_mostly_lower_case` of its text}, found here when not given."""
     entity_type, _ = key
     first = found[0]
     term = texts[first.transcript_id][first.start : first.end]
@@ -300,7 +276,8 @@ def weigh(
     mid = capitalised = 0
     for o in found:
         text = texts[o.transcript_id]
-        if is_mostly_lower_case(text) or is_sentence_start(text, o.start):
+        lower = lower_case[o.transcript_id] if lower_case else is_mostly_lower_case(text)
+        if lower or is_sentence_start(text, o.start):
             continue
         mid += 1
         capitalised += is_capitalised(text[o.start : o.end])
@@ -373,23 +350,31 @@ def propagation(
     allowed: frozenset[str],
     languages: Mapping[str, tuple[str, ...]],
     team: frozenset[str] = frozenset(),
+    reuse: Reuse | None = None,
 ) -> tuple[dict[str, list[Mention]], list[Evidence]]:
     """Return {transcript id: propagated mentions} and the evidence for every term.
 
-    `team`: the vocabulary of the study's codebook (`team.vocabulary`)."""
+    `team`: the vocabulary of the study's codebook (`team.vocabulary`); `reuse`: an
+    earlier run's `term_spans` (see `Reuse`)."""
     terms, confidence, detectors = search_terms(detected, allowed)
     matcher = build_matcher(terms)
     found: dict[TermKey, list[Occurrence]] = {}
     for tid in sorted(texts):
-        for occurrence in occurrences_in(tid, texts[tid], matcher, detected[tid]):
-            text = texts[tid][occurrence.start : occurrence.end]
-            found.setdefault((occurrence.entity_type, term_key(text)), []).append(occurrence)
+        text = texts[tid]
+        spans = (
+            reuse.term_spans(tid, terms, lambda text=text: term_spans(text, matcher))
+            if reuse
+            else term_spans(text, matcher)
+        )
+        for occurrence in tagged(tid, text, spans, detected[tid]):
+            surface = text[occurrence.start : occurrence.end]
+            found.setdefault((occurrence.entity_type, term_key(surface)), []).append(occurrence)
+    lower_case = {tid: is_mostly_lower_case(text) for tid, text in texts.items()}
     evidence = {
-        key: weigh(key, occurrences, texts, languages, detectors.get(key, set()), team)
+        key: weigh(key, occurrences, texts, languages, detectors.get(key, set()), team, lower_case)
         for key, occurrences in found.items()
     }
     propagated: dict[str, list[Mention]] = {tid: [] for tid in texts}
-    lower_case = {tid: is_mostly_lower_case(text) for tid, text in texts.items()}
     for key, occurrences in found.items():
         if not evidence[key].propagated:
             continue
@@ -432,12 +417,38 @@ def corpus_languages(
     }
 
 
+def resolved_detections(
+    texts: Mapping[str, str],
+    detections: pd.DataFrame,
+    languages: Mapping[str, tuple[str, ...]],
+    reuse: Reuse | None = None,
+) -> dict[str, list[Mention]]:
+    """Return {transcript id: `kept_detections`} for every transcript, taken from `reuse`
+    where it has them; only the other transcripts' detections are read. Raises
+    ValueError as `detections_by_transcript` does."""
+    order = sorted(texts)
+    if reuse is None or not detections["transcript_id"].isin(texts).all():
+        raw = detections_by_transcript(texts, detections)  # names the first bad row
+        return {tid: kept_detections(texts[tid], raw[tid], languages[tid]) for tid in order}
+    detected = {tid: reuse.kept(tid) for tid in order}
+    missing = [tid for tid in order if detected[tid] is None]
+    if missing:
+        wanted = detections["transcript_id"].isin(missing)
+        rows = (wanted.to_numpy().nonzero()[0] + 1).tolist()
+        raw = detections_by_transcript({t: texts[t] for t in missing}, detections[wanted], rows)
+    for tid in missing:
+        detected[tid] = kept_detections(texts[tid], raw[tid], languages[tid])
+        reuse.keep(tid, detected[tid])
+    return detected
+
+
 def find_mentions(
     texts: Mapping[str, str],
     detections: pd.DataFrame,
     allowed: frozenset[str],
     team: frozenset[str] = frozenset(),
     languages: Mapping[str, tuple[str, ...]] | None = None,
+    reuse: Reuse | None = None,
 ) -> tuple[dict[str, list[Mention]], pd.DataFrame]:
     """Return {transcript id: the non-overlapping mentions to replace, sorted by start}, and
     the propagation evidence (one row per term, EVIDENCE_COLUMNS).
@@ -451,13 +462,13 @@ def find_mentions(
     remaining surface and person-name part is searched for in every transcript, and
     the occurrences of terms the corpus supports are resolved with the detections. The
     detections of a term kept as the codebook's own word (`team`, the vocabulary of
-    the study's codebook) are dropped.
+    the study's codebook) are dropped. `reuse`: the per-transcript work of an earlier
+    run (`Reuse`), taken where its inputs are unchanged.
     """
     order = sorted(texts)
     languages = corpus_languages(texts, languages)
-    raw = detections_by_transcript(texts, detections)
-    detected = {tid: kept_detections(texts[tid], raw[tid], languages[tid]) for tid in order}
-    propagated, evidence = propagation(texts, detected, allowed, languages, team)
+    detected = resolved_detections(texts, detections, languages, reuse)
+    propagated, evidence = propagation(texts, detected, allowed, languages, team, reuse)
     kept = {(e.entity_type, term_key(e.term)) for e in evidence if e.reason == KEPT_IN_CODEBOOK}
     if kept:
         detected = {

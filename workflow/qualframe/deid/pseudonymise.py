@@ -19,7 +19,7 @@ import pandas as pd
 
 from qualframe.deid.allow import normalise_allow_list
 from qualframe.deid.mentions import NAMED_TYPES, PROPAGATED, Mention, with_confidence
-from qualframe.deid.propagate import find_mentions
+from qualframe.deid.propagate import Reuse, find_mentions
 from qualframe.deid.pseudonym_key import (
     EntityKey,
     by_entity_key,
@@ -262,6 +262,7 @@ def pseudonymise_corpus(
     key: pd.DataFrame | None = None,
     team: frozenset[str] = frozenset(),
     languages: Mapping[str, tuple[str, ...]] | None = None,
+    reuse: Reuse | None = None,
 ) -> Pseudonymised:
     """Return the de-identified corpus, the log of replacements and the updated key.
 
@@ -271,7 +272,8 @@ def pseudonymise_corpus(
     the replacement style ("numbered", "category" or "surrogate"); and the pseudonym key
     of an earlier run (None for the first); and the vocabulary of the study's codebook
     (`team.vocabulary`: a term in it that only the model found is kept); and the
-    transcripts' languages where an earlier step found them (`propagate.find_mentions`).
+    transcripts' languages where an earlier step found them, and the per-transcript
+    work of an earlier run (`reuse`; both `propagate.find_mentions`).
     Every entity found anywhere is replaced at every whole-word occurrence in the corpus
     by the same replacement; a surface tagged as a person in one place and an organisation or place
     in another takes one type (`surface_types`), so it gets one replacement. Entities in the
@@ -286,7 +288,7 @@ def pseudonymise_corpus(
     detections = with_confidence(detections)
     previous = checked_key(key)
     allowed = normalise_allow_list(allow_list)
-    final, evidence = find_mentions(texts, detections, allowed, team, languages)
+    final, evidence = find_mentions(texts, detections, allowed, team, languages, reuse)
     known = by_entity_key(previous, "number")
     final = with_one_type_per_surface(final, known)
     order = sorted(texts)

@@ -8,7 +8,7 @@ the restricted folder.
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -242,6 +242,10 @@ def by_transcript(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {str(tid): rows for tid, rows in frame.groupby("transcript_id", sort=False)}
 
 
+# (transcript id, its text, its log rows, its detections, compute) -> its candidates
+CandidateMemo = Callable[[str, str, pd.DataFrame, pd.DataFrame, Callable[[], list]], list]
+
+
 @pa.check_types
 def review_candidates(
     raw_texts: Mapping[str, str],
@@ -249,6 +253,7 @@ def review_candidates(
     detections: pd.DataFrame,
     low_confidence: float = 0.6,
     allow_list: Iterable[str] = DEFAULT_ALLOW_LIST,
+    memo: CandidateMemo | None = None,
 ) -> DataFrame[ReviewCandidate]:
     """Return what a person should check in each transcript, one row per place.
 
@@ -260,7 +265,10 @@ def review_candidates(
     digits or with a slash (DIGITS), replacements with confidence below
     `low_confidence` (LOW_CONFIDENCE) and detections that no replacement covers
     (NOT_REPLACED). Returns a ReviewCandidate frame (transcript_id, start, end, text,
-    reason) sorted by transcript and offset.
+    reason) sorted by transcript and offset. `memo`, when given, is called for each
+    transcript with its id, text, log rows (with their confidence as `_confidence`),
+    detections and a function computing its candidates, and returns them (a cache of
+    earlier runs' work: the candidates are a function of those and the settings).
     """
     allow_list = [term for term in allow_list if str(term).strip()]
     allowed = normalise_allow_list(allow_list)
@@ -269,14 +277,16 @@ def review_candidates(
     logs, found_by_detectors = by_transcript(log), by_transcript(detections)
     rows = []
     for tid in sorted(raw_texts):
-        found = transcript_candidates(
-            raw_texts[tid],
-            logs.get(tid, log.iloc[0:0]),
-            found_by_detectors.get(tid, detections.iloc[0:0]),
-            low_confidence,
-            allowed,
-            allow_matcher,
-        )
+        text = raw_texts[tid]
+        own_log = logs.get(tid, log.iloc[0:0])
+        own_detections = found_by_detectors.get(tid, detections.iloc[0:0])
+
+        def compute(text=text, own_log=own_log, own_detections=own_detections) -> list:
+            return transcript_candidates(
+                text, own_log, own_detections, low_confidence, allowed, allow_matcher
+            )
+
+        found = memo(tid, text, own_log, own_detections, compute) if memo else compute()
         rows += [(tid, *candidate) for candidate in found]
     frame = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS).astype(dtypes_of(ReviewCandidate))
     frame = frame.drop_duplicates().sort_values(

@@ -5,7 +5,7 @@ pages, one per group of transcripts, and an index (`review_pages`). The page is
 `templates/review.html.j2`. Pages hold raw text: they belong in the restricted folder.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 import pandas as pd
@@ -230,6 +230,7 @@ def review_pages(
     evidence: pd.DataFrame | None = None,
     notes: Iterable[str] = (),
     appendix: str = "",
+    memo: Callable[[str, list[str], Callable[[], str]], str] | None = None,
 ) -> dict[str, str]:
     """The review as a folder of pages: {file name: HTML}.
 
@@ -239,7 +240,9 @@ def review_pages(
     transcript on its page, the propagation table and `appendix` (HTML, such as
     `charting.review.replacements_section`: the replacements made in the analysts'
     charting summaries). A page stays the size of its group however large the corpus,
-    and a browser opens it quickly.
+    and a browser opens it quickly. `memo`, when given, is called for each group's page
+    with its name, its sorted transcript ids and a function rendering it, and returns
+    the page (a cache of earlier runs' pages).
     """
     page_of = {tid: f"{name}.html" for name, ids in groups.items() for tid in ids}
     ids = sorted(page_of)
@@ -254,9 +257,14 @@ def review_pages(
         )
     }
     for name, members in groups.items():
-        pages[f"{name}.html"] = page(
-            f"{title}: {name}",
-            back=INDEX,
-            transcripts=transcript_sections(raw_texts, sorted(members), grouped),
-        )
+        ids = sorted(members)
+
+        def render_page(name=name, ids=ids) -> str:
+            return page(
+                f"{title}: {name}",
+                back=INDEX,
+                transcripts=transcript_sections(raw_texts, ids, grouped),
+            )
+
+        pages[f"{name}.html"] = memo(name, ids, render_page) if memo else render_page()
     return pages
