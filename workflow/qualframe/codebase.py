@@ -86,8 +86,9 @@ def imports_in(nodes, module: str, package_dir: Path) -> set[str]:
 
 
 def top_level_imports(module: str, package_dir: Path) -> set[str]:
-    """Package modules imported by `module`'s statements outside functions and classes'
-    methods (what importing the module runs)."""
+    """Package modules imported by `module`'s statements outside its top-level functions
+    (what importing the module runs, and more): a class is walked whole, so an import
+    inside a method counts as the module's own."""
     tree = parse_module(module, package_dir)
     body = [n for n in tree.body if not isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     return imports_in(body, module, package_dir)
